@@ -1,0 +1,170 @@
+/**
+ * The wire contract between the orchestrator and a worker: one zod schema per message, and the
+ * types inferred from them. Both sides import this file, so a field cannot drift between them.
+ */
+import { z } from 'zod';
+
+/**
+ * Every way a URL can fail. Closed: a record's `error.kind` is always one of these.
+ *
+ * - `invalid-url`: the input line is not an absolute http(s) URL.
+ * - `dns`: the host name did not resolve.
+ * - `connect`: the TCP connection was refused, reset or could not be made in time.
+ * - `timeout`: the attempt ran past `timeoutMs` (headers or body).
+ * - `tls`: the TLS handshake or certificate check failed.
+ * - `http`: the server answered with a status >= 400 (after retries, where the status is retryable).
+ * - `too-large`: the body passed `maxBytes` (counted after decompression).
+ * - `redirect-loop`: a redirect came back to a URL already seen in this chain.
+ * - `too-many-redirects`: more than `maxRedirects` redirects.
+ * - `bad-redirect`: a 3xx without a usable `Location`, or to a non-http(s) scheme.
+ * - `network`: the connection broke mid-response (socket closed, bad chunking, bad gzip).
+ * - `blocked`: the address is not public and `allowPrivate` is off (SSRF guard).
+ * - `robots-disallowed`: robots.txt forbids the URL and robots are obeyed.
+ * - `not-started`: the worker reached its deadline before starting this URL (the orchestrator requeues it).
+ * - `worker-failed`: the worker running the URL's chunk crashed or timed out on every try.
+ * - `internal`: a bug in fanout; the message says where.
+ */
+export const ERROR_KINDS = [
+  'invalid-url',
+  'dns',
+  'connect',
+  'timeout',
+  'tls',
+  'http',
+  'too-large',
+  'redirect-loop',
+  'too-many-redirects',
+  'bad-redirect',
+  'network',
+  'blocked',
+  'robots-disallowed',
+  'not-started',
+  'worker-failed',
+  'internal',
+] as const;
+export const ErrorKindSchema = z.enum(ERROR_KINDS);
+export type ErrorKind = z.infer<typeof ErrorKindSchema>;
+
+/** One field of a declarative extraction spec: which elements, and what to take from them. */
+export const FieldSpecSchema = z
+  .strictObject({
+    /** CSS selector, as cheerio understands it. */
+    selector: z.string().min(1, 'selector must not be empty'),
+    /** Take this attribute's value instead of the text. */
+    attr: z.string().min(1).optional(),
+    /** Take the inner HTML instead of the text. */
+    html: z.boolean().optional(),
+    /** Take every match as an array; otherwise the first match, or null. */
+    all: z.boolean().optional(),
+  })
+  .refine((f) => !(f.attr !== undefined && f.html === true), {
+    message: 'use either "attr" or "html", not both',
+  });
+export type FieldSpec = z.infer<typeof FieldSpecSchema>;
+
+/** `{ fieldName: FieldSpec }`; the extracted values land in the record under `data`. */
+export const ExtractSpecSchema = z
+  .record(z.string().min(1, 'field names must not be empty'), FieldSpecSchema)
+  .refine((spec) => Object.keys(spec).length > 0, { message: 'the spec has no fields' });
+export type ExtractSpec = z.infer<typeof ExtractSpecSchema>;
+
+const MiB = 1024 * 1024;
+
+/** How a worker fetches and parses. Every field has a default, so `{}` is a valid value. */
+export const ScrapeOptionsSchema = z.strictObject({
+  /** Requests in flight at once in one worker. @default 64 */
+  concurrency: z.number().int().min(1).max(1024).default(64),
+  /** Requests in flight at once to one host (host:port). @default 8 */
+  perHost: z.number().int().min(1).max(1024).default(8),
+  /** Whole wall time of one attempt: connect, headers and body. @default 30000 */
+  timeoutMs: z.number().int().min(1).max(900_000).default(30_000),
+  /** Retries after the first attempt, for network errors, 5xx, 408 and 429. @default 2 */
+  retries: z.number().int().min(0).max(10).default(2),
+  /** Body cap in bytes, counted after decompression. @default 10485760 (10 MiB) */
+  maxBytes: z.number().int().min(1).max(1024 * MiB).default(10 * MiB),
+  /** Redirects followed before `too-many-redirects`. @default 10 */
+  maxRedirects: z.number().int().min(0).max(50).default(10),
+  /** User-Agent header. @default `fanout/<version> (+https://github.com/fanout/fanout)` */
+  userAgent: z.string().min(1).optional(),
+  /** Declarative extraction spec; values land under `data`. */
+  extract: ExtractSpecSchema.optional(),
+  /** Let requests reach loopback and private addresses (SSRF guard off). @default false */
+  allowPrivate: z.boolean().default(false),
+});
+export type ScrapeOptions = z.output<typeof ScrapeOptionsSchema>;
+export type ScrapeOptionsInput = z.input<typeof ScrapeOptionsSchema>;
+
+/** The event a worker receives: one chunk of one run. */
+export const WorkerEventSchema = z.strictObject({
+  runId: z.string().min(1),
+  chunkId: z.string().min(1),
+  urls: z.array(z.string()).min(1).max(100_000),
+  options: ScrapeOptionsSchema.default(ScrapeOptionsSchema.parse({})),
+});
+export type WorkerEvent = z.output<typeof WorkerEventSchema>;
+export type WorkerEventInput = z.input<typeof WorkerEventSchema>;
+
+export const PageErrorSchema = z.object({
+  kind: ErrorKindSchema,
+  message: z.string(),
+  status: z.number().int().optional(),
+});
+export type PageError = z.infer<typeof PageErrorSchema>;
+
+export const SuccessOutcomeSchema = z.object({
+  url: z.string(),
+  ok: z.literal(true),
+  finalUrl: z.string(),
+  status: z.number().int(),
+  contentType: z.string().nullable(),
+  bytes: z.number().int(),
+  ms: z.number(),
+  title: z.string().nullable(),
+  description: z.string().nullable(),
+  links: z.array(z.string()),
+  data: z.record(z.string(), z.unknown()).optional(),
+  attempts: z.number().int().min(1),
+});
+export type SuccessOutcome = z.infer<typeof SuccessOutcomeSchema>;
+
+export const FailureOutcomeSchema = z.object({
+  url: z.string(),
+  ok: z.literal(false),
+  error: PageErrorSchema,
+  attempts: z.number().int().min(0),
+  ms: z.number().optional(),
+});
+export type FailureOutcome = z.infer<typeof FailureOutcomeSchema>;
+
+/** One record per input URL: a page, or an error that says why. */
+export const OutcomeSchema = z.discriminatedUnion('ok', [SuccessOutcomeSchema, FailureOutcomeSchema]);
+export type Outcome = z.infer<typeof OutcomeSchema>;
+
+export const ChunkStatsSchema = z.object({
+  ok: z.number().int(),
+  failed: z.number().int(),
+  bytes: z.number().int(),
+  /** Wall time of the whole chunk in the worker. */
+  ms: z.number(),
+});
+export type ChunkStats = z.infer<typeof ChunkStatsSchema>;
+
+/**
+ * What a worker returns. `outcomes` plus `unstarted` always cover the event's `urls` exactly:
+ * `unstarted` are URLs the worker did not begin before its deadline, for the orchestrator to requeue.
+ */
+export const WorkerResultSchema = z.object({
+  runId: z.string(),
+  chunkId: z.string(),
+  outcomes: z.array(OutcomeSchema),
+  unstarted: z.array(z.string()).default([]),
+  stats: ChunkStatsSchema,
+});
+export type WorkerResult = z.output<typeof WorkerResultSchema>;
+
+/** Turns a zod error into one line that names the path of each problem. */
+export function formatZodError(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}

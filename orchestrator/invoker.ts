@@ -1,0 +1,43 @@
+/**
+ * The seam between the orchestrator and whatever runs a chunk: local child processes or AWS Lambda.
+ * Both back ends implement this one interface and are tested with the same cases.
+ */
+import type { WorkerEventInput, WorkerResult } from '../functions/worker/contract';
+
+/** Why a chunk invocation failed; the orchestrator decides from `reason` whether and how to retry. */
+export type InvokeFailureReason =
+  /** The worker process died or the Lambda function raised (FunctionError). */
+  | 'crashed'
+  /** The worker ran past the chunk timeout (local) or Lambda reported `Task timed out`. */
+  | 'timeout'
+  /** The back end refused the call for now (Lambda 429); retry after `retryAfterMs` without using up a try. */
+  | 'throttled'
+  /** The call never reached the worker or its answer was lost (socket errors). */
+  | 'network'
+  /** The worker answered with something that is not a WorkerResult. */
+  | 'bad-response';
+
+export class InvokeError extends Error {
+  override readonly name = 'InvokeError';
+  constructor(
+    message: string,
+    readonly reason: InvokeFailureReason,
+    readonly chunkId: string,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface Invoker {
+  /**
+   * Runs one chunk and resolves with the worker's result, or rejects with an {@link InvokeError}.
+   * `signal` aborts the call (the run is shutting down).
+   */
+  invoke(event: WorkerEventInput, signal?: AbortSignal): Promise<WorkerResult>;
+  /** Chunks this back end runs well in parallel (a default for the run's concurrency). */
+  readonly capacity: number;
+  /** Releases processes, sockets and clients. */
+  close(): Promise<void>;
+}
