@@ -1,0 +1,112 @@
+/**
+ * Pure translation of what Lambda's Invoke API answers into the orchestrator's terms: a WorkerResult,
+ * an {@link InvokeError} with a reason the run can retry on, a "too large" verdict that the invoker
+ * handles by splitting the chunk, or a {@link LambdaSetupError} when no retry can help.
+ */
+import { WorkerResultSchema, formatZodError, type WorkerResult } from '../../functions/worker/contract';
+import { InvokeError } from '../invoker';
+
+/** A problem no retry can fix (no such function, access denied, no credentials): the run should stop. */
+export class LambdaSetupError extends Error {
+  override readonly name = 'LambdaSetupError';
+  constructor(
+    message: string,
+    readonly functionName: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The subset of InvokeCommandOutput this module reads. */
+export interface InvokeOutputLike {
+  StatusCode?: number;
+  FunctionError?: string;
+  Payload?: Uint8Array;
+}
+
+export type InvokeVerdict =
+  | { kind: 'result'; result: WorkerResult }
+  /** The request or the response passed Lambda's 6 MB synchronous payload limit. */
+  | { kind: 'too-large'; message: string }
+  | { kind: 'error'; error: Error };
+
+/** Lambda's error payload for a function that raised or timed out: `{ errorType, errorMessage }`. */
+interface LambdaErrorPayload {
+  errorType?: string;
+  errorMessage?: string;
+}
+
+const TOO_LARGE_TYPES = /ResponseSizeTooLarge|RequestEntityTooLarge|RequestTooLarge/i;
+const TOO_LARGE_MESSAGE = /maximum allowed payload size|payload is too large/i;
+/** Throttled by Lambda (or by the EC2/ENI capacity behind it): retry later at a lower rate. */
+const THROTTLE_NAMES = new Set(['TooManyRequestsException', 'EC2ThrottledException', 'ThrottlingException']);
+/** Lambda's own transient failures: the call may not have reached the worker. */
+const TRANSIENT_NAMES = new Set(['ServiceException', 'ResourceNotReadyException', 'ResourceConflictException', 'EFSIOException', 'ENILimitReachedException', 'SubnetIPAddressLimitReachedException']);
+const SETUP_NAMES = new Set([
+  'ResourceNotFoundException',
+  'AccessDeniedException',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'ExpiredTokenException',
+  'CredentialsProviderError',
+  'InvalidParameterValueException',
+  'InvalidRequestContentException',
+  'KMSAccessDeniedException',
+]);
+
+/** Decodes a synchronous Invoke response for chunk `chunkId`. */
+export function classifyInvokeOutput(output: InvokeOutputLike, chunkId: string): InvokeVerdict {
+  const text = output.Payload ? Buffer.from(output.Payload).toString('utf8') : '';
+  if (output.FunctionError) {
+    const payload = parseJson(text) as LambdaErrorPayload | undefined;
+    const type = payload?.errorType ?? output.FunctionError;
+    const message = payload?.errorMessage ?? (text || output.FunctionError);
+    if (TOO_LARGE_TYPES.test(type) || TOO_LARGE_MESSAGE.test(message)) return { kind: 'too-large', message };
+    // Lambda reports a timeout as `Task timed out after N seconds` (type Sandbox.Timedout on newer runtimes).
+    if (/Task timed out/i.test(message) || /Timedout/i.test(type)) {
+      return { kind: 'error', error: new InvokeError(`worker timed out: ${message}`, 'timeout', chunkId) };
+    }
+    return { kind: 'error', error: new InvokeError(`worker failed: ${type}: ${message}`, 'crashed', chunkId) };
+  }
+  const json = parseJson(text);
+  const parsed = WorkerResultSchema.safeParse(json);
+  if (!parsed.success) {
+    const detail = json === undefined ? `not JSON: ${text.slice(0, 200)}` : formatZodError(parsed.error);
+    return { kind: 'error', error: new InvokeError(`worker answered with something that is not a WorkerResult: ${detail}`, 'bad-response', chunkId) };
+  }
+  return { kind: 'result', result: parsed.data };
+}
+
+/** Translates an exception thrown by `LambdaClient.send(InvokeCommand)`. */
+export function classifySdkError(error: unknown, chunkId: string, functionName: string): InvokeVerdict {
+  const name = (error as { name?: string } | null)?.name ?? 'Error';
+  const message = (error as { message?: string } | null)?.message ?? String(error);
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+  if (name === 'RequestTooLargeException' || status === 413) return { kind: 'too-large', message };
+  if (THROTTLE_NAMES.has(name) || status === 429) {
+    const e = error as { retryAfterSeconds?: string; Reason?: string };
+    const seconds = Number(e.retryAfterSeconds);
+    const retryAfterMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+    const reason = e.Reason ? ` (${e.Reason})` : '';
+    return { kind: 'error', error: new InvokeError(`throttled by Lambda${reason}: ${message}`, 'throttled', chunkId, retryAfterMs, { cause: error }) };
+  }
+  if (SETUP_NAMES.has(name) || status === 403 || status === 404) {
+    return { kind: 'error', error: new LambdaSetupError(`cannot invoke ${functionName}: ${name}: ${message}`, functionName, name, { cause: error }) };
+  }
+  if (TRANSIENT_NAMES.has(name) || (status !== undefined && status >= 500)) {
+    return { kind: 'error', error: new InvokeError(`Lambda service error: ${name}: ${message}`, 'network', chunkId, undefined, { cause: error }) };
+  }
+  // Anything else (ECONNRESET, ECONNREFUSED, socket timeouts, TLS) never produced an answer.
+  return { kind: 'error', error: new InvokeError(`invoke failed: ${name}: ${message}`, 'network', chunkId, undefined, { cause: error }) };
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
