@@ -195,7 +195,7 @@ describe('createGuardedConnector with a real undici Agent', () => {
     async (hostname) => {
       const connect = createGuardedConnector();
       const error = await new Promise((resolve) =>
-        connect({ hostname, protocol: 'http:', port: String(v4.port) }, (err) => resolve(err)),
+        connect({ hostname, protocol: 'http:', port: String(v4.port) }, (...args) => resolve(args[0])),
       );
       expect(error).toMatchObject({ name: 'BlockedAddressError', address: '127.0.0.1' });
       expect(v4.connections).toBe(0);
