@@ -1,0 +1,47 @@
+/**
+ * Pure: after a chunk invocation fails, whether to try again, after how long, and whether that
+ * uses up one of the chunk's tries.
+ */
+import { InvokeError } from './invoker';
+
+export interface RetryPolicy {
+  /** Tries after the first one for a failing chunk. */
+  chunkRetries: number;
+  /** First backoff; doubles per try, with jitter. */
+  retryBaseDelayMs: number;
+  /** Backoff ceiling. */
+  retryMaxDelayMs: number;
+  /** Throttled answers tolerated per chunk; they do not use up a try, but must not loop forever. */
+  maxThrottles: number;
+}
+
+export type RetryDecision =
+  | { retry: true; delayMs: number; usesTry: boolean }
+  | { retry: false };
+
+/**
+ * @param failedTries tries of this chunk that failed so far, including this one
+ * @param throttles throttled answers so far, including this one if it is one
+ * @param random in [0, 1), for jitter (a parameter so tests can pin it)
+ */
+export function decideRetry(
+  error: unknown,
+  failedTries: number,
+  throttles: number,
+  policy: RetryPolicy,
+  random: number = Math.random(),
+): RetryDecision {
+  if (error instanceof InvokeError && error.reason === 'throttled') {
+    if (throttles > policy.maxThrottles) return { retry: false };
+    const delayMs = error.retryAfterMs ?? backoff(throttles, policy, random);
+    return { retry: true, delayMs, usesTry: false };
+  }
+  if (failedTries > policy.chunkRetries) return { retry: false };
+  return { retry: true, delayMs: backoff(failedTries, policy, random), usesTry: true };
+}
+
+/** "Equal jitter": half the exponential delay fixed, half random, so retries from many chunks spread out. */
+function backoff(n: number, policy: RetryPolicy, random: number): number {
+  const exp = Math.min(policy.retryMaxDelayMs, policy.retryBaseDelayMs * 2 ** Math.max(0, n - 1));
+  return Math.round(exp / 2 + (exp / 2) * random);
+}

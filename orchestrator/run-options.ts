@@ -1,0 +1,127 @@
+/**
+ * The options of a run, their defaults in one place, and the progress counters a run keeps.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ScrapeOptionsInput } from '../functions/worker/contract';
+import type { Invoker } from './invoker';
+import type { RetryPolicy } from './retry-policy';
+
+export interface RunOptions {
+  /** Sent to every worker as `event.runId`. @default a random UUID */
+  runId?: string;
+  /** How workers fetch and parse (`event.options`). @default {} (the workers' defaults) */
+  scrape?: ScrapeOptionsInput;
+  /** Chunks in flight at once (retries waiting out a backoff count too). @default invoker.capacity */
+  concurrency?: number;
+  /** Tries after the first for a chunk whose invocation fails. @default 2 */
+  chunkRetries?: number;
+  /** First retry backoff, doubling per try (equal jitter). @default 1000 */
+  retryBaseDelayMs?: number;
+  /** Backoff ceiling. @default 30000 */
+  retryMaxDelayMs?: number;
+  /** Throttled answers tolerated per chunk before it fails (they do not use up a try). @default 50 */
+  maxThrottles?: number;
+  /**
+   * Graceful stop (first Ctrl-C): start no more chunks or retries; chunks in flight run to the end
+   * and their outcomes are yielded. URLs left without an outcome count as `abandonedUrls`.
+   */
+  stopSignal?: AbortSignal;
+  /**
+   * Hard stop (second Ctrl-C): like `stopSignal`, and in-flight invocations are cancelled too
+   * (the invoker gets this abort). Their URLs get no outcome and count as `abandonedUrls`.
+   */
+  signal?: AbortSignal;
+  /** Called when the counters change (at chunk granularity, not per URL). Keep it cheap. */
+  onProgress?: (progress: Readonly<RunProgress>) => void;
+  /** Called when a chunk invocation fails, whether or not it will be retried (for `--verbose`). */
+  onChunkError?: (info: ChunkErrorInfo) => void;
+}
+
+export interface ChunkErrorInfo {
+  /** The failed invocation's chunk id (`chunk-7`, or `chunk-7.2` for its second invocation). */
+  chunkId: string;
+  error: unknown;
+  /** URLs of the chunk still without an outcome. */
+  urls: number;
+  /** `false` when the chunk's URLs now get `worker-failed` outcomes, or the run is stopping. */
+  willRetry: boolean;
+  delayMs?: number;
+}
+
+/** Live counters of a run. `urlsDone === urlsOk + urlsFailed`; at the end `urlsDone + abandonedUrls === urlsTotal`. */
+export interface RunProgress {
+  state: 'running' | 'done' | 'stopped' | 'cancelled';
+  /** Distinct URLs in the chunks given. */
+  urlsTotal: number;
+  /** Outcomes yielded. */
+  urlsDone: number;
+  urlsOk: number;
+  /** Failure outcomes yielded, `worker-failed` ones included. */
+  urlsFailed: number;
+  /** URLs that got `worker-failed` because their chunk failed on every try. */
+  workerFailedUrls: number;
+  /** URLs left without an outcome by a stop or cancel. */
+  abandonedUrls: number;
+  chunksTotal: number;
+  /** Chunks all of whose URLs have an outcome (or were abandoned). */
+  chunksDone: number;
+  chunksInFlight: number;
+  /** Invocations made, retries and requeues included. */
+  invocations: number;
+  /** Invocations that failed (InvokeError or no progress). */
+  invokeErrors: number;
+  /** Retries scheduled after a failure (throttled ones included). */
+  retries: number;
+  throttles: number;
+  /** URLs sent again because a worker left them unstarted (deadline) or left them out. */
+  requeuedUrls: number;
+}
+
+export interface ResolvedRunOptions extends RetryPolicy {
+  runId: string;
+  scrape: ScrapeOptionsInput | undefined;
+  concurrency: number;
+}
+
+export function resolveRunOptions(options: RunOptions, invoker: Invoker): ResolvedRunOptions {
+  const resolved: ResolvedRunOptions = {
+    runId: options.runId ?? randomUUID(),
+    scrape: options.scrape,
+    concurrency: options.concurrency ?? invoker.capacity,
+    chunkRetries: options.chunkRetries ?? 2,
+    retryBaseDelayMs: options.retryBaseDelayMs ?? 1_000, // 1 s
+    retryMaxDelayMs: options.retryMaxDelayMs ?? 30_000, // 30 s
+    maxThrottles: options.maxThrottles ?? 50,
+  };
+  for (const key of ['concurrency'] as const) {
+    if (!Number.isInteger(resolved[key]) || resolved[key] < 1) {
+      throw new RangeError(`${key} must be a positive integer, got ${resolved[key]}`);
+    }
+  }
+  for (const key of ['chunkRetries', 'retryBaseDelayMs', 'retryMaxDelayMs', 'maxThrottles'] as const) {
+    if (!Number.isInteger(resolved[key]) || resolved[key] < 0) {
+      throw new RangeError(`${key} must be a non-negative integer, got ${resolved[key]}`);
+    }
+  }
+  return resolved;
+}
+
+export function initialProgress(): RunProgress {
+  return {
+    state: 'running',
+    urlsTotal: 0,
+    urlsDone: 0,
+    urlsOk: 0,
+    urlsFailed: 0,
+    workerFailedUrls: 0,
+    abandonedUrls: 0,
+    chunksTotal: 0,
+    chunksDone: 0,
+    chunksInFlight: 0,
+    invocations: 0,
+    invokeErrors: 0,
+    retries: 0,
+    throttles: 0,
+    requeuedUrls: 0,
+  };
+}
