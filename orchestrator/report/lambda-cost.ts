@@ -1,0 +1,39 @@
+/** Estimates what a run cost on AWS Lambda from the billed duration and invocations in its summary. */
+import { LAMBDA_PRICING } from './constants';
+import type { RunSummary } from './run-summary';
+
+export interface LambdaCost {
+  architecture: 'arm64' | 'x86_64';
+  memoryMb: number;
+  billedMs: number;
+  gbSeconds: number;
+  computeUsd: number;
+  /** Null when the summary does not say how many invocations were made. */
+  invocations: number | null;
+  requestUsd: number;
+  totalUsd: number;
+}
+
+/**
+ * `GB-s × price(architecture) + invocations × price per request`, or null when the run was not on
+ * Lambda or the summary lacks memory size or billed duration. Excludes the free tier, S3 and transfer.
+ */
+export function estimateLambdaCost(summary: RunSummary | undefined): LambdaCost | null {
+  const lambda = summary?.lambda;
+  if (summary?.mode !== 'lambda' || lambda?.memoryMb === undefined || lambda.billedMs === undefined) return null;
+  const architecture = lambda.architecture ?? 'arm64'; // the house default for the worker function
+  const gbSeconds = (lambda.memoryMb / 1024) * (lambda.billedMs / 1000);
+  const computeUsd = gbSeconds * LAMBDA_PRICING.usdPerGbSecond[architecture];
+  const invocations = lambda.invocations ?? null;
+  const requestUsd = (invocations ?? 0) * LAMBDA_PRICING.usdPerRequest;
+  return {
+    architecture,
+    memoryMb: lambda.memoryMb,
+    billedMs: lambda.billedMs,
+    gbSeconds,
+    computeUsd,
+    invocations,
+    requestUsd,
+    totalUsd: computeUsd + requestUsd,
+  };
+}
