@@ -89,7 +89,9 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
     const cancel = new AbortController();
     const ready: Task[] = [];
     const delayed = new Map<NodeJS.Timeout, Task>();
+    /** Invocations whose settlement the loop has not handled yet (their promises, for the final wait). */
     const inFlight = new Set<Promise<void>>();
+    let active = 0;
     let nextChunk = 0;
     let mode: 'running' | 'stopped' | 'cancelled' = 'running';
 
@@ -125,7 +127,7 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
     };
 
     const dispatch = () => {
-      while (mode === 'running' && inFlight.size + delayed.size < concurrency) {
+      while (mode === 'running' && active + delayed.size < concurrency) {
         const task = nextTask();
         if (task === undefined) return;
         task.invocations++;
@@ -140,6 +142,7 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
           )
           .finally(() => inFlight.delete(call));
         inFlight.add(call);
+        active++;
       }
     };
 
@@ -213,9 +216,9 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
     try {
       for (;;) {
         dispatch();
-        progress.chunksInFlight = inFlight.size;
+        progress.chunksInFlight = active;
         const idle = ready.length === 0 && delayed.size === 0 && nextChunk >= chunks.length;
-        if (inFlight.size === 0 && (mode !== 'running' || idle)) break;
+        if (active === 0 && (mode !== 'running' || idle)) break;
         report();
         const item = await inbox.shift();
         if (item.type === 'wake') continue;
@@ -223,9 +226,10 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
           ready.unshift(item.task);
           continue;
         }
+        active--;
         const outcomes = settle(item);
         dispatch(); // before yielding, so workers stay busy while the consumer writes
-        progress.chunksInFlight = inFlight.size;
+        progress.chunksInFlight = active;
         report();
         for (const outcome of outcomes) {
           progress.urlsDone++;
