@@ -1,0 +1,188 @@
+/**
+ * robots.txt for a run (`--robots obey|ignore`): the orchestrator fetches each origin's file ONCE
+ * per run, before chunking, and drops the URLs it forbids; workers never see robots.txt.
+ */
+import { Agent, type Dispatcher } from 'undici';
+import { createGuardedConnector } from '../functions/worker/ssrf-guard';
+import { DEFAULT_USER_AGENT } from '../functions/worker/version';
+import { fetchRobotsTxt } from './robots-fetch';
+import { productToken, rulesFromFetch, type RobotsRules, type UnreachablePolicy } from './robots-policy';
+
+export { robotsDisallowedOutcome, productToken, type RobotsRules, type UnreachablePolicy } from './robots-policy';
+
+/** `--robots`: `obey` checks every URL against its origin's robots.txt; `ignore` skips robots.txt. */
+export const ROBOTS_MODES = ['obey', 'ignore'] as const;
+export type RobotsMode = (typeof ROBOTS_MODES)[number];
+export const DEFAULT_ROBOTS_MODE: RobotsMode = 'obey';
+
+export interface RobotsOptions {
+  /** The User-Agent header sent for robots.txt (use the run's). @default DEFAULT_USER_AGENT */
+  userAgent?: string;
+  /** Matched against `User-agent:` lines. @default productToken(userAgent), e.g. `fanout` */
+  agentToken?: string;
+  /**
+   * Dispatcher for the robots.txt requests; it should carry the SSRF guard. The caller keeps
+   * ownership. @default a guarded Agent of the cache's own (unguarded if `allowPrivate`), closed by `close()`
+   */
+  dispatcher?: Dispatcher;
+  /** Only used when `dispatcher` is not given. @default false */
+  allowPrivate?: boolean;
+  /** Whole robots.txt fetch, redirects included. @default 10000 */
+  timeoutMs?: number;
+  /** Bytes of robots.txt read; the rest is ignored (RFC 9309 asks for at least 500 KiB). @default 524288 */
+  maxBytes?: number;
+  /** Redirects followed (RFC 9309 asks for at least 5). @default 5 */
+  maxRedirects?: number;
+  /** While robots.txt is unreachable (5xx, 429, network): RFC 9309's complete disallow, or allow. @default 'disallow' */
+  onUnreachable?: UnreachablePolicy;
+  /** Crawl-delay values above this are cut down to it. @default 30000 */
+  maxCrawlDelayMs?: number;
+  /** robots.txt fetches in flight at once. @default 16 */
+  concurrency?: number;
+}
+
+export type ResolvedRobotsOptions = Required<Omit<RobotsOptions, 'dispatcher'>> & Pick<RobotsOptions, 'dispatcher'>;
+
+/** Fills the defaults of {@link RobotsOptions}, in one place. */
+export function resolveRobotsOptions(options: RobotsOptions = {}): ResolvedRobotsOptions {
+  const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  const resolved = {
+    userAgent,
+    agentToken: options.agentToken ?? productToken(userAgent),
+    dispatcher: options.dispatcher,
+    allowPrivate: options.allowPrivate ?? false,
+    timeoutMs: options.timeoutMs ?? 10_000, // 10 s
+    maxBytes: options.maxBytes ?? 512 * 1024, // 512 KiB
+    maxRedirects: options.maxRedirects ?? 5,
+    onUnreachable: options.onUnreachable ?? 'disallow',
+    maxCrawlDelayMs: options.maxCrawlDelayMs ?? 30_000, // 30 s
+    concurrency: options.concurrency ?? 16,
+  };
+  for (const key of ['timeoutMs', 'maxBytes', 'concurrency'] as const) {
+    if (!Number.isInteger(resolved[key]) || resolved[key] < 1) throw new RangeError(`robots ${key} must be a positive integer`);
+  }
+  for (const key of ['maxRedirects', 'maxCrawlDelayMs'] as const) {
+    if (!Number.isInteger(resolved[key]) || resolved[key] < 0) throw new RangeError(`robots ${key} must be an integer >= 0`);
+  }
+  return resolved;
+}
+
+/** The URLs of one check, split by robots.txt; input order is kept in both lists. */
+export interface RobotsCheck {
+  allowed: string[];
+  disallowed: string[];
+  /** Crawl-delay per origin (`https://host:port`), only for origins whose robots.txt sets one. */
+  crawlDelayMs: Map<string, number>;
+}
+
+/**
+ * robots.txt rules per origin for one run: each origin's file is fetched at most once, and
+ * concurrent checks of the same origin share one in-flight fetch.
+ *
+ * @example
+ * const robots = new RobotsCache({ userAgent, allowPrivate });
+ * const { allowed, disallowed } = await robots.check(urls);
+ * for (const url of disallowed) emit(robotsDisallowedOutcome(url));
+ * await robots.close();
+ */
+export class RobotsCache {
+  readonly options: ResolvedRobotsOptions;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownAgent: Agent | undefined;
+  private readonly rules = new Map<string, Promise<RobotsRules>>();
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** robots.txt fetches started so far (one per origin). */
+  fetches = 0;
+
+  constructor(options: RobotsOptions = {}) {
+    this.options = resolveRobotsOptions(options);
+    if (this.options.dispatcher) {
+      this.dispatcher = this.options.dispatcher;
+    } else {
+      this.ownAgent = new Agent({
+        connect: createGuardedConnector({ allowPrivate: this.options.allowPrivate, timeout: this.options.timeoutMs }),
+      });
+      this.dispatcher = this.ownAgent;
+    }
+  }
+
+  /** The rules for `origin` (`new URL(u).origin`), fetching its robots.txt on first use. Never rejects. */
+  rulesFor(origin: string): Promise<RobotsRules> {
+    let pending = this.rules.get(origin);
+    if (pending === undefined) {
+      pending = this.load(origin);
+      this.rules.set(origin, pending);
+    }
+    return pending;
+  }
+
+  /** Splits `urls` into allowed and disallowed. URLs that do not parse are passed as allowed (reading them is not robots' job). */
+  async check(urls: readonly string[]): Promise<RobotsCheck> {
+    const originOf = new Map<string, string | undefined>();
+    for (const url of urls) originOf.set(url, originOrUndefined(url));
+    const origins = [...new Set([...originOf.values()].filter((o): o is string => o !== undefined))];
+    const byOrigin = new Map(await Promise.all(origins.map(async (o) => [o, await this.rulesFor(o)] as const)));
+
+    const result: RobotsCheck = { allowed: [], disallowed: [], crawlDelayMs: new Map() };
+    for (const url of urls) {
+      const origin = originOf.get(url);
+      const rules = origin === undefined ? undefined : byOrigin.get(origin);
+      (rules === undefined || rules.isAllowed(url) ? result.allowed : result.disallowed).push(url);
+    }
+    for (const rules of byOrigin.values()) {
+      if (rules.crawlDelayMs !== undefined) result.crawlDelayMs.set(rules.origin, rules.crawlDelayMs);
+    }
+    return result;
+  }
+
+  /** Closes the cache's own Agent, if it made one; a dispatcher passed in is left open. */
+  async close(): Promise<void> {
+    await this.ownAgent?.close();
+  }
+
+  private async load(origin: string): Promise<RobotsRules> {
+    await this.acquire();
+    try {
+      this.fetches += 1;
+      const policy = {
+        agentToken: this.options.agentToken,
+        unreachable: this.options.onUnreachable,
+        maxCrawlDelayMs: this.options.maxCrawlDelayMs,
+      };
+      try {
+        const fetched = await fetchRobotsTxt(origin, { ...this.options, dispatcher: this.dispatcher });
+        return rulesFromFetch(origin, fetched, policy);
+      } catch (error) {
+        // fetchRobotsTxt returns its failures; a throw here is a bug, judged like an unreachable file.
+        return rulesFromFetch(origin, { kind: 'unreachable', reason: `internal: ${String(error)}` }, policy);
+      }
+    } finally {
+      this.release();
+    }
+  }
+
+  private async acquire(): Promise<void> {
+    if (this.active < this.options.concurrency) {
+      this.active += 1;
+      return;
+    }
+    // The slot is handed over by release(), so `active` stays counted.
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active -= 1;
+  }
+}
+
+function originOrUndefined(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
