@@ -1,0 +1,11 @@
+/** The CDK app: one stack, its schedules read from infra/schedules.json (validated at synth). */
+import path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { FanoutStack } from '../lib/fanout-stack';
+import { loadScheduleConfig } from '../lib/schedule-config';
+
+const app = new App();
+new FanoutStack(app, app.node.tryGetContext('stackName') ?? 'Fanout', {
+  schedules: loadScheduleConfig(path.join(__dirname, '..', 'schedules.json')),
+  description: 'fanout: serverless fan-out web scraper',
+});

@@ -1,0 +1,72 @@
+/**
+ * `NodejsFunction` with the house defaults, so every fanout function is built and configured alike:
+ * Node.js 24 on arm64, bundled locally by esbuild (no Docker) into minified CJS with source maps,
+ * a log group with a retention, and the Powertools service/namespace environment.
+ */
+import path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+/** The repository root: where package-lock.json is, so bundling never looks elsewhere. */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+/** Metrics land under this CloudWatch namespace. */
+export const METRICS_NAMESPACE = 'fanout';
+
+export interface FanoutFunctionProps {
+  /** Handler file, relative to the repository root. */
+  entry: string;
+  /** Powertools service name (logs and metrics dimension). */
+  serviceName: string;
+  description?: string;
+  /** @default 1769 (one full vCPU; see docs/deploy.md) */
+  memorySizeMb?: number;
+  /** @default 300 */
+  timeoutSecs?: number;
+  /** @default one month */
+  logRetention?: RetentionDays;
+  environment?: Record<string, string>;
+  /** Async invocations only (schedules, self-invokes): how often Lambda retries a failed one. @default 2 */
+  retryAttempts?: number;
+}
+
+export class FanoutFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: FanoutFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    super(scope, id, {
+      entry: path.join(REPO_ROOT, props.entry),
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySizeMb ?? 1769,
+      timeout: Duration.seconds(props.timeoutSecs ?? 300),
+      logGroup,
+      retryAttempts: props.retryAttempts,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...props.environment,
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.CJS,
+        // node20 runs on nodejs24.x and on this machine's Node 20, where the bundle is tested.
+        target: 'node20',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Bundle the AWS SDK too: a pinned, tested version instead of whatever the runtime ships.
+        externalModules: [],
+      },
+    });
+  }
+}

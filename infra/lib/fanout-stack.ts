@@ -1,0 +1,107 @@
+/**
+ * The fanout stack: the worker function, the orchestrator function that drives scheduled runs,
+ * the results bucket, one EventBridge rule per configured schedule, and the outputs the CLI reads.
+ */
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Rule, RuleTargetInput, Schedule as EventSchedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Effect, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { LISTS_PREFIX, RUNS_PREFIX } from '../../functions/orchestrator/input';
+import { FanoutFunction } from './fanout-function';
+import { ResultsBucket } from './results-bucket';
+import type { Schedule } from './schedule-config';
+
+export interface FanoutStackProps extends StackProps {
+  /** Validated schedules (loadScheduleConfig). @default none */
+  schedules?: Schedule[];
+  /** @default 1769 (one vCPU) */
+  workerMemoryMb?: number;
+  /** @default 300 */
+  workerTimeoutSecs?: number;
+  /** @default 1024 */
+  orchestratorMemoryMb?: number;
+  /** Days before run results expire; 0 keeps them. @default 90 */
+  expireRunsAfterDays?: number;
+}
+
+/** Output keys; orchestrator/invokers/lambda-function-name.ts reads WorkerFunctionName. */
+export const OUTPUT_KEYS = {
+  worker: 'WorkerFunctionName',
+  orchestrator: 'OrchestratorFunctionName',
+  bucket: 'ResultsBucketName',
+} as const;
+
+/** The orchestrator keeps this much of its 15 minutes to checkpoint and hand over. */
+const ORCHESTRATOR_TIMEOUT_SECS = 900;
+
+export class FanoutStack extends Stack {
+  readonly worker: FanoutFunction;
+  readonly orchestrator: FanoutFunction;
+  readonly bucket: Bucket;
+
+  constructor(scope: Construct, id: string, props: FanoutStackProps = {}) {
+    super(scope, id, props);
+    const accessLogs = new Bucket(this, 'AccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: BucketEncryption.S3_MANAGED,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.bucket = new ResultsBucket(this, 'Results', { expireRunsAfterDays: props.expireRunsAfterDays, accessLogsBucket: accessLogs }).bucket;
+
+    const workerTimeoutSecs = props.workerTimeoutSecs ?? 300;
+    // The worker needs no AWS permissions beyond its logs: it only fetches pages and answers.
+    this.worker = new FanoutFunction(this, 'Worker', {
+      entry: 'functions/worker/lambda.ts',
+      serviceName: 'fanout-worker',
+      description: 'fanout worker: scrapes one chunk of URLs',
+      memorySizeMb: props.workerMemoryMb ?? 1769,
+      timeoutSecs: workerTimeoutSecs,
+    });
+
+    this.orchestrator = new FanoutFunction(this, 'Orchestrator', {
+      entry: 'functions/orchestrator/handler.ts',
+      serviceName: 'fanout-orchestrator',
+      description: 'fanout orchestrator: runs a URL list on the worker, checkpointing to S3',
+      memorySizeMb: props.orchestratorMemoryMb ?? 1024,
+      timeoutSecs: ORCHESTRATOR_TIMEOUT_SECS,
+      environment: {
+        FANOUT_FUNCTION: this.worker.functionName,
+        RESULTS_BUCKET: this.bucket.bucketName,
+        WORKER_TIMEOUT_SECS: String(workerTimeoutSecs),
+      },
+    });
+    // Least privilege: invoke only the worker, read lists/, read and write runs/ (never list or delete).
+    this.orchestrator.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['lambda:InvokeFunction'], resources: [this.worker.functionArn] }));
+    this.orchestrator.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects(`${LISTS_PREFIX}*`)] }));
+    this.orchestrator.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+        resources: [this.bucket.arnForObjects(`${RUNS_PREFIX}*`)],
+      }),
+    );
+    // Continuing a run is an async invoke of itself. A separate Policy (not the role's default policy,
+    // which the function depends on) keeps CloudFormation free of a dependency cycle.
+    new Policy(this, 'OrchestratorSelfInvoke', {
+      roles: [this.orchestrator.role!],
+      statements: [new PolicyStatement({ effect: Effect.ALLOW, actions: ['lambda:InvokeFunction'], resources: [this.orchestrator.functionArn] })],
+    });
+
+    for (const { entry, input } of props.schedules ?? []) {
+      new Rule(this, `Schedule-${entry.name}`, {
+        description: entry.description ?? `fanout schedule ${entry.name}`,
+        schedule: EventSchedule.expression(entry.expression),
+        enabled: entry.enabled,
+        targets: [new LambdaFunction(this.orchestrator, { event: RuleTargetInput.fromObject(input), retryAttempts: 2 })],
+      });
+    }
+
+    new CfnOutput(this, OUTPUT_KEYS.worker, { value: this.worker.functionName, description: 'Worker function: fanout --mode lambda finds it here' });
+    new CfnOutput(this, OUTPUT_KEYS.orchestrator, { value: this.orchestrator.functionName });
+    new CfnOutput(this, OUTPUT_KEYS.bucket, { value: this.bucket.bucketName });
+  }
+}

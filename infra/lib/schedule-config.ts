@@ -1,0 +1,69 @@
+/**
+ * The schedules config (infra/schedules.json): validated with zod at synth time, each entry turned
+ * into the orchestrator's input and validated again with the orchestrator's own schema.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { formatZodError } from '../../functions/worker/contract';
+import { ListSourceSchema, RunInputSchema, RunSettingsSchema, ScheduleNameSchema, type RunInput } from '../../functions/orchestrator/input';
+
+/** `rate(5 minutes)` or a six-field `cron(...)`, as EventBridge accepts them. */
+const EXPRESSION = /^(rate\(1 (minute|hour|day)\)|rate\([1-9]\d* (minutes|hours|days)\)|cron\(\S+( \S+){5}\))$/;
+
+export const ScheduleEntrySchema = z.strictObject({
+  name: ScheduleNameSchema,
+  /** EventBridge schedule expression. */
+  expression: z.string().regex(EXPRESSION, 'must be rate(N unit) or cron(min hour day-of-month month day-of-week year)'),
+  description: z.string().max(512).optional(),
+  /** A disabled schedule is deployed but does not fire. @default true */
+  enabled: z.boolean().default(true),
+  list: ListSourceSchema,
+  options: RunSettingsSchema.default(RunSettingsSchema.parse({})),
+});
+export type ScheduleEntry = z.output<typeof ScheduleEntrySchema>;
+
+export const ScheduleConfigSchema = z.strictObject({ schedules: z.array(z.unknown()) });
+
+export class ScheduleConfigError extends Error {
+  override readonly name = 'ScheduleConfigError';
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly entry?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A validated schedule and the exact input its rule sends the orchestrator. */
+export interface Schedule {
+  entry: ScheduleEntry;
+  input: RunInput;
+}
+
+/** Parses the config text; errors name the file and the offending entry (index and name). */
+export function parseScheduleConfig(text: string, file = 'schedules.json'): Schedule[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new ScheduleConfigError(`${file}: not valid JSON: ${(cause as Error).message}`, file);
+  }
+  const top = ScheduleConfigSchema.safeParse(json);
+  if (!top.success) throw new ScheduleConfigError(`${file}: ${formatZodError(top.error)}`, file);
+  const seen = new Set<string>();
+  return top.data.schedules.map((raw, i) => {
+    const label = `schedules[${i}]${typeof (raw as { name?: unknown })?.name === 'string' ? ` ("${(raw as { name: string }).name}")` : ''}`;
+    const entry = ScheduleEntrySchema.safeParse(raw);
+    if (!entry.success) throw new ScheduleConfigError(`${file}: ${label}: ${formatZodError(entry.error)}`, file, label);
+    if (seen.has(entry.data.name)) throw new ScheduleConfigError(`${file}: ${label}: duplicate schedule name`, file, label);
+    seen.add(entry.data.name);
+    const input = RunInputSchema.safeParse({ schedule: entry.data.name, list: entry.data.list, options: entry.data.options });
+    if (!input.success) throw new ScheduleConfigError(`${file}: ${label}: not a valid orchestrator input: ${formatZodError(input.error)}`, file, label);
+    return { entry: entry.data, input: input.data };
+  });
+}
+
+export function loadScheduleConfig(file: string): Schedule[] {
+  return parseScheduleConfig(readFileSync(file, 'utf8'), file);
+}
