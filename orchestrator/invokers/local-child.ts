@@ -1,0 +1,43 @@
+/**
+ * The child process of LocalInvoker: loads the worker handler once (like a Lambda cold start),
+ * then runs one chunk per `invoke` message and answers over IPC. Exits when the parent goes away.
+ *
+ * argv: [workerModulePath, exportName]
+ */
+import type { ChildReply, InvokeMessage } from './local-protocol';
+
+// With the IPC channel gone the parent is gone (or closed us): a child must never outlive it.
+process.on('disconnect', () => process.exit(0));
+
+const [modulePath = '', exportName = 'handler'] = process.argv.slice(2);
+
+type Handler = (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<unknown>;
+
+const loaded: Promise<Handler> = (async () => {
+  // require, not import(): with tsx's CJS hook (`--require tsx/cjs`) only require compiles TypeScript.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(modulePath) as Record<string, unknown> & { default?: Record<string, unknown> };
+  const handler = mod[exportName] ?? mod.default?.[exportName];
+  if (typeof handler !== 'function') throw new Error(`worker module ${modulePath} has no function export "${exportName}"`);
+  return handler as Handler;
+})();
+loaded.catch(() => {}); // reported per invoke, not as an unhandled rejection
+
+function reply(message: ChildReply): void {
+  process.send?.(message, undefined, {}, () => {}); // a closed channel means the parent is gone; disconnect exits
+}
+
+process.on('message', (message: InvokeMessage) => {
+  if (message?.type !== 'invoke') return;
+  const deadline = Date.now() + message.timeoutMs;
+  const context = { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) };
+  loaded
+    .then((handler) => handler(message.event, context))
+    .then(
+      (result) => reply({ type: 'result', id: message.id, result }),
+      (error: unknown) => {
+        const e = error instanceof Error ? error : new Error(String(error));
+        reply({ type: 'error', id: message.id, error: { name: e.name, message: e.message, stack: e.stack } });
+      },
+    );
+});

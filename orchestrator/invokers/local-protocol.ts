@@ -1,0 +1,17 @@
+/**
+ * The IPC messages between LocalInvoker and its child processes (structured clone, `serialization: 'advanced'`).
+ */
+import type { WorkerEventInput } from '../../functions/worker/contract';
+
+/** Parent -> child: run one chunk; `timeoutMs` feeds the handler's `getRemainingTimeInMillis`. */
+export interface InvokeMessage {
+  type: 'invoke';
+  id: number;
+  event: WorkerEventInput;
+  timeoutMs: number;
+}
+
+/** Child -> parent: the handler's return value, or what it threw. */
+export type ChildReply =
+  | { type: 'result'; id: number; result: unknown }
+  | { type: 'error'; id: number; error: { name: string; message: string; stack?: string } };

@@ -1,0 +1,67 @@
+/**
+ * Fake worker handlers for LocalInvoker tests, loaded in child processes by export name:
+ * each stands in for the real handler with one behaviour (echo, crash once, hang, throw).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Outcome, WorkerEventInput, WorkerResult } from '../../../functions/worker/contract';
+
+interface Context {
+  getRemainingTimeInMillis(): number;
+}
+
+function echoResult(event: WorkerEventInput, context?: Context): WorkerResult {
+  const outcomes: Outcome[] = event.urls.map((url) => ({
+    url,
+    ok: true,
+    finalUrl: url,
+    status: 200,
+    contentType: 'text/plain',
+    bytes: 0,
+    ms: 0,
+    title: `pid ${process.pid}`,
+    description: null,
+    links: [],
+    data: { remainingMs: context?.getRemainingTimeInMillis() ?? null, pid: process.pid },
+    attempts: 1,
+  }));
+  return { runId: event.runId, chunkId: event.chunkId, outcomes, unstarted: [], stats: { ok: outcomes.length, failed: 0, bytes: 0, ms: 0 } };
+}
+
+/** Answers every URL with a success whose `data` says which process ran it and how much time it had. */
+export async function echo(event: WorkerEventInput, context?: Context): Promise<WorkerResult> {
+  return echoResult(event, context);
+}
+
+/** The marker that tells `crashOnce` a process of this run already crashed. */
+export function crashMarker(runId: string): string {
+  return path.join(os.tmpdir(), `fanout-crash-once-${runId}`);
+}
+
+/** SIGKILLs its own process on the first chunk of a run (a marker file remembers), then echoes. */
+export async function crashOnce(event: WorkerEventInput, context?: Context): Promise<WorkerResult> {
+  try {
+    fs.writeFileSync(crashMarker(event.runId), String(process.pid), { flag: 'wx' });
+  } catch {
+    return echoResult(event, context); // the marker exists: someone crashed already
+  }
+  process.kill(process.pid, 'SIGKILL');
+  return new Promise(() => {}); // never reached: the signal ends the process
+}
+
+/** Hangs on chunks whose first URL contains `hang`; echoes the rest. */
+export async function hangSome(event: WorkerEventInput, context?: Context): Promise<WorkerResult> {
+  if (event.urls[0]?.includes('hang')) return new Promise(() => {});
+  return echoResult(event, context);
+}
+
+/** Throws, as a handler rejecting a bad event would. */
+export async function throws(): Promise<WorkerResult> {
+  throw new RangeError('no such chunk');
+}
+
+/** Returns something that is not a WorkerResult. */
+export async function garbage(): Promise<unknown> {
+  return { hello: 'world' };
+}
