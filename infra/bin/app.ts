@@ -1,6 +1,7 @@
-/** The CDK app: one stack, its schedules read from infra/schedules.json (validated at synth). */
+/** The CDK app: one stack, its schedules read from infra/schedules.json (validated at synth), cdk-nag on. */
 import path from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { FanoutStack } from '../lib/fanout-stack';
 import { loadScheduleConfig } from '../lib/schedule-config';
 
@@ -9,3 +10,4 @@ new FanoutStack(app, app.node.tryGetContext('stackName') ?? 'Fanout', {
   schedules: loadScheduleConfig(path.join(__dirname, '..', 'schedules.json')),
   description: 'fanout: serverless fan-out web scraper',
 });
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
