@@ -1,0 +1,72 @@
+/**
+ * `cdk synth` as a user runs it (offline: no Docker, no lookups, no notices), then the bundled worker
+ * asset from cdk.out is required and run against the loopback demo site: proof that the bundle has
+ * everything it needs. One synth, shared by the tests in this file (bundling is the slow part).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { startDemoSite, type DemoSite } from '../../demo/site';
+import { WorkerResultSchema } from '../../functions/worker/contract';
+
+const run = promisify(execFile);
+const root = path.resolve(__dirname, '../..');
+const outDir = mkdtempSync(path.join(os.tmpdir(), 'fanout-cdk-out-'));
+let template: { Resources: Record<string, { Type: string; Metadata?: Record<string, string>; Properties: Record<string, unknown> }> };
+let site: DemoSite;
+
+/** The bundle directory of the function whose Powertools service name is `service`. */
+function assetDir(service: string): string {
+  const fn = Object.values(template.Resources).find(
+    (r) => r.Type === 'AWS::Lambda::Function' && JSON.stringify(r.Properties.Environment).includes(`"POWERTOOLS_SERVICE_NAME":"${service}"`),
+  );
+  return path.join(outDir, fn!.Metadata!['aws:asset:path']!);
+}
+
+beforeAll(async () => {
+  await run('npx', ['cdk', 'synth', '--quiet', '--no-notices', '--no-version-reporting', '-o', outDir], {
+    cwd: root,
+    env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', CI: '1' },
+  });
+  template = JSON.parse(readFileSync(path.join(outDir, 'Fanout.template.json'), 'utf8'));
+  site = await startDemoSite({ pages: 50 });
+}, 120_000);
+
+afterAll(async () => {
+  await site?.close();
+  rmSync(outDir, { recursive: true, force: true });
+});
+
+describe('cdk synth and the bundled assets', () => {
+  test('the worker bundle runs a chunk against the demo site: one record per URL', async () => {
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true'; // no EMF lines on the test's stdout
+    const bundle = path.join(assetDir('fanout-worker'), 'index.js');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { handler } = require(bundle) as { handler: (event: unknown, context: unknown) => Promise<unknown> };
+    const urls = site.urls(20);
+    const context = { functionName: 'worker', awsRequestId: 'r1', getRemainingTimeInMillis: () => 60_000 };
+
+    const result = WorkerResultSchema.parse(await handler({ runId: 'r', chunkId: 'c', urls, options: { allowPrivate: true } }, context));
+
+    expect(result.outcomes.map((o) => o.url).sort()).toStrictEqual([...urls].sort());
+    expect(result.outcomes.every((o) => o.ok && o.title === `Page ${o.url.split('/').pop()}`)).toBe(true);
+    console.log(`worker bundle: ${(statSync(bundle).size / 1024).toFixed(0)} KiB`);
+  });
+
+  test('the orchestrator bundle loads and exports its handler', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const module = require(path.join(assetDir('fanout-orchestrator'), 'index.js')) as { handler?: unknown };
+    expect(typeof module.handler).toBe('function');
+  });
+
+  test('bundles carry source maps, and the worker bundle has no runtime require of node_modules', () => {
+    const dir = assetDir('fanout-worker');
+    expect(statSync(path.join(dir, 'index.js.map')).size).toBeGreaterThan(0);
+    const code = readFileSync(path.join(dir, 'index.js'), 'utf8');
+    const required = [...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!).filter((m) => !m.startsWith('node:'));
+    const builtins = new Set(require('node:module').builtinModules as string[]);
+    expect(required.filter((m) => !builtins.has(m.split('/')[0]!))).toStrictEqual([]);
+  });
+});
