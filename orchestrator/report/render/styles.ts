@@ -32,8 +32,9 @@ pre{white-space:pre-wrap;word-break:break-all;margin:0}
 svg.chart{width:100%;height:auto;display:block}
 .chart .bar{fill:var(--accent);opacity:.75}.chart .axis{stroke:#9aa3b2}.chart .grid{stroke:var(--line)}
 .chart .tick{stroke:#9aa3b2}.chart .tick-label{fill:var(--muted);font-size:11px}
-.chart .marker{stroke-width:1.5;stroke-dasharray:4 3}.chart .marker-label{font-size:11px;font-weight:600;stroke:none}
+.chart .marker{stroke-width:1.5;stroke-dasharray:4 3}.chart .marker-label{font-size:11px;font-weight:600}
 .chart .m0{stroke:var(--ok);fill:var(--ok)}.chart .m1{stroke:var(--warn);fill:var(--warn)}.chart .m2{stroke:var(--bad);fill:var(--bad)}
+.chart text.marker-label{stroke:none}
 footer{color:var(--muted);font-size:12px;margin-top:18px}
 `
   .trim()
