@@ -48,7 +48,9 @@ function withoutHash(url: URL): string {
 /**
  * Fetches `url` once (redirects included). `signal` aborts it from outside (the chunk is being
  * abandoned); the caller tells that apart from a failure by checking `signal.aborted`.
- * Only GET is ever sent, so 301/302/303 need no method rewrite.
+ * Only GET is ever sent, so 301/302/303 need no method rewrite. In undici 7 a bare Agent does not
+ * follow redirects at all (that is the `redirect` interceptor, which we do not compose), which is
+ * what `maxRedirections: 0` meant in undici 6: every 3xx comes back here to be checked.
  */
 export async function fetchPage(url: URL, options: FetchOptions, signal?: AbortSignal): Promise<FetchedPage> {
   const { timeoutMs, maxBytes, maxRedirects } = options;
