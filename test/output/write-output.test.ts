@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import type { Outcome } from '../../functions/worker/contract';
 import { createWriter, csvRow, type OutputFormat } from '../../orchestrator/write-output';
 
-const page = (url: string, title: string | null = 'T'): Outcome => ({
+const page = (url: string, title: string | null = 'T'): Outcome & { ok: true } => ({
   url, ok: true, finalUrl: url, status: 200, contentType: 'text/html', bytes: 10, ms: 5, title, description: null, links: ['http://a/'], attempts: 1,
 });
 const failure = (url: string): Outcome => ({ url, ok: false, error: { kind: 'http', message: 'HTTP 404 "Not Found"', status: 404 }, attempts: 1, ms: 3 });

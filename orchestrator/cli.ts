@@ -1,0 +1,113 @@
+/**
+ * `fanout`: translates arguments into typed options and calls the library. Errors print one
+ * message (the stack only with --verbose) and set the exit code: 0 run completed (page errors
+ * included), 1 usage or input error, 2 some URLs were lost because their worker failed.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { VERSION } from '../functions/worker/version';
+import { OUTPUT_FORMATS } from './write-output';
+import { UsageError } from './errors';
+import { runCommand, type RunFlags } from './run-command';
+import { EXIT_OK, EXIT_USAGE } from './exit-codes';
+
+
+/** A commander parser for an integer flag within [min, max]. */
+export function intArg(min: number, max: number) {
+  return (raw: string): number => {
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}.`);
+    }
+    return value;
+  };
+}
+
+/** Parses sizes like `10485760`, `512k`, `10mb`, `1g` into bytes. */
+export function bytesArg(raw: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(raw.trim());
+  if (!match) throw new InvalidArgumentError('expected a size such as 10485760, 512k or 10mb.');
+  const scale: Record<string, number> = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+  const unit = (match[2] ?? 'b').toLowerCase()[0] ?? 'b';
+  const value = Math.floor(Number(match[1]) * (scale[unit] ?? 1));
+  if (value < 1 || value > 1024 ** 3) throw new InvalidArgumentError('expected a size from 1 byte to 1gb.');
+  return value;
+}
+
+const RUN_EXAMPLES = `
+Examples:
+  $ fanout run urls.txt -o results.jsonl            scrape a list on this machine, one worker per CPU
+  $ cat urls.txt | fanout run - --format csv > out.csv
+  $ fanout run urls.txt --extract spec.json -o out.jsonl --summary summary.json
+  $ fanout run urls.txt --mode lambda -o out.jsonl  run the chunks on the deployed Lambda worker
+  $ fanout run urls.txt --dry-run                   count, de-duplicate and estimate the Lambda cost
+
+The list has one http(s) URL per line; blank lines and lines starting with # are skipped.
+Every valid URL gets exactly one record: a page, or an error with a kind that says why.`;
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('fanout')
+    .description('Fan-out web scraper: many workers (local processes or AWS Lambda), results as they complete.')
+    .version(VERSION, '-V, --version')
+    .showSuggestionAfterError(true)
+    .configureHelp({ sortOptions: false });
+
+  program
+    .command('run')
+    .description('Scrape every URL in a list and write one record per URL.')
+    .argument('<list>', 'file with one URL per line, or - for stdin')
+    .option('-o, --out <file>', 'write records to this file instead of stdout')
+    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('jsonl'))
+    .addOption(new Option('--mode <mode>', 'where workers run').choices(['local', 'lambda']).default('local'))
+    .option('--workers <n>', 'workers in parallel: local processes (default: CPUs) or Lambda invocations (default: 100)', intArg(1, 10_000))
+    .option('--concurrency <n>', 'requests in flight in each worker', intArg(1, 1024), 64)
+    .option('--per-host <n>', 'requests in flight to one host, across the whole run', intArg(1, 1024), 8)
+    .option('--chunk-size <n>', 'URLs per worker invocation (default: sized to the list, see README)', intArg(1, 100_000))
+    .option('--timeout-ms <ms>', 'whole time allowed for one fetch attempt', intArg(1, 900_000), 30_000)
+    .option('--retries <n>', 'retries per URL for network errors, 5xx, 408 and 429', intArg(0, 10), 2)
+    .option('--max-bytes <size>', 'body cap after decompression, e.g. 10mb', bytesArg, 10 * 1024 * 1024)
+    .option('--max-redirects <n>', 'redirects followed per URL', intArg(0, 50), 10)
+    .option('--extract <spec.json>', 'declarative extraction spec: {"field": {"selector": ".css", "attr": "href", "all": true}}')
+    .option('--user-agent <ua>', `User-Agent header (default: fanout/${VERSION} ...)`)
+    .option('--chunk-retries <n>', 'times a failed chunk (crashed or timed-out worker) is re-run', intArg(0, 10), 2)
+    .option('--chunk-timeout-ms <ms>', 'a local worker running longer than this on one chunk is replaced', intArg(1000, 3_600_000), 900_000)
+    .option('--allow-private', 'let requests reach loopback and private networks (the SSRF guard is on by default)')
+    .option('--summary <file>', 'also write the run summary as JSON to this file')
+    .option('--report <file.html>', 'also write a self-contained HTML report of the run')
+    .option('--function <name>', 'lambda mode: worker function name or ARN (default: $FANOUT_FUNCTION or cdk-outputs.json)')
+    .option('--region <region>', 'lambda mode: AWS region (default: the standard AWS chain)')
+    .option('--profile <profile>', 'lambda mode: AWS profile')
+    .option('--endpoint <url>', 'lambda mode: Lambda API endpoint, e.g. a local emulator')
+    .option('-q, --quiet', 'no progress and no summary on stderr')
+    .option('--verbose', 'print stack traces on errors')
+    .addHelpText('after', RUN_EXAMPLES)
+    .action(async (list: string, opts: Record<string, unknown>) => {
+      process.exitCode = await runCommand(list, opts as unknown as RunFlags);
+    });
+
+  return program;
+}
+
+/** Entry point for bin/fanout.js. Never throws: every failure becomes a message and an exit code. */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  const verbose = argv.includes('--verbose');
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has already printed its one-line message; help and version exit 0.
+      process.exitCode = err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+      return;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`fanout: ${err.message}\n`);
+    } else {
+      process.stderr.write(`fanout: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
+      if (!verbose) process.stderr.write('(run again with --verbose for the stack trace)\n');
+    }
+    if (verbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    process.exitCode = EXIT_USAGE;
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * `fanout run`: list -> chunks -> invoker -> records written as they complete -> summary.
+ * The one place that wires the library pieces together for the CLI.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import { ScrapeOptionsSchema, formatZodError, type ExtractSpec, type ScrapeOptions } from '../functions/worker/contract';
+import { loadSpecFile } from '../functions/worker/extract';
+import { chunkUrls, defaultChunkSize } from './chunk';
+import { UsageError } from './errors';
+import type { Invoker } from './invoker';
+import { LocalInvoker } from './invokers/local';
+import { createProgress } from './progress';
+import { ListError, readUrls, type UrlList } from './read-urls';
+import { runChunks } from './run';
+import { SummaryBuilder, formatSummary, type RunSummary } from './summary';
+import { openOutput, type OutcomeWriter, type OutputFormat } from './write-output';
+import { EXIT_LOST, EXIT_OK, EXIT_USAGE } from './exit-codes';
+
+/** Exit code after Ctrl-C / SIGTERM: the shell convention 128 + SIGINT. */
+export const EXIT_INTERRUPTED = 130;
+
+/** The flags of `fanout run`, as commander hands them over (already range-checked). */
+export interface RunFlags {
+  out?: string;
+  format: OutputFormat;
+  mode: 'local' | 'lambda';
+  workers?: number;
+  concurrency: number;
+  perHost: number;
+  chunkSize?: number;
+  timeoutMs: number;
+  retries: number;
+  maxBytes: number;
+  maxRedirects: number;
+  extract?: string;
+  userAgent?: string;
+  allowPrivate?: boolean;
+  chunkRetries: number;
+  chunkTimeoutMs: number;
+  summary?: string;
+  report?: string;
+  function?: string;
+  region?: string;
+  profile?: string;
+  endpoint?: string;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+async function loadExtractSpec(path: string | undefined): Promise<ExtractSpec | undefined> {
+  if (path === undefined) return undefined;
+  try {
+    return await loadSpecFile(path);
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err), { cause: err });
+  }
+}
+
+export function scrapeOptionsFromFlags(flags: RunFlags, extract: ExtractSpec | undefined): ScrapeOptions {
+  const parsed = ScrapeOptionsSchema.safeParse({
+    concurrency: flags.concurrency,
+    perHost: flags.perHost,
+    timeoutMs: flags.timeoutMs,
+    retries: flags.retries,
+    maxBytes: flags.maxBytes,
+    maxRedirects: flags.maxRedirects,
+    userAgent: flags.userAgent,
+    extract,
+    allowPrivate: flags.allowPrivate ?? false,
+  });
+  if (!parsed.success) throw new UsageError(`bad option: ${formatZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+async function readList(list: string): Promise<UrlList> {
+  if (list === '-' && process.stdin.isTTY) {
+    process.stderr.write('fanout: reading URLs from the terminal, one per line; end with Ctrl-D\n');
+  }
+  try {
+    return await readUrls(list === '-' ? process.stdin : list);
+  } catch (err) {
+    if (err instanceof ListError) throw new UsageError(err.message, { cause: err });
+    throw err;
+  }
+}
+
+function createInvoker(flags: RunFlags): Invoker {
+  if (flags.mode === 'lambda') {
+    // Loaded only in Lambda mode: the AWS SDK is most of the CLI's start-up time.
+    const { createLambdaInvoker } = require('./invokers/lambda') as typeof import('./invokers/lambda');
+    try {
+      return createLambdaInvoker({
+        functionName: flags.function,
+        region: flags.region,
+        profile: flags.profile,
+        endpoint: flags.endpoint,
+        concurrency: flags.workers,
+      });
+    } catch (err) {
+      throw new UsageError(err instanceof Error ? err.message : String(err), { cause: err });
+    }
+  }
+  return new LocalInvoker({ size: flags.workers ?? os.availableParallelism(), chunkTimeoutMs: flags.chunkTimeoutMs });
+}
+
+/** First Ctrl-C stops gracefully, the second cancels in-flight chunks. */
+function trapSignals(quiet: boolean) {
+  const stop = new AbortController();
+  const cancel = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!stop.signal.aborted) {
+      stop.abort();
+      if (!quiet) process.stderr.write(`\nfanout: ${signal}: finishing the chunks in flight, then stopping (again to stop now)\n`);
+    } else {
+      cancel.abort();
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    stopSignal: stop.signal,
+    signal: cancel.signal,
+    release: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+export async function runCommand(list: string, flags: RunFlags): Promise<number> {
+  const startedAt = Date.now();
+  const extract = await loadExtractSpec(flags.extract);
+  const scrape = scrapeOptionsFromFlags(flags, extract);
+  const input = await readList(list);
+  const source = list === '-' ? 'stdin' : list;
+  if (input.urls.length === 0 && input.invalid.length === 0) {
+    throw new UsageError(`${source} has no URLs (${input.counts.lines} lines, all blank or # comments). Put one http(s) URL per line.`);
+  }
+
+  const out: OutcomeWriter = await openOutput(flags.out, flags.format).catch((err: Error) => {
+    throw new UsageError(`cannot write ${flags.out}: ${err.message}. Check the folder exists and is writable.`, { cause: err });
+  });
+  const summary = new SummaryBuilder(startedAt);
+  const progress = createProgress({ quiet: flags.quiet });
+  const total = input.urls.length + input.invalid.length;
+  const report = () => progress.update({ done: summary.done, total, errors: summary.errors });
+
+  for (const outcome of input.invalid) {
+    await out.write(outcome);
+    summary.add(outcome);
+  }
+
+  let interrupted = false;
+  let runId = 'none';
+  if (input.urls.length > 0) {
+    const invoker = createInvoker(flags);
+    const signals = trapSignals(flags.quiet ?? false);
+    try {
+      const chunkSize = flags.chunkSize ?? defaultChunkSize(input.urls.length, invoker.capacity);
+      const run = runChunks(chunkUrls(input.urls, chunkSize), invoker, {
+        scrape,
+        concurrency: flags.mode === 'lambda' ? flags.workers : undefined,
+        chunkRetries: flags.chunkRetries,
+        stopSignal: signals.stopSignal,
+        signal: signals.signal,
+        onChunkError: flags.verbose
+          ? (info) => process.stderr.write(`\nfanout: ${info.chunkId} failed (${info.error instanceof Error ? info.error.message : String(info.error)})${info.willRetry ? ', retrying' : ''}\n`)
+          : undefined,
+      });
+      runId = run.runId;
+      const ticker = setInterval(report, 1000);
+      try {
+        for await (const outcome of run) {
+          await out.write(outcome);
+          summary.add(outcome);
+          report();
+        }
+      } finally {
+        clearInterval(ticker);
+      }
+      interrupted = run.progress.state !== 'done';
+    } finally {
+      signals.release();
+      await invoker.close();
+    }
+  }
+  await out.close();
+  progress.stop();
+
+  const result: RunSummary = summary.finish({
+    runId,
+    mode: flags.mode,
+    input: {
+      read: input.counts.lines - input.counts.skipped,
+      valid: input.counts.valid,
+      duplicate: input.counts.duplicates,
+      invalid: input.counts.invalid,
+    },
+    options: { ...scrape, chunkRetries: flags.chunkRetries, workers: flags.workers, chunkSize: flags.chunkSize },
+    interrupted,
+  });
+  if (!flags.quiet) process.stderr.write(`${formatSummary(result)}\n`);
+  if (flags.summary) fs.writeFileSync(flags.summary, `${JSON.stringify(result, null, 2)}\n`);
+
+  if (input.urls.length === 0) {
+    process.stderr.write(`fanout: none of the lines in ${source} is an http(s) URL (first bad line: ${JSON.stringify(input.invalid[0]?.url)}); wrote an invalid-url record for each.\n`);
+    return EXIT_USAGE;
+  }
+  if (interrupted) return EXIT_INTERRUPTED;
+  return result.lost > 0 ? EXIT_LOST : EXIT_OK;
+}
