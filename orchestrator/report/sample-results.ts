@@ -61,12 +61,15 @@ export function* sampleRecords(options: SampleOptions): Generator<SampleRecord> 
     const attempts = random() < 0.04 ? 2 : 1;
     const roll = random();
     if (roll < 0.004) {
-      yield { url: `not a url ${i}`, ok: false, error: { kind: 'invalid-url', message: 'not an absolute http(s) URL' }, attempts: 0, at: Math.round(at) };
+      const error = { kind: 'invalid-url' as const, message: 'not an absolute http(s) URL' };
+      yield { url: `not a url ${i}`, ok: false, error, attempts: 0, at: Math.round(at) };
     } else if (roll < (slowHost ? 0.2 : 0.05)) {
       let pick = random() * FAILURE_WEIGHT;
       const failure = FAILURES.find((f) => (pick -= f.weight) < 0) ?? FAILURES[0]!;
-      const error = failure.status === undefined ? { kind: failure.kind, message: failure.message } : { kind: failure.kind, message: failure.message, status: failure.status };
-      yield { url, ok: false, error, attempts: failure.kind === 'timeout' ? 3 : attempts, ms: failure.kind === 'timeout' ? 30_000 : ms, at: Math.round(at) };
+      const { kind, message, status } = failure;
+      const error = status === undefined ? { kind, message } : { kind, message, status };
+      const timedOut = kind === 'timeout';
+      yield { url, ok: false, error, attempts: timedOut ? 3 : attempts, ms: timedOut ? 30_000 : ms, at: Math.round(at) };
     } else {
       const status = random() < 0.03 ? 203 : 200;
       const links = Array.from({ length: 8 }, (_, k) => `https://${host}/articles/${(i * 7 + k * 13) % options.count}`);

@@ -23,7 +23,22 @@ const BAD_FAILED_SHARE = 0.1;
 /** The whole report as an HTML document. Pure: the same data gives the same bytes. */
 export function renderReport(data: ReportData): string {
   const title = `fanout report${data.run.runId ? ` — ${data.run.runId}` : ''}`;
-  const page = html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><title>${title}</title><style>${CSS}</style></head><body><main><h1>${title}</h1><p class="sub">${subtitle(data)}</p>${verdict(data)}${headline(data)}${outcomesSection(data)}${fetchTimeSection(data)}${throughputSection(data)}${hostsSection(data)}${slowestSection(data)}${failedSection(data)}${badLinesSection(data)}${optionsSection(data)}<footer>Percentiles come from a log-scale histogram (within ~5% of the exact value). Made by fanout from ${data.source.resultsPath ?? 'a live run'}.</footer></main></body></html>`;
+  const head = html`<meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><title>${title}</title><style>${CSS}</style>`;
+  const body = [
+    html`<h1>${title}</h1><p class="sub">${subtitle(data)}</p>`,
+    verdict(data),
+    headline(data),
+    outcomesSection(data),
+    fetchTimeSection(data),
+    throughputSection(data),
+    hostsSection(data),
+    slowestSection(data),
+    failedSection(data),
+    badLinesSection(data),
+    optionsSection(data),
+    html`<footer>Percentiles come from a log-scale histogram (within ~5% of the exact value). Made by fanout from ${data.source.resultsPath ?? 'a live run'}.</footer>`,
+  ];
+  const page = html`<!doctype html><html lang="en"><head>${head}</head><body><main>${body}</main></body></html>`;
   return page.value;
 }
 
