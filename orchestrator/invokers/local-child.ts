@@ -27,6 +27,9 @@ function reply(message: ChildReply): void {
   process.send?.(message, undefined, {}, () => {}); // a closed channel means the parent is gone; disconnect exits
 }
 
+// The parent starts a chunk's clock only now, as Lambda does not count init against the timeout.
+void loaded.finally(() => reply({ type: 'ready' })).catch(() => {});
+
 process.on('message', (message: InvokeMessage) => {
   if (message?.type !== 'invoke') return;
   const deadline = Date.now() + message.timeoutMs;

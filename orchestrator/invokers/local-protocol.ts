@@ -11,7 +11,8 @@ export interface InvokeMessage {
   timeoutMs: number;
 }
 
-/** Child -> parent: the handler's return value, or what it threw. */
+/** Child -> parent: loaded (the worker module was required, or failed to be: that is reported per invoke), or a chunk's answer. */
 export type ChildReply =
+  | { type: 'ready' }
   | { type: 'result'; id: number; result: unknown }
   | { type: 'error'; id: number; error: { name: string; message: string; stack?: string } };
