@@ -45,3 +45,18 @@ function backoff(n: number, policy: RetryPolicy, random: number): number {
   const exp = Math.min(policy.retryMaxDelayMs, policy.retryBaseDelayMs * 2 ** Math.max(0, n - 1));
   return Math.round(exp / 2 + (exp / 2) * random);
 }
+
+const FAILURE_WORDS: Record<string, string> = {
+  crashed: 'worker crashed',
+  timeout: 'worker timed out',
+  throttled: 'worker was throttled',
+  network: 'worker could not be reached',
+  'bad-response': 'worker gave a bad response',
+};
+
+/** The `worker-failed` message: why, how often, and the last error's own words. */
+export function workerFailedMessage(error: unknown, tries: number): string {
+  const reason = error instanceof InvokeError ? error.reason : 'crashed';
+  const message = error instanceof Error ? error.message : String(error);
+  return `${FAILURE_WORDS[reason] ?? 'worker failed'} on every try (${tries}): ${message}`;
+}

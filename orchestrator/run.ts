@@ -5,7 +5,7 @@
 import type { Outcome, WorkerResult } from '../functions/worker/contract';
 import { AsyncQueue } from './async-queue';
 import { InvokeError, type Invoker } from './invoker';
-import { decideRetry } from './retry-policy';
+import { decideRetry, workerFailedMessage } from './retry-policy';
 import { initialProgress, resolveRunOptions, type RunOptions, type RunProgress } from './run-options';
 
 export type { ChunkErrorInfo, RunOptions, RunProgress } from './run-options';
@@ -204,7 +204,7 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
         return outcomes;
       }
       if (mode === 'running') {
-        const failure = workerFailed(error, task.invocations);
+        const failure = workerFailedMessage(error, task.invocations);
         for (const url of task.remaining) outcomes.push({ url, ok: false, error: { kind: 'worker-failed', message: failure }, attempts: task.invocations });
         progress.workerFailedUrls += task.remaining.size;
         task.remaining.clear();
@@ -251,19 +251,4 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
       report();
     }
   }
-}
-
-const FAILURE_WORDS: Record<string, string> = {
-  crashed: 'worker crashed',
-  timeout: 'worker timed out',
-  throttled: 'worker was throttled',
-  network: 'worker could not be reached',
-  'bad-response': 'worker gave a bad response',
-};
-
-/** The `worker-failed` message: why, how often, and the last error's own words. */
-function workerFailed(error: unknown, tries: number): string {
-  const reason = error instanceof InvokeError ? error.reason : 'crashed';
-  const message = error instanceof Error ? error.message : String(error);
-  return `${FAILURE_WORDS[reason] ?? 'worker failed'} on every try (${tries}): ${message}`;
 }

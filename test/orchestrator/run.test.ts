@@ -203,6 +203,16 @@ describe('runChunks', () => {
     expect(run.progress).toMatchObject({ state: 'cancelled', abandonedUrls: 2 });
   });
 
+  it('starts no new chunk while the consumer is not pulling (backpressure)', async () => {
+    const invoker = sim({ capacity: 1 });
+    const iterator = runChunks(makeChunks(5, 2), invoker)[Symbol.asyncIterator]();
+    await iterator.next();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // instant chunks would all run by now without backpressure
+    // chunk-1 started as chunk-0 finished (to overlap with writing); nothing after it.
+    expect(invoker.calls.map((c) => c.chunkId)).toStrictEqual(['chunk-0', 'chunk-1']);
+    await iterator.return?.();
+  });
+
   it('rejects bad options before anything starts', () => {
     expect(() => runChunks([], sim({}), { concurrency: 0 })).toThrow(RangeError);
     expect(() => runChunks([], sim({}), { chunkRetries: -1 })).toThrow(RangeError);
