@@ -85,6 +85,29 @@ export function buildProgram(): Command {
       process.exitCode = await runCommand(list, opts as unknown as RunFlags);
     });
 
+  program
+    .command('report')
+    .description('Render a self-contained HTML report of a results file (JSONL).')
+    .argument('<results.jsonl>', 'records written by fanout run')
+    .option('--summary <summary.json>', 'the summary written by fanout run --summary (adds wall time, options, throughput)')
+    .option('-o, --out <report.html>', 'where to write the report', 'report.html')
+    .option('--top <n>', 'slowest and failed URLs listed', intArg(1, 1000), 20)
+    .option('--verbose', 'print stack traces on errors')
+    .addHelpText('after', `
+Examples:
+  $ fanout run urls.txt -o results.jsonl --summary summary.json
+  $ fanout report results.jsonl --summary summary.json -o report.html`)
+    .action(async (results: string, opts: { summary?: string; out: string; top: number }) => {
+      const { writeReport, ReportInputError } = require('./report') as typeof import('./report');
+      try {
+        const { data, bytes } = await writeReport(results, opts.out, { summaryPath: opts.summary, top: opts.top });
+        process.stderr.write(`fanout: wrote ${opts.out} (${Math.ceil(bytes / 1024)} KiB) from ${data.totals.records} records\n`);
+      } catch (err) {
+        if (err instanceof ReportInputError) throw new UsageError(err.message, { cause: err });
+        throw err;
+      }
+    });
+
   return program;
 }
 

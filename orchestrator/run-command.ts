@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import { ScrapeOptionsSchema, formatZodError, type ExtractSpec, type ScrapeOptions } from '../functions/worker/contract';
+import { ScrapeOptionsSchema, formatZodError, type ExtractSpec, type Outcome, type ScrapeOptions } from '../functions/worker/contract';
 import { loadSpecFile } from '../functions/worker/extract';
 import { chunkUrls, defaultChunkSize } from './chunk';
 import { UsageError } from './errors';
@@ -14,6 +14,7 @@ import { createProgress } from './progress';
 import { ListError, readUrls, type UrlList } from './read-urls';
 import { runChunks } from './run';
 import { SummaryBuilder, formatSummary, type RunSummary } from './summary';
+import { ReportAggregator, fromCliSummary, renderReport, RunSummarySchema } from './report';
 import { openOutput, type OutcomeWriter, type OutputFormat } from './write-output';
 import { EXIT_LOST, EXIT_OK, EXIT_USAGE } from './exit-codes';
 
@@ -142,14 +143,19 @@ export async function runCommand(list: string, flags: RunFlags): Promise<number>
     throw new UsageError(`cannot write ${flags.out}: ${err.message}. Check the folder exists and is writable.`, { cause: err });
   });
   const summary = new SummaryBuilder(startedAt);
+  // Fed live, so the report needs no second pass over the output (which may be stdout).
+  const reportAgg = flags.report ? new ReportAggregator() : undefined;
+  const record = async (outcome: Outcome) => {
+    await out.write(outcome);
+    const now = Date.now();
+    summary.add(outcome, now);
+    reportAgg?.add(outcome, now - startedAt);
+  };
   const progress = createProgress({ quiet: flags.quiet });
   const total = input.urls.length + input.invalid.length;
   const report = () => progress.update({ done: summary.done, total, errors: summary.errors });
 
-  for (const outcome of input.invalid) {
-    await out.write(outcome);
-    summary.add(outcome);
-  }
+  for (const outcome of input.invalid) await record(outcome);
 
   let interrupted = false;
   let runId = 'none';
@@ -172,8 +178,7 @@ export async function runCommand(list: string, flags: RunFlags): Promise<number>
       const ticker = setInterval(report, 1000);
       try {
         for await (const outcome of run) {
-          await out.write(outcome);
-          summary.add(outcome);
+          await record(outcome);
           report();
         }
       } finally {
@@ -202,6 +207,11 @@ export async function runCommand(list: string, flags: RunFlags): Promise<number>
   });
   if (!flags.quiet) process.stderr.write(`${formatSummary(result)}\n`);
   if (flags.summary) fs.writeFileSync(flags.summary, `${JSON.stringify(result, null, 2)}\n`);
+  if (reportAgg && flags.report) {
+    const data = reportAgg.finish(RunSummarySchema.parse(fromCliSummary(result)), { resultsPath: flags.out });
+    fs.writeFileSync(flags.report, renderReport(data));
+    if (!flags.quiet) process.stderr.write(`  report    ${flags.report}\n`);
+  }
 
   if (input.urls.length === 0) {
     process.stderr.write(`fanout: none of the lines in ${source} is an http(s) URL (first bad line: ${JSON.stringify(input.invalid[0]?.url)}); wrote an invalid-url record for each.\n`);

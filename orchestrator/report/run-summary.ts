@@ -60,6 +60,34 @@ export const RunSummarySchema = z
 
 export type RunSummary = z.output<typeof RunSummarySchema>;
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Maps the summary `fanout run --summary` writes (orchestrator/summary.ts: `input`, `records`,
+ * `timeline` as `[seconds, done]` pairs) onto the fields the report reads. Anything already in the
+ * report's shape passes through unchanged.
+ */
+export function fromCliSummary(json: unknown): unknown {
+  if (!isObject(json) || !isObject(json.input) || json.counts !== undefined) return json;
+  const input = json.input;
+  const started = typeof json.startedAt === 'string' ? Date.parse(json.startedAt) : NaN;
+  return {
+    ...json,
+    finishedAt: Number.isFinite(started) && typeof json.wallMs === 'number' ? new Date(started + json.wallMs).toISOString() : undefined,
+    counts: {
+      urls: input.valid,
+      ok: json.ok,
+      failed: json.failed,
+      duplicates: input.duplicate,
+      invalid: input.invalid,
+      bytes: json.bytes,
+    },
+    timeline: Array.isArray(json.timeline)
+      ? json.timeline.map((p: unknown) => (Array.isArray(p) ? { t: p[0], done: p[1] } : p))
+      : undefined,
+  };
+}
+
 /**
  * Parses summary.json text. Returns the summary, or an error message when the text is not a
  * JSON object (the report then says so and carries on without it).
@@ -71,7 +99,7 @@ export function parseRunSummary(text: string): { summary: RunSummary } | { error
   } catch (err) {
     return { error: `summary is not JSON: ${(err as Error).message}` };
   }
-  const parsed = RunSummarySchema.safeParse(json);
+  const parsed = RunSummarySchema.safeParse(fromCliSummary(json));
   if (!parsed.success) return { error: 'summary is not a JSON object' };
   return { summary: parsed.data };
 }
