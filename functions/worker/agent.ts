@@ -2,11 +2,12 @@
  * The worker's undici Agents: keep-alive connection pools, one per distinct set of connection
  * options, kept at module scope so a warm Lambda reuses its sockets across invocations.
  *
- * Seam for the SSRF guard: everything about how a socket is opened lives in
- * {@link connectOptions}, and {@link AgentKey} carries `allowPrivate`, so a guard can add a
- * checking `lookup` (or wrap the connector) there without touching the fetch code.
+ * Every Agent connects through the SSRF guard (ssrf-guard.ts): unless `allowPrivate` is on, a
+ * socket to a non-public address is refused before it exists. Redirects are followed by hand in
+ * fetch-page.ts through the same Agent, so every hop is checked at connect time too.
  */
 import { Agent, buildConnector } from 'undici';
+import { createGuardedConnector, type AddressPredicate } from './ssrf-guard';
 
 /** Idle keep-alive sockets are closed after this (servers often close at 5 s; stay under). */
 export const KEEP_ALIVE_TIMEOUT_MS = 4_000;
@@ -18,13 +19,30 @@ export interface AgentKey {
   /** Sockets per origin; sized to the per-host concurrency so requests never queue inside undici. */
   perHost: number;
   connectTimeoutMs: number;
-  /** Reserved for the SSRF guard: agents for guarded and unguarded runs must not be shared. */
+  /** SSRF guard off: guarded and unguarded runs must never share an Agent (or its sockets). */
   allowPrivate: boolean;
 }
 
-/** How sockets are opened for `key`. The SSRF guard plugs its `lookup` in here. */
+/** How sockets are opened for `key`, before the guard is added. */
 export function connectOptions(key: AgentKey): buildConnector.BuildOptions {
   return { timeout: key.connectTimeoutMs, keepAlive: true };
+}
+
+/**
+ * TESTS ONLY. Loopback is the only non-public address a test may reach, so tests that need a
+ * "public" host (a redirect from an allowed server to a blocked one) let e.g. 127.0.0.2 pass.
+ * Not part of ScrapeOptions or the event schema: nothing outside a test can set it.
+ */
+let addressPredicateForTests: AddressPredicate | undefined;
+
+/**
+ * TESTS ONLY: replaces the guard's "is this address public" check for Agents made from now on
+ * (`undefined` restores the real one). Drops the shared Agents so none made under the old
+ * predicate is reused.
+ */
+export async function setAddressPredicateForTests(isAllowed: AddressPredicate | undefined): Promise<void> {
+  addressPredicateForTests = isAllowed;
+  await closeAgents();
 }
 
 /** A new Agent for `key`. Prefer {@link getAgent}, which shares them. */
@@ -33,7 +51,7 @@ export function createAgent(key: AgentKey): Agent {
     connections: key.perHost,
     pipelining: 1,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
-    connect: connectOptions(key),
+    connect: createGuardedConnector({ ...connectOptions(key), allowPrivate: key.allowPrivate, isAllowed: addressPredicateForTests }),
   });
 }
 

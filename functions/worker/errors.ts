@@ -3,7 +3,9 @@
  * `ErrorKind`s of the contract. Page problems never escape as exceptions: they become
  * `FetchError`s inside an attempt and then failure outcomes (values) in the chunk result.
  */
+import ipaddr from 'ipaddr.js';
 import type { ErrorKind, PageError } from './contract';
+import { findBlockedAddressError, type BlockedAddressError } from './ssrf-guard';
 
 /** One attempt at one page failed; `kind` is what the record will say, `code` the low-level code. */
 export class FetchError extends Error {
@@ -87,6 +89,41 @@ function messageOf(err: unknown): string {
   return String(err);
 }
 
+/** ipaddr.js range names, as a reader of a record would want them said. */
+const RANGE_NAMES: Record<string, string> = {
+  loopback: 'a loopback address',
+  private: 'a private (RFC 1918) address',
+  linkLocal: 'a link-local address, where cloud metadata lives,',
+  uniqueLocal: 'a unique-local (private IPv6) address',
+  carrierGradeNat: 'a carrier-grade NAT address',
+  unspecified: 'the unspecified address (it reaches this host)',
+  multicast: 'a multicast address',
+  broadcast: 'the broadcast address',
+  reserved: 'a reserved address',
+};
+
+/** What kind of non-public address `address` is; IPv4-mapped IPv6 is described by its IPv4. */
+function describeAddress(address: string): string {
+  try {
+    const parsed = ipaddr.parse(address);
+    if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
+      const v4 = (parsed as ipaddr.IPv6).toIPv4Address();
+      return `IPv4-mapped ${v4.toString()}, ${RANGE_NAMES[v4.range()] ?? 'not a public address'}`;
+    }
+    return RANGE_NAMES[parsed.range()] ?? 'not a public address';
+  } catch {
+    return 'not a public address';
+  }
+}
+
+/** The record's message for a connection the SSRF guard refused: what was refused, and how to allow it. */
+export function blockedMessage(blocked: Pick<BlockedAddressError, 'host' | 'address'>): string {
+  const what = describeAddress(blocked.address);
+  const isLiteral = ipaddr.isValid(blocked.host.replace(/^\[|\]$/g, ''));
+  const subject = isLiteral ? `${blocked.address} is ${what}` : `${blocked.host} resolves to ${blocked.address}, ${what}`;
+  return `blocked: ${subject} (SSRF guard); pass --allow-private (allowPrivate: true) to allow private networks`;
+}
+
 /**
  * Maps anything thrown during an attempt to a {@link FetchError}.
  * `gotResponse` says whether the status line had arrived: a reset before it is a `connect`
@@ -94,12 +131,13 @@ function messageOf(err: unknown): string {
  */
 export function toFetchError(err: unknown, gotResponse: boolean): FetchError {
   if (err instanceof FetchError) return err;
+  // The SSRF guard's refusal, raised inside the connector (no socket was opened). Never retried.
+  const blocked = findBlockedAddressError(err);
+  if (blocked) return new FetchError(blockedMessage(blocked), 'blocked', { code: blocked.code, cause: err });
   const code = findCode(err);
   const message = messageOf(err);
   const make = (kind: ErrorKind) => new FetchError(code ? `${message} (${code})` : message, kind, { code, cause: err });
   if (code === undefined) return make('network');
-  // The SSRF guard's BlockedAddressError (ssrf-guard.ts), raised inside the connector.
-  if (code === 'FANOUT_BLOCKED') return new FetchError(message, 'blocked', { code, cause: err });
   if (DNS_CODES.has(code)) return make('dns');
   if (CONNECT_CODES.has(code)) return make('connect');
   if (TIMEOUT_CODES.has(code)) return make('timeout');

@@ -26,7 +26,7 @@ describe('worker handler', () => {
 
   it('scrapes the chunk and returns a valid WorkerResult', async () => {
     const urls = [...site.urls(3), 'nope'];
-    const result = await handler({ runId: 'run-1', chunkId: 'chunk-7', urls });
+    const result = await handler({ runId: 'run-1', chunkId: 'chunk-7', urls, options: { allowPrivate: true } });
     expect(WorkerResultSchema.parse(result)).toStrictEqual(result);
     expect(result).toMatchObject({ runId: 'run-1', chunkId: 'chunk-7', unstarted: [], stats: { ok: 3, failed: 1 } });
     expect(result.outcomes.map((o) => o.url).sort()).toStrictEqual([...urls].sort());
@@ -34,7 +34,7 @@ describe('worker handler', () => {
 
   it('leaves URLs unstarted when the Lambda has too little time left', async () => {
     const urls = site.urls(2);
-    const result = await handler({ runId: 'r', chunkId: 'c', urls }, { getRemainingTimeInMillis: () => 6_000 });
+    const result = await handler({ runId: 'r', chunkId: 'c', urls, options: { allowPrivate: true } }, { getRemainingTimeInMillis: () => 6_000 });
     // 6 s remaining minus the 5 s answer margin leaves 1 s, less than the default 30 s timeoutMs.
     expect(result.outcomes).toStrictEqual([]);
     expect(result.unstarted).toStrictEqual(urls);

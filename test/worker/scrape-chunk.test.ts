@@ -1,5 +1,6 @@
 /**
  * scrapeChunk over real loopback servers: exactly-once coverage, concurrency limits, deadline and abort.
+ * Loopback is private, so every call passes `allowPrivate: true` (the guard is tested in test/faults).
  */
 import { closeAgents } from '../../functions/worker/agent';
 import { SpecError } from '../../functions/worker/errors';
@@ -46,7 +47,7 @@ afterAll(async () => {
 describe('scrapeChunk', () => {
   it('records every demo page with its title and links', async () => {
     const urls = site.urls(50);
-    const { outcomes, unstarted, stats } = await scrapeChunk(urls, {});
+    const { outcomes, unstarted, stats } = await scrapeChunk(urls, { allowPrivate: true });
     expect(unstarted).toStrictEqual([]);
     expect(sorted(outcomes.map((o) => o.url))).toStrictEqual(sorted(urls));
     for (const outcome of outcomes) {
@@ -59,6 +60,7 @@ describe('scrapeChunk', () => {
 
   it('applies options.extract', async () => {
     const { outcomes } = await scrapeChunk([`${site.origin}/page/4`], {
+      allowPrivate: true,
       extract: { price: { selector: '.price', attr: 'data-value' }, tags: { selector: '.tag', all: true } },
     });
     expect(outcomes[0]).toMatchObject({ ok: true, data: { price: '6.00', tags: ['demo', 'n4'] } });
@@ -66,7 +68,7 @@ describe('scrapeChunk', () => {
 
   it('gives one outcome per input entry: invalid lines, duplicates and 404s included', async () => {
     const inputs = [`${site.origin}/page/1`, 'not a url', `${site.origin}/page/1`, 'ftp://example.com/x', '', `${site.origin}/nope`, '/page/2'];
-    const { outcomes, unstarted, stats } = await scrapeChunk(inputs, {});
+    const { outcomes, unstarted, stats } = await scrapeChunk(inputs, { allowPrivate: true });
     expect(unstarted).toStrictEqual([]);
     expect(sorted(outcomes.map((o) => o.url))).toStrictEqual(sorted(inputs));
     const invalid = outcomes.filter((o) => !o.ok && o.error.kind === 'invalid-url').map((o) => o.url);
@@ -79,7 +81,7 @@ describe('scrapeChunk', () => {
     const server = await startCountingServer(50);
     try {
       const urls = Array.from({ length: 24 }, (_, i) => `${server.origin}/p${i}`);
-      const { outcomes } = await scrapeChunk(urls, { perHost: 3, concurrency: 64 });
+      const { outcomes } = await scrapeChunk(urls, { allowPrivate: true, perHost: 3, concurrency: 64 });
       expect(outcomes.every((o) => o.ok)).toBe(true);
       expect(server.maxInFlight()).toBe(3);
     } finally {
@@ -92,7 +94,7 @@ describe('scrapeChunk', () => {
     const servers = await Promise.all([1, 2, 3].map(() => startCountingServer(50, total)));
     try {
       const urls = servers.flatMap((s) => Array.from({ length: 10 }, (_, i) => `${s.origin}/p${i}`));
-      const { outcomes } = await scrapeChunk(urls, { perHost: 8, concurrency: 4 });
+      const { outcomes } = await scrapeChunk(urls, { allowPrivate: true, perHost: 8, concurrency: 4 });
       expect(outcomes.filter((o) => o.ok)).toHaveLength(30);
       expect(total.max).toBe(4);
     } finally {
@@ -102,7 +104,7 @@ describe('scrapeChunk', () => {
 
   it('starts nothing when the deadline leaves less than timeoutMs', async () => {
     const urls = [...site.urls(3), 'bad'];
-    const { outcomes, unstarted } = await scrapeChunk(urls, { timeoutMs: 5_000 }, { deadline: Date.now() + 1_000 });
+    const { outcomes, unstarted } = await scrapeChunk(urls, { allowPrivate: true, timeoutMs: 5_000 }, { deadline: Date.now() + 1_000 });
     expect(unstarted).toStrictEqual(site.urls(3));
     expect(outcomes).toStrictEqual([{ url: 'bad', ok: false, error: { kind: 'invalid-url', message: expect.any(String) }, attempts: 0 }]);
   });
@@ -112,7 +114,7 @@ describe('scrapeChunk', () => {
     try {
       const urls = Array.from({ length: 5 }, (_, i) => `${server.origin}/p${i}`);
       // One at a time; each takes 1.2 s. At 1.2 s only 1.8 s of the 3 s remain, less than timeoutMs (2 s).
-      const { outcomes, unstarted } = await scrapeChunk(urls, { perHost: 1, timeoutMs: 2_000 }, { deadline: Date.now() + 3_000 });
+      const { outcomes, unstarted } = await scrapeChunk(urls, { allowPrivate: true, perHost: 1, timeoutMs: 2_000 }, { deadline: Date.now() + 3_000 });
       expect(outcomes.map((o) => o.url)).toStrictEqual([urls[0]]);
       expect(outcomes[0]!.ok).toBe(true);
       expect(unstarted).toStrictEqual(urls.slice(1));
@@ -128,7 +130,7 @@ describe('scrapeChunk', () => {
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 200);
       const started = Date.now();
-      const { outcomes, unstarted } = await scrapeChunk(urls, { perHost: 2 }, { signal: controller.signal });
+      const { outcomes, unstarted } = await scrapeChunk(urls, { allowPrivate: true, perHost: 2 }, { signal: controller.signal });
       expect(Date.now() - started).toBeLessThan(4_000);
       expect(outcomes).toStrictEqual([]);
       expect(unstarted).toStrictEqual(urls);
@@ -140,7 +142,7 @@ describe('scrapeChunk', () => {
   it('rejects a spec with a bad selector before fetching anything', async () => {
     const server = await startCountingServer(0);
     try {
-      await expect(scrapeChunk([`${server.origin}/x`], { extract: { price: { selector: 'p:nope' } } })).rejects.toThrow(SpecError);
+      await expect(scrapeChunk([`${server.origin}/x`], { allowPrivate: true, extract: { price: { selector: 'p:nope' } } })).rejects.toThrow(SpecError);
       expect(server.requests).toHaveLength(0);
     } finally {
       await server.close();
