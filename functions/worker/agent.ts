@@ -7,7 +7,7 @@
  * fetch-page.ts through the same Agent, so every hop is checked at connect time too.
  */
 import { Agent, buildConnector } from 'undici';
-import { createGuardedConnector, type AddressPredicate } from './ssrf-guard';
+import { createGuardedConnector, type AddressPredicate, type LookupFunction } from './ssrf-guard';
 
 /** Idle keep-alive sockets are closed after this (servers often close at 5 s; stay under). */
 export const KEEP_ALIVE_TIMEOUT_MS = 4_000;
@@ -28,20 +28,23 @@ export function connectOptions(key: AgentKey): buildConnector.BuildOptions {
   return { timeout: key.connectTimeoutMs, keepAlive: true };
 }
 
-/**
- * TESTS ONLY. Loopback is the only non-public address a test may reach, so tests that need a
- * "public" host (a redirect from an allowed server to a blocked one) let e.g. 127.0.0.2 pass.
- * Not part of ScrapeOptions or the event schema: nothing outside a test can set it.
- */
-let addressPredicateForTests: AddressPredicate | undefined;
+/** The guard's seams a test may replace: which addresses count as public, and the resolver. */
+export interface ConnectSeamsForTests {
+  /** Loopback is the only address a test may reach, so e.g. 127.0.0.2 plays a public host. */
+  isAllowed?: AddressPredicate;
+  /** A resolver, so a test can give a name (an IDN, say) a loopback answer without real DNS. */
+  lookup?: LookupFunction;
+}
+
+/** TESTS ONLY; kept out of ScrapeOptions and the event schema, so nothing outside a test can set it. */
+let seamsForTests: ConnectSeamsForTests = {};
 
 /**
- * TESTS ONLY: replaces the guard's "is this address public" check for Agents made from now on
- * (`undefined` restores the real one). Drops the shared Agents so none made under the old
- * predicate is reused.
+ * TESTS ONLY: replaces the guard's address check and resolver for Agents made from now on
+ * (`{}` restores the real ones), and drops the shared Agents so none made before is reused.
  */
-export async function setAddressPredicateForTests(isAllowed: AddressPredicate | undefined): Promise<void> {
-  addressPredicateForTests = isAllowed;
+export async function setConnectSeamsForTests(seams: ConnectSeamsForTests): Promise<void> {
+  seamsForTests = seams;
   await closeAgents();
 }
 
@@ -51,7 +54,7 @@ export function createAgent(key: AgentKey): Agent {
     connections: key.perHost,
     pipelining: 1,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
-    connect: createGuardedConnector({ ...connectOptions(key), allowPrivate: key.allowPrivate, isAllowed: addressPredicateForTests }),
+    connect: createGuardedConnector({ ...connectOptions(key), allowPrivate: key.allowPrivate, ...seamsForTests }),
   });
 }
 
