@@ -54,9 +54,22 @@ const FAILURE_WORDS: Record<string, string> = {
   'bad-response': 'worker gave a bad response',
 };
 
-/** The `worker-failed` message: why, how often, and the last error's own words. */
-export function workerFailedMessage(error: unknown, tries: number): string {
+/**
+ * The `worker-failed` message: why, how often, and the last error's own words. `alone`: the URL
+ * was isolated by splitting its chunk, so it is what kills the worker.
+ */
+export function workerFailedMessage(error: unknown, tries: number, alone = false): string {
   const reason = error instanceof InvokeError ? error.reason : 'crashed';
   const message = error instanceof Error ? error.message : String(error);
-  return `${FAILURE_WORDS[reason] ?? 'worker failed'} on every try (${tries}): ${message}`;
+  const where = alone ? ', also when this URL ran alone' : '';
+  return `${FAILURE_WORDS[reason] ?? 'worker failed'} on every try (${tries})${where}: ${message}`;
+}
+
+/**
+ * Whether a rejected invoke should stop the whole run instead of being retried per chunk:
+ * anything that is not an {@link InvokeError} (a `LambdaSetupError` such as no such function,
+ * access denied or no credentials, a closed invoker, a bug) would fail every chunk the same way.
+ */
+export function isFatalInvokeFailure(error: unknown): boolean {
+  return !(error instanceof InvokeError);
 }

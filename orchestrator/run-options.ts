@@ -22,6 +22,19 @@ export interface RunOptions {
   /** Throttled answers tolerated per chunk before it fails (they do not use up a try). @default 50 */
   maxThrottles?: number;
   /**
+   * Isolate a URL that kills its worker: a chunk of more than one URL that crashed or timed out
+   * on every try is split in halves, each run with a fresh budget of `bisectRetries`, until the
+   * culprit runs alone and alone gets `worker-failed` (see bisect.ts). @default true
+   */
+  bisect?: boolean;
+  /** Tries after the first for each half of a split chunk. @default 1 */
+  bisectRetries?: number;
+  /**
+   * After `stopSignal`, chunks in flight get this long to finish; then they are cancelled as by
+   * `signal`. @default undefined (wait for them however long they take)
+   */
+  stopGraceMs?: number;
+  /**
    * Graceful stop (first Ctrl-C): start no more chunks or retries; chunks in flight run to the end
    * and their outcomes are yielded. URLs left without an outcome count as `abandonedUrls`.
    */
@@ -43,14 +56,17 @@ export interface ChunkErrorInfo {
   error: unknown;
   /** URLs of the chunk still without an outcome. */
   urls: number;
-  /** `false` when the chunk's URLs now get `worker-failed` outcomes, or the run is stopping. */
+  /** `false` when the chunk's URLs now get `worker-failed` outcomes, are split in halves, or the run is stopping. */
   willRetry: boolean;
   delayMs?: number;
+  /** The chunk's URLs now run as two halves (ids `<chunkId>a` and `<chunkId>b`). */
+  willSplit?: boolean;
 }
 
 /** Live counters of a run. `urlsDone === urlsOk + urlsFailed`; at the end `urlsDone + abandonedUrls === urlsTotal`. */
 export interface RunProgress {
-  state: 'running' | 'done' | 'stopped' | 'cancelled';
+  /** `aborted`: an invoke failed in a way no retry can fix; the iteration throws RunAbortedError. */
+  state: 'running' | 'done' | 'stopped' | 'cancelled' | 'aborted';
   /** Distinct URLs in the chunks given. */
   urlsTotal: number;
   /** Outcomes yielded. */
@@ -75,12 +91,17 @@ export interface RunProgress {
   throttles: number;
   /** URLs sent again because a worker left them unstarted (deadline) or left them out. */
   requeuedUrls: number;
+  /** Failed chunks (or halves) split in halves to isolate a URL that kills its worker. */
+  splits: number;
 }
 
 export interface ResolvedRunOptions extends RetryPolicy {
   runId: string;
   scrape: ScrapeOptionsInput | undefined;
   concurrency: number;
+  bisect: boolean;
+  bisectRetries: number;
+  stopGraceMs: number | undefined;
 }
 
 export function resolveRunOptions(options: RunOptions, invoker: Invoker): ResolvedRunOptions {
@@ -92,13 +113,19 @@ export function resolveRunOptions(options: RunOptions, invoker: Invoker): Resolv
     retryBaseDelayMs: options.retryBaseDelayMs ?? 1_000, // 1 s
     retryMaxDelayMs: options.retryMaxDelayMs ?? 30_000, // 30 s
     maxThrottles: options.maxThrottles ?? 50,
+    bisect: options.bisect ?? true,
+    bisectRetries: options.bisectRetries ?? 1,
+    stopGraceMs: options.stopGraceMs,
   };
   for (const key of ['concurrency'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1) {
       throw new RangeError(`${key} must be a positive integer, got ${resolved[key]}`);
     }
   }
-  for (const key of ['chunkRetries', 'retryBaseDelayMs', 'retryMaxDelayMs', 'maxThrottles'] as const) {
+  if (resolved.stopGraceMs !== undefined && (!Number.isInteger(resolved.stopGraceMs) || resolved.stopGraceMs < 0)) {
+    throw new RangeError(`stopGraceMs must be a non-negative integer, got ${resolved.stopGraceMs}`);
+  }
+  for (const key of ['chunkRetries', 'retryBaseDelayMs', 'retryMaxDelayMs', 'maxThrottles', 'bisectRetries'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 0) {
       throw new RangeError(`${key} must be a non-negative integer, got ${resolved[key]}`);
     }
@@ -123,5 +150,6 @@ export function initialProgress(): RunProgress {
     retries: 0,
     throttles: 0,
     requeuedUrls: 0,
+    splits: 0,
   };
 }

@@ -4,11 +4,14 @@
  */
 import type { Outcome, WorkerResult } from '../functions/worker/contract';
 import { AsyncQueue } from './async-queue';
+import { halve, maxSplits, shouldSplit } from './bisect';
 import { InvokeError, type Invoker } from './invoker';
-import { decideRetry, workerFailedMessage } from './retry-policy';
+import { decideRetry, isFatalInvokeFailure, workerFailedMessage } from './retry-policy';
+import { RunAbortedError } from './run-aborted-error';
 import { initialProgress, resolveRunOptions, type RunOptions, type RunProgress } from './run-options';
 
 export type { ChunkErrorInfo, RunOptions, RunProgress } from './run-options';
+export { RunAbortedError } from './run-aborted-error';
 
 /** A run: iterate it (once) for outcomes; read `progress` at any time, and after the loop for the summary. */
 export interface Run extends AsyncIterable<Outcome> {
@@ -16,11 +19,29 @@ export interface Run extends AsyncIterable<Outcome> {
   readonly progress: Readonly<RunProgress>;
 }
 
-/** One input chunk while any of its URLs lacks an outcome. Its bookkeeping is what makes outcomes exactly-once. */
+/** An input chunk, shared by the pieces it is split into. */
+interface ChunkRoot {
+  /** Pieces not yet finished; the chunk is done at 0. */
+  pieces: number;
+  splits: number;
+  readonly splitBudget: number;
+}
+
+/**
+ * One input chunk, or one piece of a split chunk, while any of its URLs lacks an outcome. Its
+ * bookkeeping is what makes outcomes exactly-once: every URL is in exactly one task's `remaining`.
+ */
 interface Task {
   readonly index: number;
+  /** `chunk-7`, or `chunk-7ab` for the second half of the first half of chunk 7. */
+  readonly label: string;
+  readonly root: ChunkRoot;
   /** URLs still without an outcome; an outcome is yielded only if its URL is deleted from here. */
   readonly remaining: Set<string>;
+  /** Tries after the first this task gets (chunkRetries, or bisectRetries for a half). */
+  readonly retries: number;
+  /** Invocations of the task's URLs before it was split off (for `attempts`). */
+  readonly priorInvocations: number;
   invocations: number;
   failedTries: number;
   throttles: number;
@@ -39,17 +60,23 @@ type InboxItem =
  *   waiting out a retry backoff holds its slot, which slows the run down when workers struggle and
  *   keeps memory O(concurrency x chunk size). New chunks start only while the consumer keeps
  *   pulling, so a slow output writer applies backpressure.
- * - Retries: a failed invocation ({@link InvokeError} or any rejection) is retried up to
+ * - Retries: a failed invocation ({@link InvokeError}) is retried up to
  *   `chunkRetries` times with exponential backoff; `throttled` waits `retryAfterMs` and does not
  *   use up a try. A chunk that fails every try yields a `worker-failed` outcome per URL, whose
  *   message says why (crashed / timed out, and the last error).
+ * - Bisect: a chunk of several URLs that crashed or timed out on every try is split in halves,
+ *   each with `bisectRetries`, until a URL that kills its worker runs alone (see bisect.ts); only
+ *   that URL gets `worker-failed`. Halves run before new chunks and are named `chunk-7a`, `chunk-7b`.
+ * - Fatal failures: an invoke rejecting with anything but an {@link InvokeError} (e.g. a
+ *   `LambdaSetupError`) stops dispatching at once; in-flight chunks settle and are yielded, then
+ *   the iteration throws {@link RunAbortedError} (`progress.state` is `aborted`).
  * - Requeues: URLs a worker left `unstarted` (or as `not-started` outcomes, or left out) are sent
  *   again as a new invocation of the same chunk (`chunk-7.2`). A result that completes no URL at
  *   all counts as a failed try, so a run always ends.
  * - Exactly once: an outcome is yielded only for a URL of that chunk still without one, so
  *   duplicated outcomes, results delivered twice, or outcomes for foreign URLs are dropped.
  *   Chunks must not share URLs (readUrls de-duplicates).
- * - Stopping: see `stopSignal` (graceful) and `signal` (hard) in {@link RunOptions}. Either way
+ * - Stopping: see `stopSignal` (graceful, cancelling after `stopGraceMs`) and `signal` (hard) in {@link RunOptions}. Either way
  *   the iteration ends normally and `progress.state` / `progress.abandonedUrls` tell what happened;
  *   abandoned URLs get no record, so a later run can do them. Breaking out of the `for await`
  *   cancels in-flight invocations and waits for them to settle.
@@ -94,6 +121,8 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
     let active = 0;
     let nextChunk = 0;
     let mode: 'running' | 'stopped' | 'cancelled' = 'running';
+    let fatal: { error: unknown; chunkId: string } | undefined;
+    let graceTimer: NodeJS.Timeout | undefined;
 
     const report = () => options.onProgress?.(progress);
     const halt = (to: 'stopped' | 'cancelled') => {
@@ -105,7 +134,11 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
       ready.length = 0;
       inbox.push({ type: 'wake' });
     };
-    const onStop = () => halt('stopped');
+    const onStop = () => {
+      halt('stopped');
+      const grace = resolved.stopGraceMs;
+      if (grace !== undefined && graceTimer === undefined) graceTimer = setTimeout(() => halt('cancelled'), grace);
+    };
     const onCancel = () => halt('cancelled');
     options.stopSignal?.addEventListener('abort', onStop);
     options.signal?.addEventListener('abort', onCancel);
@@ -121,7 +154,9 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
         if (urls.length === 0) continue;
         const remaining = new Set(urls);
         progress.urlsTotal -= urls.length - remaining.size; // a URL repeated inside a chunk gets one outcome
-        return { index, remaining, invocations: 0, failedTries: 0, throttles: 0 };
+        const root: ChunkRoot = { pieces: 1, splits: 0, splitBudget: resolved.bisect ? maxSplits(remaining.size) : 0 };
+        const label = `chunk-${index}`;
+        return { index, label, root, remaining, retries: resolved.chunkRetries, priorInvocations: 0, invocations: 0, failedTries: 0, throttles: 0 };
       }
       return undefined;
     };
@@ -132,7 +167,7 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
         if (task === undefined) return;
         task.invocations++;
         progress.invocations++;
-        const chunkId = task.invocations === 1 ? `chunk-${task.index}` : `chunk-${task.index}.${task.invocations}`;
+        const chunkId = task.invocations === 1 ? task.label : `${task.label}.${task.invocations}`;
         const event = { runId, chunkId, urls: [...task.remaining], ...(scrape === undefined ? {} : { options: scrape }) };
         const call: Promise<void> = Promise.resolve()
           .then(() => invoker.invoke(event, cancel.signal))
@@ -146,8 +181,29 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
       }
     };
 
-    const finish = () => {
-      progress.chunksDone++;
+    const finish = (task: Task) => {
+      if (--task.root.pieces === 0) progress.chunksDone++;
+    };
+
+    /** Replaces a failed task by its two halves, which run before any new chunk. */
+    const split = (task: Task) => {
+      const [first, second] = halve([...task.remaining]);
+      const half = (urls: string[], suffix: string): Task => ({
+        index: task.index,
+        label: task.label + suffix,
+        root: task.root,
+        remaining: new Set(urls),
+        retries: resolved.bisectRetries,
+        priorInvocations: task.priorInvocations + task.invocations,
+        invocations: 0,
+        failedTries: 0,
+        throttles: 0,
+      });
+      task.root.splits++;
+      task.root.pieces++; // one piece becomes two
+      progress.splits++;
+      ready.unshift(half(first, 'a'), half(second, 'b'));
+      task.remaining.clear();
     };
 
     /** What to yield for a settled invocation; schedules the chunk's next invocation if it needs one. */
@@ -161,7 +217,7 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
           if (task.remaining.delete(outcome.url)) outcomes.push(outcome);
         }
         if (task.remaining.size === 0 || mode !== 'running') {
-          finish();
+          finish(task);
           return outcomes;
         }
         if (outcomes.length > 0) {
@@ -177,22 +233,32 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
         );
       }
       if (mode === 'cancelled') {
-        finish(); // the invocation was cancelled on purpose: not an error, its URLs are abandoned
+        finish(task); // the invocation was cancelled on purpose: not an error, its URLs are abandoned
         return outcomes;
       }
       progress.invokeErrors++;
+      if (isFatalInvokeFailure(error)) {
+        fatal ??= { error, chunkId };
+        options.onChunkError?.({ chunkId, error, urls: task.remaining.size, willRetry: false });
+        halt('stopped'); // no retry can help: this task's URLs and every unstarted chunk are abandoned
+        finish(task);
+        return outcomes;
+      }
       const throttled = error instanceof InvokeError && error.reason === 'throttled';
       if (throttled) {
         task.throttles++;
         progress.throttles++;
       } else task.failedTries++;
-      const decision = mode === 'running' ? decideRetry(error, task.failedTries, task.throttles, resolved) : { retry: false as const };
+      const policy = { ...resolved, chunkRetries: task.retries };
+      const decision = mode === 'running' ? decideRetry(error, task.failedTries, task.throttles, policy) : { retry: false as const };
+      const willSplit = !decision.retry && mode === 'running' && shouldSplit(error, task.remaining.size, task.root.splits, task.root.splitBudget);
       options.onChunkError?.({
         chunkId,
         error,
         urls: task.remaining.size,
         willRetry: decision.retry,
         ...(decision.retry ? { delayMs: decision.delayMs } : {}),
+        ...(willSplit ? { willSplit } : {}),
       });
       if (decision.retry) {
         progress.retries++;
@@ -203,13 +269,18 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
         delayed.set(timer, task);
         return outcomes;
       }
+      if (willSplit) {
+        split(task);
+        return outcomes;
+      }
       if (mode === 'running') {
-        const failure = workerFailedMessage(error, task.invocations);
-        for (const url of task.remaining) outcomes.push({ url, ok: false, error: { kind: 'worker-failed', message: failure }, attempts: task.invocations });
+        const attempts = task.priorInvocations + task.invocations;
+        const failure = workerFailedMessage(error, attempts, task.label !== `chunk-${task.index}` && task.remaining.size === 1);
+        for (const url of task.remaining) outcomes.push({ url, ok: false, error: { kind: 'worker-failed', message: failure }, attempts });
         progress.workerFailedUrls += task.remaining.size;
         task.remaining.clear();
       }
-      finish();
+      finish(task);
       return outcomes;
     };
 
@@ -238,8 +309,12 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
           yield outcome;
         }
       }
-      progress.state = mode === 'running' ? 'done' : mode;
+      progress.state = fatal !== undefined ? 'aborted' : mode === 'running' ? 'done' : mode;
+      if (fatal !== undefined) {
+        throw new RunAbortedError(fatal.chunkId, progress.urlsTotal - progress.urlsDone, { cause: fatal.error });
+      }
     } finally {
+      clearTimeout(graceTimer);
       if (progress.state === 'running') progress.state = 'cancelled'; // the consumer broke out early
       options.stopSignal?.removeEventListener('abort', onStop);
       options.signal?.removeEventListener('abort', onCancel);

@@ -76,7 +76,8 @@ describe('runChunks', () => {
     const chunks = makeChunks(2, 3);
     const invoker = sim({ script: (c) => (c.baseId === 'chunk-0' ? { fail: new InvokeError('ran past 50 ms', reason, c.chunkId) } : undefined) });
 
-    const { outcomes, progress } = await collect(chunks, invoker);
+    // bisect off: splitting the failed chunk is tested in test/robustness/bisect.test.ts
+    const { outcomes, progress } = await collect(chunks, invoker, { bisect: false });
 
     const failed = outcomes.filter((o) => !o.ok);
     expect(sorted(failed.map((o) => o.url))).toStrictEqual(sorted(chunks[0]!));
@@ -84,9 +85,10 @@ describe('runChunks', () => {
     expect(progress).toMatchObject({ urlsDone: 6, urlsOk: 3, urlsFailed: 3, workerFailedUrls: 3, abandonedUrls: 0, state: 'done' });
   });
 
-  it('honours chunkRetries: 0 (one try) and treats any rejection as a crash', async () => {
-    const invoker = sim({ script: () => ({ fail: new TypeError('not a function') }) });
-    const { outcomes } = await collect(makeChunks(1, 2), invoker, { chunkRetries: 0 });
+  it('honours chunkRetries: 0 (one try)', async () => {
+    // A rejection that is not an InvokeError stops the run instead: test/robustness/abort.test.ts
+    const invoker = sim({ script: (c) => ({ fail: new InvokeError('not a function', 'crashed', c.chunkId) }) });
+    const { outcomes } = await collect(makeChunks(1, 2), invoker, { chunkRetries: 0, bisect: false });
     expect(invoker.calls).toHaveLength(1);
     expect(outcomes.map((o) => (o.ok ? '' : o.error.message))).toStrictEqual([
       'worker crashed on every try (1): not a function',
