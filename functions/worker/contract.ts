@@ -90,6 +90,14 @@ export const ScrapeOptionsSchema = z.strictObject({
   extract: ExtractSpecSchema.optional(),
   /** Let requests reach loopback and private addresses (SSRF guard off). @default false */
   allowPrivate: z.boolean().default(false),
+  /**
+   * This chunk's share of the run-wide per-host budget, by host key (`host:port`, see host-key.ts):
+   * at most this many requests in flight to that host; 0 means start none of its URLs (they come
+   * back `unstarted`). Hosts not listed use `perHost`. Set by the orchestrator's HostBudget.
+   */
+  hostLimits: z.record(z.string().min(1), z.number().int().min(0).max(1024)).optional(),
+  /** Minimum gap between request starts to a host, by host key (robots.txt Crawl-delay, or a throttled host). */
+  hostDelayMs: z.record(z.string().min(1), z.number().int().min(0).max(600_000)).optional(),
 });
 export type ScrapeOptions = z.output<typeof ScrapeOptionsSchema>;
 export type ScrapeOptionsInput = z.input<typeof ScrapeOptionsSchema>;
@@ -159,6 +167,11 @@ export const WorkerResultSchema = z.object({
   outcomes: z.array(OutcomeSchema),
   unstarted: z.array(z.string()).default([]),
   stats: ChunkStatsSchema,
+  /**
+   * Hosts that asked the worker to slow down (429, or 503 with Retry-After), by host key, with the
+   * longest Retry-After seen in ms (0 when none was sent). The orchestrator slows them for the rest of the run.
+   */
+  throttled: z.record(z.string(), z.number().int().min(0)).optional(),
 });
 export type WorkerResult = z.output<typeof WorkerResultSchema>;
 

@@ -7,11 +7,19 @@
  * started finishes by the deadline, and whatever could not start goes to `unstarted` for the
  * orchestrator to requeue. When `control.signal` aborts, nothing more starts, in-flight fetches
  * are cancelled, and all of those URLs are reported as unstarted too.
+ *
+ * Politeness: `options.hostLimits` (this chunk's share of the run-wide per-host budget; 0 = leave
+ * that host's URLs unstarted) and `options.hostDelayMs` (Crawl-delay) shape the scheduler. A 429,
+ * or a 503 with Retry-After, halves that host's limit here and pauses it for Retry-After, and is
+ * reported in `throttled` so the orchestrator slows the host for the rest of the run.
  */
 import { ScrapeOptionsSchema, type ChunkStats, type Outcome, type ScrapeOptionsInput } from './contract';
 import { validateSpec } from './extract';
+import { hostKey } from './host-key';
 import { HostScheduler, type HostSlot } from './host-scheduler';
+import { RETRY_AFTER_CAP_MS } from './retry-policy';
 import { scrapePage } from './scrape-page';
+import { throttlePauseMs } from './throttle-signal';
 
 export interface ChunkControl {
   /** Epoch ms by which the worker must be done fetching. */
@@ -26,6 +34,8 @@ export interface ChunkResult {
   /** Input entries not started (deadline or abort), in input order. */
   unstarted: string[];
   stats: ChunkStats;
+  /** Hosts that throttled us, by host key, with the longest Retry-After (ms); absent when none did. */
+  throttled?: Record<string, number>;
 }
 
 interface Task {
@@ -43,11 +53,6 @@ function parseHttpUrl(input: string): URL | undefined {
   }
 }
 
-/** Per-host limits count per host:port, the unit a server (and undici's pool) sees. */
-function hostKey(url: URL): string {
-  return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
-}
-
 /**
  * Scrapes `urls`. Throws only when nothing can be done at all (invalid options or extraction
  * spec, e.g. a selector that does not compile); every page problem is an outcome.
@@ -61,13 +66,19 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
 
   const outcomes: Outcome[] = [];
   const unstarted: number[] = [];
-  const scheduler = new HostScheduler<Task>(options.concurrency, options.perHost);
+  const throttled: Record<string, number> = {};
+  const scheduler = new HostScheduler<Task>({
+    total: options.concurrency,
+    perHost: options.perHost,
+    hostLimits: options.hostLimits,
+    hostDelayMs: options.hostDelayMs,
+  });
   urls.forEach((input, index) => {
     const url = parseHttpUrl(input);
     if (url === undefined) {
       outcomes.push({ url: input, ok: false, error: { kind: 'invalid-url', message: 'not an absolute http(s) URL' }, attempts: 0 });
-    } else {
-      scheduler.add(hostKey(url), { index, url });
+    } else if (!scheduler.add(hostKey(url)!, { index, url })) {
+      unstarted.push(index); // no share of this host's budget this time: the orchestrator requeues it
     }
   });
 
@@ -75,17 +86,27 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
 
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  /** Wakes the pump when a host waiting out a Crawl-delay or Retry-After may start again. */
+  let wakeTimer: NodeJS.Timeout | undefined;
   const finish = (task: Task, slot: HostSlot, outcome: Outcome | null) => {
     if (outcome === null) unstarted.push(task.index);
     else outcomes.push(outcome);
     scheduler.done(slot);
     pump();
   };
+  const onAttemptError = (key: string) => (error: { status?: number; details: { retryAfterMs?: number } }) => {
+    const pauseMs = throttlePauseMs(error.status, error.details.retryAfterMs, RETRY_AFTER_CAP_MS);
+    if (pauseMs === undefined) return;
+    throttled[key] = Math.max(throttled[key] ?? 0, pauseMs);
+    scheduler.throttle(key, pauseMs);
+  };
   const pump = () => {
+    clearTimeout(wakeTimer);
+    wakeTimer = undefined;
     if (scheduler.pending > 0 && !mayStart()) unstarted.push(...scheduler.drain().map((task) => task.index));
     for (let next = scheduler.take(); next !== undefined; next = scheduler.take()) {
       const { slot, item: task } = next;
-      scrapePage(urls[task.index]!, task.url, options, { deadline, signal }).then(
+      scrapePage(urls[task.index]!, task.url, options, { deadline, signal, onAttemptError: onAttemptError(slot.key) }).then(
         (outcome) => finish(task, slot, outcome),
         // scrapePage turns every page problem into an outcome; this is a bug, reported as one.
         (err: unknown) =>
@@ -97,13 +118,20 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
           }),
       );
     }
-    if (scheduler.running === 0 && scheduler.pending === 0) resolveDone();
+    if (scheduler.running === 0 && scheduler.pending === 0) return resolveDone();
+    const wakeAt = scheduler.wakeAt();
+    if (wakeAt !== undefined) {
+      // Past the last start time, the wake drains the rest as unstarted instead of waiting on.
+      const lastStart = deadline === undefined ? Infinity : deadline - options.timeoutMs + 1;
+      wakeTimer = setTimeout(pump, Math.max(0, Math.min(wakeAt, lastStart) - Date.now()));
+    }
   };
   signal?.addEventListener('abort', pump);
   try {
     pump();
     await done;
   } finally {
+    clearTimeout(wakeTimer);
     signal?.removeEventListener('abort', pump);
   }
 
@@ -119,5 +147,6 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
     outcomes,
     unstarted: unstarted.sort((a, b) => a - b).map((index) => urls[index]!),
     stats: { ok, failed: outcomes.length - ok, bytes, ms: Math.round(performance.now() - startedAt) },
+    ...(Object.keys(throttled).length > 0 ? { throttled } : {}),
   };
 }

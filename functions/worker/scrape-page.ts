@@ -15,6 +15,8 @@ export interface PageControl {
   /** Epoch ms by which every attempt must have finished; no retry starts that could not. */
   deadline?: number;
   signal?: AbortSignal;
+  /** Told of every failed attempt, retried or not (the chunk watches for 429/503 to slow a host down). */
+  onAttemptError?: (error: FetchError) => void;
 }
 
 const NOT_PARSED: ParsedPage = { title: null, description: null, links: [] };
@@ -48,6 +50,7 @@ export async function scrapePage(input: string, url: URL, options: ScrapeOptions
     } catch (err) {
       if (signal?.aborted) return null;
       const error = err instanceof FetchError ? err : internal(err, 'fetchPage');
+      control.onAttemptError?.(error);
       const decision = decideRetry({
         attempts,
         retries: options.retries,
