@@ -1,0 +1,79 @@
+/**
+ * The parse-CPU bound: the bench site's pages parsed by fanout's own `parsePage` (the default
+ * record: title, description, links) in a tight loop on every core, no I/O. No scraper on this
+ * machine can produce default records faster than this.
+ *
+ * Also measures, on one core, cheerio's default `load` with the same extraction (what the
+ * baselines do), for reference. Prints one JSON line: {@link ParseBoundResult}.
+ * argv: [durationMs]
+ */
+import os from 'node:os';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { parsePage } from '../functions/worker/parse-page';
+import { extractRecord } from './baseline-record';
+import { loadPages } from './site';
+
+export interface ParseBoundResult {
+  threads: number;
+  /** fanout parsePage, all threads together. */
+  allCoresPagesPerS: number;
+  /** fanout parsePage, one thread alone. */
+  perCorePagesPerS: number;
+  /** cheerio.load (parse5) + the same extraction, one thread alone. */
+  cheerioPerCorePagesPerS: number;
+  /** Mean page size, bytes. */
+  meanPageBytes: number;
+}
+
+type Parser = 'fanout' | 'cheerio';
+
+/**
+ * Pages parsed per second by one thread over at least `durationMs` and at least one whole pass
+ * over the pages (they differ in size, so a partial pass would be biased), after a warm-up.
+ */
+function loop(parser: Parser, durationMs: number): number {
+  const pages = loadPages().map((b) => b.toString('utf8'));
+  const base = 'http://127.0.0.1:8080/p/1';
+  const parse = parser === 'fanout' ? (html: string) => parsePage(html, base) : (html: string) => extractRecord(html, base);
+  const warmUntil = performance.now() + Math.min(1000, durationMs / 4); // warm-up: JIT and inline caches
+  for (let i = 0; performance.now() < warmUntil; i = (i + 1) % pages.length) parse(pages[i]!);
+  let count = 0;
+  const started = performance.now();
+  const until = started + durationMs;
+  for (let i = 0; count < pages.length || performance.now() < until; i = (i + 1) % pages.length, count++) parse(pages[i]!);
+  return (count / (performance.now() - started)) * 1000;
+}
+
+function inThreads(parser: Parser, threads: number, durationMs: number): Promise<number[]> {
+  return Promise.all(
+    Array.from(
+      { length: threads },
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const worker = new Worker(__filename, { workerData: { parser, durationMs } });
+          worker.once('message', (rate: number) => resolve(rate));
+          worker.once('error', reject);
+        }),
+    ),
+  );
+}
+
+async function main(): Promise<void> {
+  const durationMs = Number(process.argv[2] ?? 5000);
+  const threads = os.availableParallelism();
+  const pages = loadPages();
+  const [perCore] = await inThreads('fanout', 1, durationMs);
+  const [cheerioPerCore] = await inThreads('cheerio', 1, durationMs);
+  const all = await inThreads('fanout', threads, durationMs);
+  const result: ParseBoundResult = {
+    threads,
+    allCoresPagesPerS: all.reduce((a, b) => a + b, 0),
+    perCorePagesPerS: perCore!,
+    cheerioPerCorePagesPerS: cheerioPerCore!,
+    meanPageBytes: pages.reduce((n, b) => n + b.length, 0) / pages.length,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+if (isMainThread) void main();
+else parentPort!.postMessage(loop((workerData as { parser: Parser }).parser, (workerData as { durationMs: number }).durationMs));

@@ -1,0 +1,203 @@
+/**
+ * Pure: the bench's results -> bench/RESULTS.md text.
+ */
+import type { CostEstimate } from './cost-model';
+import type { ParseBoundResult } from './parse-bound';
+import type { ProfileSummary } from './profile-summary';
+import type { ScalingResult } from './scaling';
+import type { ScenarioResult } from './scenarios';
+import type { SweepPoint } from './sweep';
+
+export interface MachineInfo {
+  date: string;
+  cpu: string;
+  cores: number;
+  memoryGb: number;
+  node: string;
+  versions: Record<string, string>;
+  commit: string;
+  loadBefore: number[];
+  loadAfter: number[];
+}
+
+export interface CostRow {
+  memoryMb: number;
+  chunkSize: number;
+  bench: CostEstimate;
+  realWorld: CostEstimate;
+}
+
+export interface BenchReport {
+  quick: boolean;
+  machine: MachineInfo;
+  latencyMs: number;
+  hosts: number;
+  pages: number;
+  scenarios: ScenarioResult[];
+  sweep: SweepPoint[];
+  parse: ParseBoundResult;
+  scaling: ScalingResult[];
+  cpuMsPerPage: number;
+  /** fanout on a 1-URL list: the fixed cost of starting the CLI and its workers. */
+  startup?: { wallS: number; cpuS: number };
+  costs: CostRow[];
+  profile?: {
+    worker: ProfileSummary;
+    orchestrator: ProfileSummary;
+    /** One worker process alone (bench/profile-worker.ts, under the profiler). */
+    workerAlone: { pagesPerS: number; cpuS: number; wallS: number; siteCpuS: number };
+  };
+  totalS: number;
+}
+
+const f0 = (n: number) => n.toFixed(0);
+const f1 = (n: number) => n.toFixed(1);
+const f2 = (n: number) => n.toFixed(2);
+const pct = (n: number) => `${(n * 100).toFixed(0)} %`;
+
+function table(head: string[], rows: (string | number)[][]): string {
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+/** The smaller of the two limits for a run with `inFlight` requests in flight. */
+export function limitFor(inFlight: number, latencyMs: number, parseBound: number): number {
+  return Math.min((inFlight * 1000) / latencyMs, parseBound);
+}
+
+export function renderResults(r: BenchReport): string {
+  const m = r.machine;
+  const parseBound = r.parse.allCoresPagesPerS;
+  const pool = r.scenarios.find((s) => s.name.startsWith('2.'));
+  const best = r.scenarios.find((s) => s.name.startsWith('4.'));
+  const out: string[] = [];
+  out.push(`# fanout benchmark results${r.quick ? ' (quick run: smaller N, fewer sweep points; not the reference numbers)' : ''}`);
+  out.push(`Written by \`npm run bench${r.quick ? ' -- --quick' : ''}\` in ${f0(r.totalS)} s.\n`);
+  out.push('## Machine');
+  out.push(
+    table(
+      ['date', 'CPU', 'cores', 'memory', 'Node', 'commit', 'load avg before / after'],
+      [[m.date, m.cpu, m.cores, `${f0(m.memoryGb)} GB`, m.node, m.commit, `${m.loadBefore.map(f2).join(' ')} / ${m.loadAfter.map(f2).join(' ')}`]],
+    ),
+  );
+  out.push(`\nLibraries: ${Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.\n`);
+  out.push(
+    `The load average is the machine's, other work included: anything above ~0 before the run means the numbers below were measured on a shared machine and are lower than the machine can do.\n`,
+  );
+
+  out.push('## Scrapers: the same pages, each in its own process tree');
+  out.push(
+    `${r.pages} distinct URLs over ${r.hosts} hosts (ports) on 127.0.0.1, cycling over the ${f0(r.parse.meanPageBytes / 1024)} KB-average real-world pages of \`htmlparser-benchmark\`, ${r.latencyMs} ms injected latency per response, keep-alive. ` +
+      `Each scraper does the default record (title, description, links). CPU and peak RSS are the scraper's whole process tree (children summed); the bench site runs in its own process, and its CPU (column "site CPU") comes out of the same ${m.cores} cores. ` +
+      `Limit = the smaller of the latency bound (in flight / latency) and the parse-CPU bound (${f0(parseBound)} pages/s, below); efficiency = achieved / limit.\n`,
+  );
+  out.push(
+    table(
+      ['scraper', 'settings', 'in flight', 'ok', 'wall s', 'pages/s', 'CPU s', 'CPU ms/page', 'peak RSS MB', 'procs', 'site CPU s', 'limit pages/s', 'efficiency', 'vs pool'],
+      r.scenarios.map((s) => {
+        const limit = limitFor(s.inFlight, r.latencyMs, parseBound);
+        return [
+          s.name,
+          s.config,
+          s.inFlight,
+          `${s.ok}/${s.pages}${s.problem ? ` (${s.problem})` : ''}`,
+          f1(s.wallS),
+          f0(s.pagesPerS),
+          f1(s.cpuS),
+          f1((s.cpuS * 1000) / s.pages),
+          f0(s.peakRssMb),
+          s.procs,
+          f1(s.siteCpuS),
+          f0(limit),
+          pct(s.pagesPerS / limit),
+          pool ? `${f1(s.pagesPerS / pool.pagesPerS)}x` : '',
+        ];
+      }),
+    ),
+  );
+  if (best && pool) {
+    const limit = limitFor(best.inFlight, r.latencyMs, parseBound);
+    out.push(
+      `\nTargets: fanout best ≥ 10x the pool: **${f1(best.pagesPerS / pool.pagesPerS)}x** (${best.pagesPerS / pool.pagesPerS >= 10 ? 'met' : 'not met'}); ` +
+        `fanout best ≥ 0.85 of the smaller limit: **${f2(best.pagesPerS / limit)}** (${best.pagesPerS / limit >= 0.85 ? 'met' : 'not met'}).`,
+    );
+  }
+  out.push('\nWall time includes process start-up (tsx compiles TypeScript at start), for every scraper alike.\n');
+  out.push('![throughput against requests in flight](throughput.svg)\n');
+
+  out.push('### Sweep (fanout local mode, per-host = concurrency)');
+  out.push(table(['workers', 'concurrency', 'chunk', 'in flight', 'pages/s', 'CPU s', 'peak RSS MB', 'problem'], r.sweep.map((p) => [p.settings.workers, p.settings.concurrency, p.settings.chunkSize, p.inFlight, f0(p.pagesPerS), f1(p.cpuS), f0(p.peakRssMb), p.problem ?? ''])));
+
+  out.push('\n## The two limits');
+  out.push(
+    table(
+      ['limit', 'value', 'how'],
+      [
+        ['parse-CPU bound, all cores', `${f0(parseBound)} pages/s`, `fanout's parsePage in a tight loop on ${r.parse.threads} threads, no I/O`],
+        ['parse, one core (fanout parsePage, htmlparser2 streaming)', `${f0(r.parse.perCorePagesPerS)} pages/s`, 'one thread'],
+        ['parse, one core (cheerio.load default + extraction)', `${f0(r.parse.cheerioPerCorePagesPerS)} pages/s`, "what the baselines do per page"],
+        ['latency bound', `in flight x ${f0(1000 / r.latencyMs)} pages/s`, `1 / ${r.latencyMs} ms per request slot`],
+      ],
+    ),
+  );
+  out.push('\nThe parse bound ignores fetching, decoding, IPC, writing and the site\'s own CPU, so no scraper on this machine reaches it.\n');
+
+  out.push('## Orchestrator scaling (simulated invoker, no network)');
+  out.push(
+    'readUrls (from a generated file) -> chunkUrls -> runChunks -> JSONL writer to /dev/null; the invoker answers each chunk after a lognormal (sigma 1, capped at 10x the mean) time-scaled duration with an ok record per URL. ' +
+      'Ideal = max(total chunk time / slots, longest chunk); zero-overhead = the same chunks, in the same order, on the same slots with no orchestrator cost (what any in-order dispatcher gets).\n',
+  );
+  out.push(
+    table(
+      ['URLs', 'chunks', 'chunk size', 'in flight', 'mean chunk ms', 'ideal s', 'zero-overhead s', 'makespan s', 'vs ideal', 'vs zero-overhead', 'read+chunk s', 'CPU s', 'CPU µs/URL', 'peak RSS MB', 'RSS at 25/50/75/100 % of the run'],
+      r.scaling.map((s) => {
+        const at = (q: number) => s.rssSamples[Math.min(s.rssSamples.length - 1, Math.floor(q * (s.rssSamples.length - 1)))]?.[1] ?? 0;
+        return [
+          s.urls.toLocaleString('en'),
+          s.chunks,
+          s.chunkSize,
+          s.inFlight,
+          f0(s.meanChunkMs),
+          f1(s.idealMs / 1000),
+          f1(s.zeroOverheadMs / 1000),
+          f1(s.makespanMs / 1000),
+          `+${f1((s.makespanMs / s.idealMs - 1) * 100)} %`,
+          `+${f1((s.makespanMs / s.zeroOverheadMs - 1) * 100)} %`,
+          f1(s.readMs / 1000),
+          f1(s.cpuS),
+          f1((s.cpuS * 1e6) / s.urls),
+          f0(s.peakRssMb),
+          [0.25, 0.5, 0.75, 1].map(at).join(' / '),
+        ];
+      }),
+    ),
+  );
+
+  out.push('\n## Cost model (Lambda arm64, bench/cost-model.ts)');
+  out.push(
+    `CPU per page measured here: **${f2(r.cpuMsPerPage)} ms** (fanout best run, whole tree incl. orchestrator, minus the start-up cost of ${f1(r.startup?.cpuS ?? 0)} CPU s / ${f1(r.startup?.wallS ?? 0)} s wall measured on a 1-URL list, / pages). ` +
+      `$0.0000133334 per GB-s, $0.20 per million requests; CPU share = memory / 1,769 MB (max 1 vCPU: one Node thread). ` +
+      `"bench" = ${r.latencyMs} ms latency as here; "real world" = 500 ms per fetch. Both at 64 requests in flight per worker.\n`,
+  );
+  out.push(
+    table(
+      ['memory MB', 'chunk', 'bench: ms/page', 'bench: bound by', 'bench: $ per 1M pages', 'real world: ms/page', 'real world: $ per 1M pages', 'of which requests (per 1M pages)'],
+      r.costs.map((c) => [c.memoryMb, c.chunkSize, f2(c.bench.msPerPage), c.bench.boundBy, `$${f2(c.bench.usdPerMillionPages)}`, f2(c.realWorld.msPerPage), `$${f2(c.realWorld.usdPerMillionPages)}`, `$${c.realWorld.requestUsd.toFixed(4)}`]),
+    ),
+  );
+
+  if (r.profile) {
+    const w = r.profile.workerAlone;
+    out.push('\n## Where the CPU goes (node --cpu-prof on the best settings)');
+    out.push(
+      `The orchestrator is the CLI process of a run at the best settings. The worker is profiled alone (bench/profile-worker.ts: the worker handler run chunk after chunk in one process, as a LocalInvoker child runs it, minus IPC), ` +
+        `because \`--cpu-prof\` is not allowed in NODE_OPTIONS and LocalInvoker sets its children's flags. That one worker under the profiler: ${f0(w.pagesPerS)} pages/s, ${f1(w.cpuS)} CPU s (${f1((w.cpuS * 1000) / r.pages)} ms/page) for ${r.pages} pages, while the site used ${f1(w.siteCpuS)} CPU s.`,
+    );
+    for (const [label, p] of [['one worker process', r.profile.worker], ['orchestrator (CLI) process', r.profile.orchestrator]] as const) {
+      out.push(`\n### ${label}: ${f0(p.totalMs)} ms CPU in ${p.files} profile(s)`);
+      out.push(table(['package / file', 'self ms', 'share'], p.byPackage.map((s) => [s.name, f0(s.ms), pct(s.share)])));
+      out.push('');
+      out.push(table(['function', 'self ms', 'share'], p.byFunction.map((s) => [`\`${s.name}\``, f0(s.ms), pct(s.share)])));
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
