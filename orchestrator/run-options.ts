@@ -3,6 +3,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ScrapeOptionsInput } from '../functions/worker/contract';
+import type { HostBudget } from './host-budget';
 import type { Invoker } from './invoker';
 import type { RetryPolicy } from './retry-policy';
 
@@ -11,6 +12,13 @@ export interface RunOptions {
   runId?: string;
   /** How workers fetch and parse (`event.options`). @default {} (the workers' defaults) */
   scrape?: ScrapeOptionsInput;
+  /**
+   * The run-wide per-host budget (see host-budget.ts): with it, requests in flight to one host stay
+   * within `budget.perHost` across all chunks in flight, Crawl-delays hold across workers, and
+   * hosts that throttle a worker are slowed for the rest of the run. Without it, `scrape.perHost`
+   * only bounds each worker. @default undefined
+   */
+  hostBudget?: HostBudget;
   /** Chunks in flight at once (retries waiting out a backoff count too). @default invoker.capacity */
   concurrency?: number;
   /** Tries after the first for a chunk whose invocation fails. @default 2 */

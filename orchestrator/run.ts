@@ -5,6 +5,7 @@
 import type { Outcome, WorkerResult } from '../functions/worker/contract';
 import { AsyncQueue } from './async-queue';
 import { halve, maxSplits, shouldSplit } from './bisect';
+import { HostGate } from './host-gate';
 import { InvokeError, type Invoker } from './invoker';
 import { decideRetry, isFatalInvokeFailure, workerFailedMessage } from './retry-policy';
 import { RunAbortedError } from './run-aborted-error';
@@ -123,6 +124,8 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
     let mode: 'running' | 'stopped' | 'cancelled' = 'running';
     let fatal: { error: unknown; chunkId: string } | undefined;
     let graceTimer: NodeJS.Timeout | undefined;
+    /** The run-wide per-host budget, when given: which task may start now, with which share of its hosts. */
+    const gate = options.hostBudget && new HostGate<Task>(options.hostBudget, { maxParked: Math.max(concurrency, 16), onWake: () => inbox.push({ type: 'wake' }) });
 
     const report = () => options.onProgress?.(progress);
     const halt = (to: 'stopped' | 'cancelled') => {
@@ -163,12 +166,13 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
 
     const dispatch = () => {
       while (mode === 'running' && active + delayed.size < concurrency) {
-        const task = nextTask();
+        const task = gate ? gate.next(nextTask, active) : nextTask();
         if (task === undefined) return;
         task.invocations++;
         progress.invocations++;
         const chunkId = task.invocations === 1 ? task.label : `${task.label}.${task.invocations}`;
-        const event = { runId, chunkId, urls: [...task.remaining], ...(scrape === undefined ? {} : { options: scrape }) };
+        const taskScrape = gate ? gate.optionsFor(task, scrape) : scrape;
+        const event = { runId, chunkId, urls: [...task.remaining], ...(taskScrape === undefined ? {} : { options: taskScrape }) };
         const call: Promise<void> = Promise.resolve()
           .then(() => invoker.invoke(event, cancel.signal))
           .then(
@@ -288,7 +292,7 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
       for (;;) {
         dispatch();
         progress.chunksInFlight = active;
-        const idle = ready.length === 0 && delayed.size === 0 && nextChunk >= chunks.length;
+        const idle = ready.length === 0 && delayed.size === 0 && nextChunk >= chunks.length && (gate?.parked ?? 0) === 0;
         if (active === 0 && (mode !== 'running' || idle)) break;
         report();
         const item = await inbox.shift();
@@ -299,6 +303,7 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
         }
         active--;
         const outcomes = settle(item);
+        gate?.settled(item.task, item.result);
         dispatch(); // before yielding, so workers stay busy while the consumer writes
         progress.chunksInFlight = active;
         report();
@@ -315,6 +320,7 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
       }
     } finally {
       clearTimeout(graceTimer);
+      gate?.close();
       if (progress.state === 'running') progress.state = 'cancelled'; // the consumer broke out early
       options.stopSignal?.removeEventListener('abort', onStop);
       options.signal?.removeEventListener('abort', onCancel);

@@ -1,0 +1,168 @@
+/**
+ * The run loop's side of the run-wide per-host budget: which chunk may be dispatched now, with
+ * what share of its hosts' slots, and what to do with the chunks that must wait.
+ *
+ * A chunk is dispatched only when enough of its URLs can start (their host has a free slot for
+ * it): at least `min(its URLs left, MIN_STARTABLE_URLS)`, or at least one when nothing is in
+ * flight (else the run would stall). The rest wait "parked" (at most `maxParked`, so memory stays
+ * bounded) and are tried again when a lease comes back or a host's gap / Retry-After ends. So a
+ * chunk never spins returning everything unstarted, and chunks spread over a busy host do not
+ * degrade into many invocations that each do one or two URLs.
+ */
+import type { ScrapeOptionsInput, WorkerResult } from '../functions/worker/contract';
+import { hostKey } from '../functions/worker/host-key';
+import type { HostBudget, Lease } from './host-budget';
+
+/** A chunk is worth an invocation when this many of its URLs (or all it has left, if fewer) can start. */
+export const MIN_STARTABLE_URLS = 10;
+
+/** What the gate needs of a run-loop task: the URLs it still has to do. */
+export interface GatedTask {
+  readonly remaining: ReadonlySet<string>;
+}
+
+export interface HostGateOptions {
+  /** Tasks waiting for slots kept at once; beyond that no new chunk is pulled. */
+  maxParked: number;
+  /** Called when a waiting host may be leased again (the run loop then calls `next`). */
+  onWake: () => void;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+interface TaskHosts {
+  /** `remaining.size` when counted; recounted when it changes. */
+  size: number;
+  /** URLs per host key. */
+  counts: Map<string, number>;
+  /** URLs without a host key (not http(s)): the worker records them as invalid, needing no slot. */
+  unkeyed: number;
+}
+
+export class HostGate<T extends GatedTask> {
+  private readonly hostsOf = new WeakMap<T, TaskHosts>();
+  private readonly leases = new Map<T, Lease>();
+  private readonly waiting: { task: T; triedAt: number }[] = [];
+  /** Bumped whenever slots may have come free; a parked task is only retried after a bump. */
+  private epoch = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private readonly now: () => number;
+
+  constructor(
+    readonly budget: HostBudget,
+    private readonly options: HostGateOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Tasks waiting for slots. */
+  get parked(): number {
+    return this.waiting.length;
+  }
+
+  /**
+   * The next task to dispatch, its lease taken, or undefined when none may start now: parked tasks
+   * first (oldest first), then new ones from `pull`, parking those that must wait. `active` is
+   * the number of invocations in flight.
+   */
+  next(pull: () => T | undefined, active: number): T | undefined {
+    const now = this.now();
+    for (let i = 0; i < this.waiting.length; i++) {
+      const entry = this.waiting[i]!;
+      if (entry.triedAt === this.epoch) continue;
+      if (this.tryLease(entry.task, now, false)) {
+        this.waiting.splice(i, 1);
+        return entry.task;
+      }
+      entry.triedAt = this.epoch;
+    }
+    while (this.waiting.length < this.options.maxParked) {
+      const task = pull();
+      if (task === undefined) break;
+      if (this.tryLease(task, now, false)) return task;
+      this.waiting.push({ task, triedAt: this.epoch });
+    }
+    if (active === 0) {
+      // Nothing in flight will free a slot: take the first task that can start anything at all.
+      const index = this.waiting.findIndex((entry) => this.tryLease(entry.task, now, true));
+      if (index >= 0) return this.waiting.splice(index, 1)[0]!.task;
+    }
+    this.armTimer(now);
+    return undefined;
+  }
+
+  /** `scrape` plus the task's lease: `hostLimits`, and `hostDelayMs` for hosts that need a gap. */
+  optionsFor(task: T, scrape: ScrapeOptionsInput | undefined): ScrapeOptionsInput | undefined {
+    const lease = this.leases.get(task);
+    if (lease === undefined) return scrape;
+    const hostDelayMs = this.budget.intervals([...lease.slots].filter(([, n]) => n > 0).map(([key]) => key));
+    return { ...scrape, hostLimits: Object.fromEntries(lease.slots), ...(hostDelayMs === undefined ? {} : { hostDelayMs }) };
+  }
+
+  /**
+   * The task's invocation settled (after the run loop took its outcomes out of `remaining`): its
+   * lease comes back, hosts the worker says throttled it are slowed, and the hosts it no longer
+   * needs stop counting it for shares.
+   */
+  settled(task: T, result?: Pick<WorkerResult, 'throttled'>): void {
+    const now = this.now();
+    const lease = this.leases.get(task);
+    this.leases.delete(task);
+    if (lease !== undefined) this.budget.release(lease, now);
+    for (const [host, retryAfterMs] of Object.entries(result?.throttled ?? {})) this.budget.throttle(host, retryAfterMs, lease, now);
+    this.hostsFor(task);
+    this.epoch++;
+  }
+
+  /** Drops the parked tasks and the wake timer (the run is ending). */
+  close(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.waiting.length = 0;
+  }
+
+  /** Takes a lease for `task` if enough of its URLs could start now (any, when `force`). */
+  private tryLease(task: T, now: number, force: boolean): boolean {
+    const hosts = this.hostsFor(task);
+    const offer = this.budget.offer(hosts.counts, now);
+    let startable = hosts.unkeyed;
+    for (const [key, slots] of offer) if (slots > 0) startable += hosts.counts.get(key)!;
+    const enough = force ? 1 : Math.min(task.remaining.size, MIN_STARTABLE_URLS);
+    if (startable === 0 || startable < enough) return false;
+    this.leases.set(task, this.budget.take(offer));
+    return true;
+  }
+
+  /** The task's URLs per host, recounted when `remaining` changed; keeps the budget's `wanting` counts in step. */
+  private hostsFor(task: T): TaskHosts {
+    const known = this.hostsOf.get(task);
+    if (known !== undefined && known.size === task.remaining.size) return known;
+    const counts = new Map<string, number>();
+    let unkeyed = 0;
+    for (const url of task.remaining) {
+      const key = hostKey(url);
+      if (key === undefined) unkeyed++;
+      else counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    for (const key of counts.keys()) if (!known?.counts.has(key)) this.budget.want(key, 1);
+    for (const key of known?.counts.keys() ?? []) if (!counts.has(key)) this.budget.want(key, -1);
+    const hosts = { size: task.remaining.size, counts, unkeyed };
+    this.hostsOf.set(task, hosts);
+    return hosts;
+  }
+
+  private armTimer(now: number): void {
+    if (this.waiting.length === 0) return;
+    const at = this.budget.nextChangeAt(now);
+    if (at === undefined || at >= this.timerAt) return;
+    clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      this.epoch++;
+      this.options.onWake();
+    }, at - now + 1);
+  }
+}
