@@ -4,6 +4,11 @@
  * One htmlparser2 pass collects title, description, `<base>` and `<a href>` from parser events.
  * A DOM is built (in the same pass) only when an extraction spec needs one, so the common case
  * (no spec) never allocates a tree.
+ *
+ * Hostile nesting is cut off at {@link MAX_PARSE_DEPTH}: htmlparser2 keeps its open elements in
+ * an array it `unshift`s, so each tag costs O(depth), and a 10 MB page of unclosed `<a>` would
+ * keep the worker's only thread busy for hours; a DOM that deep also overflows the stack in
+ * cheerio's recursive `.text()`/`.html()`.
  */
 import { DomHandler, Parser } from 'htmlparser2';
 import type { ExtractSpec } from './contract';
@@ -21,8 +26,20 @@ export interface ParsedPage {
   data?: Record<string, unknown>;
 }
 
+/**
+ * Open elements beyond which the rest of a page is not parsed (the record keeps what came before).
+ * Real pages stay far below it; Blink caps its DOM at the same 512 levels, for the same reasons.
+ */
+export const MAX_PARSE_DEPTH = 512;
+
 /** Collects what the record needs from parser events. */
 class PageCollector {
+  /** Elements open now, as htmlparser2 reports them (every open has a close, implied or not). */
+  private depth = 0;
+  /** Set when the page nested deeper than {@link MAX_PARSE_DEPTH}; no later event counts. */
+  stopped = false;
+  /** Called when the page nests deeper than {@link MAX_PARSE_DEPTH}, to stop the parser. */
+  onTooDeep: () => void = () => undefined;
   private inTitle = false;
   private titleSeen = false;
   titleText = '';
@@ -32,6 +49,11 @@ class PageCollector {
   readonly hrefs: string[] = [];
 
   onopentag(name: string, attribs: Record<string, string>): void {
+    if (++this.depth > MAX_PARSE_DEPTH) {
+      this.stopped = true;
+      this.onTooDeep();
+      return;
+    }
     switch (name) {
       case 'a':
         if (attribs.href !== undefined) this.hrefs.push(attribs.href);
@@ -62,6 +84,7 @@ class PageCollector {
   }
 
   onclosetag(name: string): void {
+    this.depth--;
     if (name === 'title') this.inTitle = false;
   }
 }
@@ -73,7 +96,7 @@ class CollectingDomHandler extends DomHandler {
   }
   override onopentag(name: string, attribs: Record<string, string>): void {
     this.collector.onopentag(name, attribs);
-    super.onopentag(name, attribs);
+    if (!this.collector.stopped) super.onopentag(name, attribs);
   }
   override ontext(text: string): void {
     this.collector.ontext(text);
@@ -129,7 +152,10 @@ export function resolveLinks(hrefs: readonly string[], base: string): string[] {
 export function parsePage(html: string, baseUrl: string, spec?: ExtractSpec): ParsedPage {
   const collector = new PageCollector();
   const dom = spec === undefined ? undefined : new CollectingDomHandler(collector);
-  new Parser(dom ?? collector).end(html);
+  const parser = new Parser(dom ?? collector);
+  // pause() stops the tokenizer inside this write; the unparsed rest is simply dropped.
+  collector.onTooDeep = () => parser.pause();
+  parser.end(html);
   const title = collapseWhitespace(collector.titleText);
   const description = collector.description ?? collector.ogDescription;
   const page: ParsedPage = {

@@ -1,4 +1,4 @@
-import { parsePage } from '../../functions/worker/parse-page';
+import { MAX_PARSE_DEPTH, parsePage } from '../../functions/worker/parse-page';
 
 const PAGE = 'https://example.com/dir/page.html?q=1';
 
@@ -99,5 +99,30 @@ describe('parsePage: extraction', () => {
 
   it('has no data key without a spec', () => {
     expect('data' in parsePage(html, PAGE)).toBe(false);
+  });
+});
+
+describe('parsePage: hostile nesting', () => {
+  const nested = (depth: number, inner: string) => `<title>Deep</title><a href="/top">t</a>${'<div>'.repeat(depth)}${inner}${'</div>'.repeat(depth)}<a href="/after">a</a>`;
+  // The <a> itself is one more open element, so it sits at depth + 1.
+  const atLimit = nested(MAX_PARSE_DEPTH - 1, '<a href="/deep">d</a>');
+  const overLimit = nested(MAX_PARSE_DEPTH, '<a href="/deep">d</a>');
+
+  it('parses a page nested exactly to MAX_PARSE_DEPTH in full', () => {
+    expect(parsePage(atLimit, 'https://e.com/').links).toStrictEqual(['https://e.com/top', 'https://e.com/deep', 'https://e.com/after']);
+  });
+
+  it('stops at the first element past MAX_PARSE_DEPTH and keeps what came before', () => {
+    expect(parsePage(overLimit, 'https://e.com/')).toStrictEqual({ title: 'Deep', description: null, links: ['https://e.com/top'] });
+  });
+
+  it('10,000 nested divs with a text/html spec do not overflow the stack', () => {
+    const page = parsePage(nested(10_000, 'x'), 'https://e.com/', { text: { selector: 'a' }, inner: { selector: 'div', html: true } });
+    expect(page).toMatchObject({ title: 'Deep', links: ['https://e.com/top'], data: { text: 't', inner: expect.stringMatching(/^<div>/) } });
+  });
+
+  it('counts void and implied-closed elements as closed: 10,000 <br> and <p> siblings are not deep', () => {
+    const flat = `<title>Flat</title>${'<br><p>x'.repeat(10_000)}<a href="/end">e</a>`;
+    expect(parsePage(flat, 'https://e.com/').links).toStrictEqual(['https://e.com/end']);
   });
 });

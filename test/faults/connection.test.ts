@@ -1,0 +1,66 @@
+/**
+ * Faults at the connection and protocol level: resets, silence, drips, slow-loris headers, bytes
+ * that are not HTTP, lies about length, broken chunking. Each ends as one record with the right
+ * kind, within its deadline (the options' bound plus MARGIN_MS). Retries are off unless the case
+ * is about them, so a deadline is one attempt's timeoutMs.
+ */
+import { closeAgents } from '../../functions/worker/agent';
+import type { ErrorKind, Outcome, ScrapeOptionsInput } from '../../functions/worker/contract';
+import { scrapeChunk } from '../../functions/worker/scrape-chunk';
+import { startFaultServer, type FaultServer } from '../helpers/fault-server';
+import { MARGIN_MS, report, within } from './measure';
+
+const TIMEOUT_MS = 800;
+let server: FaultServer;
+
+beforeAll(async () => {
+  server = await startFaultServer();
+});
+afterAll(async () => {
+  console.log(report('connection.test.ts'));
+  await server.close();
+  await closeAgents();
+});
+
+async function scrape(url: string, options: ScrapeOptionsInput = {}): Promise<Outcome> {
+  const { outcomes, unstarted } = await scrapeChunk([url], { allowPrivate: true, retries: 0, timeoutMs: TIMEOUT_MS, ...options });
+  expect(unstarted).toStrictEqual([]);
+  return outcomes[0]!;
+}
+
+describe('one attempt, one record of the right kind, within timeoutMs', () => {
+  it.each<[string, ErrorKind, () => string]>([
+    // The status line had not arrived, so nothing was served: the contract counts a reset then
+    // as `connect` (errors.ts), the same as a reset during the handshake.
+    ['a reset mid-headers', 'connect', () => `${server.rawOrigin}/reset-headers`],
+    ['a reset mid-body', 'network', () => `${server.origin}/reset-body`],
+    ['a close right after accept', 'connect', () => `${server.acceptCloseOrigin}/`],
+    ['a garbage status line', 'network', () => `${server.rawOrigin}/garbage-status`],
+    ['invalid header lines', 'network', () => `${server.rawOrigin}/invalid-header`],
+    ['a Content-Length larger than the body, then close', 'network', () => `${server.rawOrigin}/short-body`],
+    ['a bad chunk size', 'network', () => `${server.rawOrigin}/bad-chunk`],
+    ['chunked encoding cut before the last chunk', 'network', () => `${server.rawOrigin}/truncated-chunked`],
+    ['a server that never answers', 'timeout', () => `${server.origin}/never`],
+    ['a body dripped a byte at a time', 'timeout', () => `${server.origin}/drip`],
+    ['slow-loris headers, a line at a time', 'timeout', () => `${server.rawOrigin}/slow-headers`],
+  ])('%s -> %s', async (name, kind, url) => {
+    const outcome = await within(name, TIMEOUT_MS + MARGIN_MS, () => scrape(url()));
+    expect(outcome).toMatchObject({ ok: false, error: { kind }, attempts: 1 });
+  });
+
+  it('the drip and the slow-loris are cut by the attempt deadline, not before it', async () => {
+    // Each sends something every DRIP_INTERVAL_MS, so no per-read idle timer would ever fire.
+    for (const url of [`${server.origin}/drip`, `${server.rawOrigin}/slow-headers`]) {
+      const outcome = await scrape(url);
+      expect(outcome.ok).toBe(false);
+      expect(outcome.ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+    }
+  });
+
+  it('retried faults still give one record, the attempts counted', async () => {
+    const outcome = await within('a reset mid-body, 2 retries', 3 * TIMEOUT_MS + 2 * 500 + MARGIN_MS, () =>
+      scrape(`${server.origin}/reset-body`, { retries: 2 }),
+    );
+    expect(outcome).toMatchObject({ ok: false, error: { kind: 'network' }, attempts: 3 });
+  });
+});
