@@ -8,6 +8,8 @@ import { VERSION } from '../functions/worker/version';
 import { OUTPUT_FORMATS } from './write-output';
 import { UsageError } from './errors';
 import { runCommand, type RunFlags } from './run-command';
+import { addRetryCommand } from './retry-command';
+import { DEFAULT_ROBOTS_MODE, ROBOTS_MODES } from './robots';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes';
 
 
@@ -40,6 +42,8 @@ Examples:
   $ fanout run urls.txt --extract spec.json -o out.jsonl --summary summary.json
   $ fanout run urls.txt --mode lambda -o out.jsonl  run the chunks on the deployed Lambda worker
   $ fanout run urls.txt --dry-run                   count, de-duplicate and estimate the Lambda cost
+  $ fanout run urls.txt -o results.jsonl --resume   finish an interrupted run: only URLs without a record yet
+  $ fanout retry results.jsonl                      run again the retryable failures, one record per URL kept
 
 The list has one http(s) URL per line; blank lines and lines starting with # are skipped.
 Every valid URL gets exactly one record: a page, or an error with a kind that says why.`;
@@ -71,7 +75,10 @@ export function buildProgram(): Command {
     .option('--user-agent <ua>', `User-Agent header (default: fanout/${VERSION} ...)`)
     .option('--chunk-retries <n>', 'times a failed chunk (crashed or timed-out worker) is re-run', intArg(0, 10), 2)
     .option('--chunk-timeout-ms <ms>', 'a local worker running longer than this on one chunk is replaced', intArg(1000, 3_600_000), 900_000)
+    .option('--grace-ms <ms>', 'after Ctrl-C / SIGTERM, chunks in flight get this long to finish before they are cancelled', intArg(0, 3_600_000), 10_000)
+    .option('--resume', 'append to the -o file, skipping URLs that already have a record there (finish an interrupted run)')
     .option('--allow-private', 'let requests reach loopback and private networks (the SSRF guard is on by default)')
+    .addOption(new Option('--robots <mode>', 'robots.txt: obey (fetched once per site; disallowed URLs get robots-disallowed, Crawl-delay is kept) or ignore').choices(ROBOTS_MODES).default(DEFAULT_ROBOTS_MODE))
     .option('--summary <file>', 'also write the run summary as JSON to this file')
     .option('--report <file.html>', 'also write a self-contained HTML report of the run')
     .option('--function <name>', 'lambda mode: worker function name or ARN (default: $FANOUT_FUNCTION or cdk-outputs.json)')
@@ -108,6 +115,7 @@ Examples:
       }
     });
 
+  addRetryCommand(program); // after run: retry takes run's flags
   return program;
 }
 

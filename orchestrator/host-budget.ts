@@ -97,18 +97,23 @@ export class HostBudget {
   }
 
   /**
-   * The slots a chunk with `urlsByHost` (URLs per host key) would get now, without taking them:
-   * per host, the free slots, at most a fair share `ceil(limit / chunks wanting it)`, its URL count
-   * and `maxSlotsPerChunk`; 0 while the host waits out a gap or a Retry-After.
+   * The slots a chunk with `urlsByHost` (URLs per host key) would get now, without taking them.
+   * Per host, its due is a fair share `ceil(limit / chunks wanting it)`, at most its URL count
+   * and `maxSlotsPerChunk`; it gets its due if that many slots are free, else 0 (its URLs wait),
+   * or with `partial` whatever is free. 0 too while the host waits out a gap or a Retry-After.
+   *
+   * Why not hand out whatever is free: a lease is held for the whole invocation, so a chunk given
+   * 1 slot for 60 URLs runs them one by one long after the other slots come free (measured: a
+   * 4-worker run at --per-host 64 took 3.5 s instead of 1.2 s). Waiting for a due share is faster.
    */
-  offer(urlsByHost: ReadonlyMap<string, number>, now: number): Map<string, number> {
+  offer(urlsByHost: ReadonlyMap<string, number>, now: number, options: { partial?: boolean } = {}): Map<string, number> {
     const offer = new Map<string, number>();
     for (const [key, urls] of urlsByHost) {
       const state = this.host(key);
-      const free = now < state.notBefore ? 0 : state.limit - state.inUse;
+      const free = now < state.notBefore ? 0 : Math.max(0, state.limit - state.inUse);
       const holders = Math.min(this.maxHolders, Math.max(1, state.wanting));
-      const share = Math.ceil(state.limit / holders);
-      offer.set(key, Math.max(0, Math.min(free, share, urls, this.maxSlotsPerChunk)));
+      const due = Math.min(Math.ceil(state.limit / holders), urls, this.maxSlotsPerChunk);
+      offer.set(key, free >= due ? due : options.partial === true ? free : 0);
     }
     return offer;
   }

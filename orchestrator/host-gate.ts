@@ -125,7 +125,7 @@ export class HostGate<T extends GatedTask> {
   /** Takes a lease for `task` if enough of its URLs could start now (any, when `force`). */
   private tryLease(task: T, now: number, force: boolean): boolean {
     const hosts = this.hostsFor(task);
-    const offer = this.budget.offer(hosts.counts, now);
+    const offer = this.budget.offer(hosts.counts, now, { partial: force });
     let startable = hosts.unkeyed;
     for (const [key, slots] of offer) if (slots > 0) startable += hosts.counts.get(key)!;
     const enough = force ? 1 : Math.min(task.remaining.size, MIN_STARTABLE_URLS);

@@ -10,9 +10,12 @@ import { chunkUrls, defaultChunkSize } from './chunk';
 import { UsageError } from './errors';
 import type { Invoker } from './invoker';
 import { LocalInvoker } from './invokers/local';
+import { preparePoliteness } from './politeness';
 import { createProgress } from './progress';
 import { ListError, readUrls, type UrlList } from './read-urls';
-import { runChunks } from './run';
+import type { RobotsMode } from './robots';
+import { openResume, skipRecorded } from './resume';
+import { RunAbortedError, runChunks } from './run';
 import { SummaryBuilder, formatSummary, type RunSummary } from './summary';
 import { ReportAggregator, fromCliSummary, renderReport, RunSummarySchema } from './report';
 import { openOutput, type OutcomeWriter, type OutputFormat } from './write-output';
@@ -37,6 +40,8 @@ export interface RunFlags {
   extract?: string;
   userAgent?: string;
   allowPrivate?: boolean;
+  /** robots.txt: `obey` (default) fetches it once per origin and records forbidden URLs as robots-disallowed. */
+  robots?: RobotsMode;
   chunkRetries: number;
   chunkTimeoutMs: number;
   summary?: string;
@@ -47,6 +52,18 @@ export interface RunFlags {
   endpoint?: string;
   quiet?: boolean;
   verbose?: boolean;
+  /** Append to `out`, skipping URLs that already have a record there (see resume.ts). */
+  resume?: boolean;
+  /** After the first Ctrl-C / SIGTERM, chunks in flight get this long before they are cancelled. */
+  graceMs?: number;
+}
+
+/** A list prepared by the caller instead of read from `list` (`fanout retry`), and whether to append to `out`. */
+export interface PresetList {
+  input: UrlList;
+  /** How the summary and messages name the list. */
+  source: string;
+  append: boolean;
 }
 
 async function loadExtractSpec(path: string | undefined): Promise<ExtractSpec | undefined> {
@@ -106,13 +123,14 @@ function createInvoker(flags: RunFlags): Invoker {
 }
 
 /** First Ctrl-C stops gracefully, the second cancels in-flight chunks. */
-function trapSignals(quiet: boolean) {
+function trapSignals(quiet: boolean, graceMs?: number) {
   const stop = new AbortController();
   const cancel = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (!stop.signal.aborted) {
       stop.abort();
-      if (!quiet) process.stderr.write(`\nfanout: ${signal}: finishing the chunks in flight, then stopping (again to stop now)\n`);
+      const upTo = graceMs === undefined ? '' : ` (up to ${graceMs / 1000} s)`;
+      if (!quiet) process.stderr.write(`\nfanout: ${signal}: finishing the chunks in flight${upTo}, then stopping (again to stop now)\n`);
     } else {
       cancel.abort();
     }
@@ -129,17 +147,23 @@ function trapSignals(quiet: boolean) {
   };
 }
 
-export async function runCommand(list: string, flags: RunFlags): Promise<number> {
+export async function runCommand(list: string, flags: RunFlags, preset?: PresetList): Promise<number> {
   const startedAt = Date.now();
   const extract = await loadExtractSpec(flags.extract);
   const scrape = scrapeOptionsFromFlags(flags, extract);
-  const input = await readList(list);
-  const source = list === '-' ? 'stdin' : list;
+  let input = preset?.input ?? (await readList(list));
+  const source = preset?.source ?? (list === '-' ? 'stdin' : list);
   if (input.urls.length === 0 && input.invalid.length === 0) {
     throw new UsageError(`${source} has no URLs (${input.counts.lines} lines, all blank or # comments). Put one http(s) URL per line.`);
   }
+  const resumed = flags.resume ? await openResume(flags.out, flags.format) : undefined;
+  if (resumed) {
+    input = skipRecorded(input, resumed.recorded);
+    const repaired = resumed.repaired === 'cut-partial-line' ? ' (removed a last line cut short)' : '';
+    if (!flags.quiet) process.stderr.write(`fanout: resuming ${flags.out}: ${resumed.records} records there${repaired}, ${input.urls.length + input.invalid.length} left to do\n`);
+  }
 
-  const out: OutcomeWriter = await openOutput(flags.out, flags.format).catch((err: Error) => {
+  const out: OutcomeWriter = await openOutput(flags.out, flags.format, resumed !== undefined || preset?.append === true).catch((err: Error) => {
     throw new UsageError(`cannot write ${flags.out}: ${err.message}. Check the folder exists and is writable.`, { cause: err });
   });
   const summary = new SummaryBuilder(startedAt);
@@ -158,18 +182,34 @@ export async function runCommand(list: string, flags: RunFlags): Promise<number>
   for (const outcome of input.invalid) await record(outcome);
 
   let interrupted = false;
+  let aborted: RunAbortedError | undefined;
   let runId = 'none';
   if (input.urls.length > 0) {
     const invoker = createInvoker(flags);
-    const signals = trapSignals(flags.quiet ?? false);
+    const signals = trapSignals(flags.quiet ?? false, flags.graceMs);
     try {
-      const chunkSize = flags.chunkSize ?? defaultChunkSize(input.urls.length, invoker.capacity);
-      const run = runChunks(chunkUrls(input.urls, chunkSize), invoker, {
+      const chunkConcurrency = flags.mode === 'lambda' ? (flags.workers ?? invoker.capacity) : invoker.capacity;
+      const polite = await preparePoliteness(input.urls, {
+        robots: flags.robots ?? 'obey',
+        perHost: scrape.perHost,
+        workerConcurrency: scrape.concurrency,
+        chunkConcurrency,
+        userAgent: scrape.userAgent,
+        allowPrivate: scrape.allowPrivate,
+      });
+      if (flags.verbose && polite.robots.fetches > 0) {
+        process.stderr.write(`fanout: robots.txt fetched for ${polite.robots.fetches} origins; ${polite.disallowed.length} URLs disallowed; ${polite.robots.crawlDelayMs.size} hosts with a Crawl-delay\n`);
+      }
+      for (const outcome of polite.disallowed) await record(outcome);
+      const chunkSize = flags.chunkSize ?? defaultChunkSize(polite.allowed.length, invoker.capacity);
+      const run = runChunks(chunkUrls(polite.allowed, chunkSize), invoker, {
         scrape,
+        hostBudget: polite.budget,
         concurrency: flags.mode === 'lambda' ? flags.workers : undefined,
         chunkRetries: flags.chunkRetries,
         stopSignal: signals.stopSignal,
         signal: signals.signal,
+        stopGraceMs: flags.graceMs,
         onChunkError: flags.verbose
           ? (info) => process.stderr.write(`\nfanout: ${info.chunkId} failed (${info.error instanceof Error ? info.error.message : String(info.error)})${info.willRetry ? ', retrying' : ''}\n`)
           : undefined,
@@ -181,6 +221,9 @@ export async function runCommand(list: string, flags: RunFlags): Promise<number>
           await record(outcome);
           report();
         }
+      } catch (err) {
+        if (!(err instanceof RunAbortedError)) throw err;
+        aborted = err; // what arrived is written and the output closed below, so the file stays valid
       } finally {
         clearInterval(ticker);
       }
@@ -213,7 +256,13 @@ export async function runCommand(list: string, flags: RunFlags): Promise<number>
     if (!flags.quiet) process.stderr.write(`  report    ${flags.report}\n`);
   }
 
-  if (input.urls.length === 0) {
+  if (aborted) {
+    const resume = flags.out && flags.format === 'jsonl' ? '; fix that, then run again with --resume to do the rest' : '';
+    process.stderr.write(`fanout: ${aborted.message}${resume}\n`);
+    if (flags.verbose && aborted.stack) process.stderr.write(`${aborted.stack}\n`);
+    return EXIT_USAGE;
+  }
+  if (input.urls.length === 0 && resumed === undefined) {
     process.stderr.write(`fanout: none of the lines in ${source} is an http(s) URL (first bad line: ${JSON.stringify(input.invalid[0]?.url)}); wrote an invalid-url record for each.\n`);
     return EXIT_USAGE;
   }

@@ -1,0 +1,68 @@
+/**
+ * The politeness step of a run, before chunking: robots.txt (fetched once per origin for the
+ * whole run) splits the list, its Crawl-delays and `perHost` become the run-wide host budget.
+ */
+import type { FailureOutcome } from '../functions/worker/contract';
+import { hostKey } from '../functions/worker/host-key';
+import { HostBudget } from './host-budget';
+import { RobotsCache, robotsDisallowedOutcome, type RobotsMode } from './robots';
+
+export interface PolitenessOptions {
+  /** `obey` checks robots.txt; `ignore` skips it. */
+  robots: RobotsMode;
+  /** Requests in flight to one host for the whole run. */
+  perHost: number;
+  /** Requests in flight in one worker: no chunk needs more slots of a host than this. */
+  workerConcurrency: number;
+  /** Chunks in flight at once, for fair shares of a host between them. */
+  chunkConcurrency: number;
+  /** Sent with robots.txt requests; its product token is matched against `User-agent:` lines. */
+  userAgent?: string;
+  /** Let robots.txt requests reach loopback and private addresses. */
+  allowPrivate: boolean;
+  /** For tests: a cache to use instead of a new one (the caller then closes it). */
+  robotsCache?: RobotsCache;
+}
+
+export interface Politeness {
+  /** URLs to chunk and fetch, in input order. */
+  allowed: string[];
+  /** A `robots-disallowed` record for each URL robots.txt forbids (never fetched). */
+  disallowed: FailureOutcome[];
+  /** The run-wide per-host budget, Crawl-delays applied; pass it to runChunks as `hostBudget`. */
+  budget: HostBudget;
+  /** robots.txt files fetched (one per origin), and the Crawl-delays found, by host key. */
+  robots: { fetches: number; crawlDelayMs: Map<string, number> };
+}
+
+/**
+ * @example
+ * const polite = await preparePoliteness(list.urls, { robots: 'obey', perHost: 8, workerConcurrency: 64, chunkConcurrency: 4, allowPrivate: false });
+ * for (const outcome of polite.disallowed) await out.write(outcome);
+ * const run = runChunks(chunkUrls(polite.allowed, size), invoker, { scrape, hostBudget: polite.budget });
+ */
+export async function preparePoliteness(urls: readonly string[], options: PolitenessOptions): Promise<Politeness> {
+  const budget = new HostBudget({
+    perHost: options.perHost,
+    maxSlotsPerChunk: Math.min(options.perHost, options.workerConcurrency),
+    maxHolders: options.chunkConcurrency,
+  });
+  if (options.robots === 'ignore' || urls.length === 0) {
+    return { allowed: [...urls], disallowed: [], budget, robots: { fetches: 0, crawlDelayMs: new Map() } };
+  }
+  const cache =
+    options.robotsCache ?? new RobotsCache({ userAgent: options.userAgent, agentToken: 'fanout', allowPrivate: options.allowPrivate });
+  try {
+    const check = await cache.check(urls);
+    const crawlDelayMs = new Map<string, number>();
+    for (const [origin, delayMs] of check.crawlDelayMs) {
+      const key = hostKey(`${origin}/`);
+      if (key === undefined) continue;
+      crawlDelayMs.set(key, delayMs);
+      budget.setCrawlDelay(key, delayMs);
+    }
+    return { allowed: check.allowed, disallowed: check.disallowed.map(robotsDisallowedOutcome), budget, robots: { fetches: cache.fetches, crawlDelayMs } };
+  } finally {
+    if (options.robotsCache === undefined) await cache.close();
+  }
+}
