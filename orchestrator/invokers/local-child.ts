@@ -8,6 +8,9 @@ import type { ChildReply, InvokeMessage } from './local-protocol';
 
 // With the IPC channel gone the parent is gone (or closed us): a child must never outlive it.
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C in a terminal signals the whole process group: the parent decides when chunks stop
+// (it finishes them within its grace period, then kills us), so the child must not die first.
+process.on('SIGINT', () => {});
 
 const [modulePath = '', exportName = 'handler'] = process.argv.slice(2);
 
