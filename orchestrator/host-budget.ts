@@ -4,8 +4,8 @@
  * leased a share of each of its hosts' free slots when it is dispatched and gives them back when
  * its invocation settles; the worker never runs more requests to a host than its lease.
  *
- * A host can be slowed for the rest of the run: robots.txt `Crawl-delay` (1 slot plus a gap between
- * starts), or a worker reporting a 429 / 503 + Retry-After (halve the slots, down to 1; after that
+ * A host can be slowed for the rest of the run: robots.txt `Crawl-delay` (1 slot plus a gap after
+ * each request before the next, counted from its end so the site sees it whatever the latency), or a worker reporting a 429 / 503 + Retry-After (halve the slots, down to 1; after that
  * double a gap between starts; and lease nothing there until Retry-After has passed).
  * No timers and no I/O here: `now` is passed in, so the policy is tested as a table.
  */
@@ -30,7 +30,7 @@ export interface HostLimitState {
   limit: number;
   /** Slots leased to chunks in flight. */
   inUse: number;
-  /** Minimum ms between request starts (Crawl-delay or throttling); when > 0, `limit` is 1. */
+  /** Minimum ms after a request ends before the next starts (Crawl-delay or throttling); when > 0, `limit` is 1. */
   intervalMs: number;
   /** Epoch ms before which no slot of this host is leased (gap after a release, or Retry-After). */
   notBefore: number;

@@ -96,7 +96,7 @@ export const ScrapeOptionsSchema = z.strictObject({
    * back `unstarted`). Hosts not listed use `perHost`. Set by the orchestrator's HostBudget.
    */
   hostLimits: z.record(z.string().min(1), z.number().int().min(0).max(1024)).optional(),
-  /** Minimum gap between request starts to a host, by host key (robots.txt Crawl-delay, or a throttled host). */
+  /** Minimum gap after a request to a host ends before the next starts, by host key (robots.txt Crawl-delay, or a throttled host). */
   hostDelayMs: z.record(z.string().min(1), z.number().int().min(0).max(600_000)).optional(),
 });
 export type ScrapeOptions = z.output<typeof ScrapeOptionsSchema>;

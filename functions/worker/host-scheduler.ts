@@ -3,7 +3,7 @@
  * hosts served round-robin so one big host cannot starve the others. O(1) per take/done.
  *
  * Politeness: a host can have its own limit (its share of the run-wide budget; 0 refuses its
- * items), a minimum gap between starts (robots.txt Crawl-delay), and a pause (Retry-After). A host
+ * items), a minimum gap after each request before the next starts (robots.txt Crawl-delay), and a pause (Retry-After). A host
  * waiting out a gap or pause sleeps outside the round-robin until {@link HostScheduler.wakeAt}.
  */
 
@@ -17,7 +17,7 @@ interface HostState<T> extends HostSlot {
   queue: (T | undefined)[];
   head: number;
   limit: number;
-  /** Minimum ms between two starts. */
+  /** Minimum ms from one request's end (and start) to the next start. */
   intervalMs: number;
   /** Epoch ms before which nothing of this host starts (gap or pause). */
   notBefore: number;
@@ -30,7 +30,7 @@ export interface HostSchedulerOptions {
   perHost: number;
   /** Per-host limits by key; 0 means none of that host's items may start. */
   hostLimits?: Readonly<Record<string, number>>;
-  /** Minimum ms between two starts, by key. */
+  /** Minimum ms between one request's end and the next start, by key (Crawl-delay). */
   hostDelayMs?: Readonly<Record<string, number>>;
 }
 
@@ -96,6 +96,8 @@ export class HostScheduler<T> {
     const host = slot as HostState<T>;
     host.running--;
     this.runningCount--;
+    // Counted from the end too, so the site sees the gap between arrivals whatever the latency.
+    if (host.intervalMs > 0) host.notBefore = Math.max(host.notBefore, now + host.intervalMs);
     this.enlist(host, now);
   }
 
