@@ -29,6 +29,12 @@ export interface FetchedPage {
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/**
+ * undici's headers/body timeouts run on its coarse "fast timers" (a 499 ms tick that counts a new
+ * timer from the previous tick), so they can fire up to ~0.5 s early. They are only a backstop set
+ * this far past timeoutMs; the attempt's own (native, exact) timer is what ends it.
+ */
+const UNDICI_TIMER_SLACK_MS = 1_000;
 const ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8';
 
 function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
@@ -87,8 +93,8 @@ export async function fetchPage(url: URL, options: FetchOptions, signal?: AbortS
         method: 'GET',
         headers,
         signal: controller.signal,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
+        headersTimeout: timeoutMs + UNDICI_TIMER_SLACK_MS,
+        bodyTimeout: timeoutMs + UNDICI_TIMER_SLACK_MS,
       });
       gotResponse = true;
       const { statusCode: status, body } = response;

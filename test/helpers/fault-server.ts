@@ -29,6 +29,8 @@ export interface StreamRecord {
 export interface FaultServer {
   /** `http://127.0.0.1:PORT` of the http.createServer listener. */
   readonly origin: string;
+  /** The port of `origin`. */
+  readonly port: number;
   /** `http://127.0.0.1:PORT` of the raw net listener. */
   readonly rawOrigin: string;
   /** `http://127.0.0.1:PORT` of a listener that destroys every socket as soon as it is accepted. */
@@ -62,6 +64,27 @@ export const PNG = Buffer.from(
   '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201e2',
   'hex',
 );
+
+/** Deterministic noise: every byte value, in an order that repeats only after `length`. */
+function noise(length: number): Buffer {
+  const bytes = Buffer.alloc(length);
+  for (let i = 0, x = 12345; i < length; i++) bytes[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
+  return bytes;
+}
+
+/** Unclosed tags, a bare `&`, unquoted attributes, then 64 KiB of random bytes and a last link. */
+export const BROKEN_PAGE = Buffer.concat([
+  Buffer.from('<html><head><title>Broken &amp co</title><meta name=description content=unquoted>'),
+  Buffer.from('<div><p><b><i>unclosed <a href="/x">x<table><tr><td><span'),
+  noise(64 * 1024),
+  Buffer.from('">"\'></script></style>--><a href="/y">y'),
+]);
+
+/** One attribute of 1 MiB, then a link. */
+export const HUGE_ATTRIBUTE_PAGE = `<title>Attr</title><div data-x="${'a'.repeat(1024 * 1024)}"><a href="/after">x</a></div>`;
+
+/** 10,000 nested divs (far past the parser's depth cap), a link before and one at the bottom. */
+export const DEEP_PAGE = `<title>Deep</title><a href="/top">t</a>${'<div>'.repeat(10_000)}<a href="/bottom">b</a>${'</div>'.repeat(10_000)}`;
 
 /**
  * A compression bomb: `decodedBytes` zero bytes compressed with `coding`. Built by streaming 1 MiB
@@ -152,6 +175,9 @@ function httpRoutes(streams: Map<string, StreamRecord>, hit: () => number, bombs
     ['/invalid-utf8', (_req, res) =>
       page(res, Buffer.concat([Buffer.from('<title>a'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('b</title>')]))],
     ['/png', (_req, res) => page(res, PNG, 'image/png')],
+    ['/broken', (_req, res) => page(res, BROKEN_PAGE, 'text/html')],
+    ['/huge-attribute', (_req, res) => page(res, HUGE_ATTRIBUTE_PAGE)],
+    ['/deep', (_req, res) => page(res, DEEP_PAGE)],
     ['/empty', (_req, res) => page(res, '')],
     ['/echo', (req, res) => page(res, `<title>${escapeText(decodeURIComponent(req.url!.split('?')[0]!))}</title>`)],
   ]);
@@ -226,7 +252,7 @@ export async function startFaultServer(options: { bombs?: Map<string, Buffer> } 
       const path = head.split(' ')[1] ?? '/';
       paths.push(path);
       counts.set(path, (counts.get(path) ?? 0) + 1);
-      const route = RAW_ROUTES.get(path);
+      const route = RAW_ROUTES.get(path.split('?')[0]!);
       if (route) route(socket, timers);
       else socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
     };
@@ -241,6 +267,7 @@ export async function startFaultServer(options: { bombs?: Map<string, Buffer> } 
   const [port, rawPort, closePort] = await Promise.all([listen(server), listen(raw), listen(acceptClose)]);
   return {
     origin: `http://127.0.0.1:${port}`,
+    port,
     rawOrigin: `http://127.0.0.1:${rawPort}`,
     acceptCloseOrigin: `http://127.0.0.1:${closePort}`,
     connections,
