@@ -30,9 +30,9 @@ export interface FetchedPage {
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /**
- * undici's headers/body timeouts run on its coarse "fast timers" (a 499 ms tick that counts a new
- * timer from the previous tick), so they can fire up to ~0.5 s early. They are only a backstop set
- * this far past timeoutMs; the attempt's own (native, exact) timer is what ends it.
+ * undici's connect, headers and body timeouts run on its coarse "fast timers" (a 499 ms tick that
+ * counts a new timer from the previous tick), so they can fire up to ~0.5 s early. They are only
+ * a backstop set this far past timeoutMs; the attempt's own (native, exact) timer is what ends it.
  */
 const UNDICI_TIMER_SLACK_MS = 1_000;
 const ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8';
@@ -62,7 +62,7 @@ export async function fetchPage(url: URL, options: FetchOptions, signal?: AbortS
   const { timeoutMs, maxBytes, maxRedirects } = options;
   const agent = getAgent({
     perHost: options.perHost,
-    connectTimeoutMs: Math.min(timeoutMs, CONNECT_TIMEOUT_CAP_MS),
+    connectTimeoutMs: Math.min(timeoutMs + UNDICI_TIMER_SLACK_MS, CONNECT_TIMEOUT_CAP_MS),
     allowPrivate: options.allowPrivate,
   });
   const headers = {

@@ -4,7 +4,7 @@
  * kind, within its deadline (the options' bound plus MARGIN_MS). Retries are off unless the case
  * is about them, so a deadline is one attempt's timeoutMs.
  */
-import { closeAgents } from '../../functions/worker/agent';
+import { closeAgents, setConnectSeamsForTests } from '../../functions/worker/agent';
 import type { ErrorKind, Outcome, ScrapeOptionsInput } from '../../functions/worker/contract';
 import { scrapeChunk } from '../../functions/worker/scrape-chunk';
 import { startFaultServer, type FaultServer } from '../helpers/fault-server';
@@ -48,21 +48,24 @@ describe('one attempt, one record of the right kind, within timeoutMs', () => {
     expect(outcome).toMatchObject({ ok: false, error: { kind }, attempts: 1 });
   });
 
-  it('a silent, a dripping and a slow-loris server each get their whole timeoutMs, no less', async () => {
+  it('a hanging DNS lookup, a silent, a dripping and a slow-loris server each get their whole timeoutMs, no less', async () => {
     // The drip and the slow-loris send something every DRIP_INTERVAL_MS, so no per-read idle timer
     // would ever fire. undici's headers/body timers share a 499 ms tick and count from the tick
     // before they were set: with another request already in flight (the pacer, started 300 ms
     // earlier), a 998 ms undici timeout would fire about 300 ms early. The worker's own deadline
-    // must be what ends these attempts, at timeoutMs.
+    // must be what ends these attempts, at timeoutMs. The resolver seam plays a lookup that never
+    // answers, which undici's connect timer (also a fast timer) covers.
+    await setConnectSeamsForTests({ lookup: () => undefined });
     const pacer = new AbortController();
     const paced = scrapeChunk([`${server.origin}/never?pacer`], { allowPrivate: true, retries: 0, timeoutMs: 5_000 }, { signal: pacer.signal });
     await new Promise((resolve) => setTimeout(resolve, 300));
     const timeoutMs = 998;
-    const urls = [`${server.origin}/never?full`, `${server.origin}/drip?full`, `${server.rawOrigin}/slow-headers?full`];
+    const urls = [`http://hang.test:${server.port}/`, `${server.origin}/never?full`, `${server.origin}/drip?full`, `${server.rawOrigin}/slow-headers?full`];
     const { outcomes } = await scrapeChunk(urls, { allowPrivate: true, retries: 0, timeoutMs });
     pacer.abort();
     await paced;
-    expect(outcomes).toHaveLength(3);
+    await setConnectSeamsForTests({});
+    expect(outcomes).toHaveLength(4);
     for (const outcome of outcomes) {
       expect(outcome).toMatchObject({ ok: false, error: { kind: 'timeout', message: `no complete answer within timeoutMs (${timeoutMs} ms)` } });
       expect(outcome.ms).toBeGreaterThanOrEqual(timeoutMs - 20);
