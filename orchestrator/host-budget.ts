@@ -141,8 +141,8 @@ export class HostBudget {
   }
 
   /**
-   * A worker holding `lease` was throttled by `host` (429, or 503 with Retry-After of `retryAfterMs`):
-   * nothing more is leased there for `retryAfterMs`, and, unless the host was already slowed since
+   * A worker holding `lease` was throttled by `host` (429, or 503 with Retry-After, `retryAfterMs`
+   * of it still to run): nothing more is leased there for `retryAfterMs`, and, unless the host was already slowed since
    * that lease was granted (one overload seen by many chunks is one event), its slots are halved,
    * or at 1 slot its gap between starts doubles.
    */

@@ -169,7 +169,8 @@ export const WorkerResultSchema = z.object({
   stats: ChunkStatsSchema,
   /**
    * Hosts that asked the worker to slow down (429, or 503 with Retry-After), by host key, with the
-   * longest Retry-After seen in ms (0 when none was sent). The orchestrator slows them for the rest of the run.
+   * ms of their Retry-After still to run when the result was made (0 if over, or none was sent).
+   * The orchestrator slows them for the rest of the run.
    */
   throttled: z.record(z.string(), z.number().int().min(0)).optional(),
 });

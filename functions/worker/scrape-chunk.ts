@@ -34,7 +34,7 @@ export interface ChunkResult {
   /** Input entries not started (deadline or abort), in input order. */
   unstarted: string[];
   stats: ChunkStats;
-  /** Hosts that throttled us, by host key, with the longest Retry-After (ms); absent when none did. */
+  /** Hosts that throttled us, by host key, with the ms of their Retry-After still to run; absent when none did. */
   throttled?: Record<string, number>;
 }
 
@@ -97,7 +97,7 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
   const onAttemptError = (key: string) => (error: { status?: number; details: { retryAfterMs?: number } }) => {
     const pauseMs = throttlePauseMs(error.status, error.details.retryAfterMs, RETRY_AFTER_CAP_MS);
     if (pauseMs === undefined) return;
-    throttled[key] = Math.max(throttled[key] ?? 0, pauseMs);
+    throttled[key] = Math.max(throttled[key] ?? 0, Date.now() + pauseMs); // until when; made relative on return
     scheduler.throttle(key, pauseMs);
   };
   const pump = () => {
@@ -135,6 +135,9 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
     signal?.removeEventListener('abort', pump);
   }
 
+  // Relative, so the orchestrator's clock need not agree with this one (Lambda vs a laptop).
+  const returnedAt = Date.now();
+  for (const key of Object.keys(throttled)) throttled[key] = Math.max(0, throttled[key]! - returnedAt);
   let ok = 0;
   let bytes = 0;
   for (const outcome of outcomes) {

@@ -12,6 +12,8 @@ export interface CountingSiteOptions {
   robotsTxt?: string;
   /** Answer a page request differently (e.g. 429); return true when it answered. `n` counts page requests from 0. */
   override?: (n: number, req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+  /** Also count page requests here, shared with other sites (the most in flight across all of them). */
+  shared?: { now: number; max: number };
 }
 
 export interface PageStart {
@@ -48,11 +50,16 @@ export async function startCountingSite(options: CountingSiteOptions = {}): Prom
     }
     inFlight++;
     max = Math.max(max, inFlight);
+    const shared = options.shared;
+    if (shared) shared.max = Math.max(shared.max, ++shared.now);
     const start: PageStart = { path: req.url ?? '/', at: performance.now(), inFlight, status: 200 };
     const n = starts.push(start) - 1;
     let left = false;
     const leave = () => {
-      if (!left) inFlight--;
+      if (!left) {
+        inFlight--;
+        if (shared) shared.now--;
+      }
       left = true;
     };
     res.on('close', leave);
