@@ -25,18 +25,20 @@ const file = (name: string, text: string) => {
   return p;
 };
 
+const RETRYABLE_CASES: [Outcome, boolean][] = [
+  [okOutcome('http://a/'), false],
+  ...['dns', 'connect', 'timeout', 'tls', 'network', 'worker-failed', 'not-started'].map((k): [Outcome, boolean] => [fail('http://a/', k), true]),
+  ...['invalid-url', 'too-large', 'redirect-loop', 'too-many-redirects', 'bad-redirect', 'blocked', 'robots-disallowed', 'internal'].map((k): [Outcome, boolean] => [fail('http://a/', k), false]),
+  [fail('http://a/', 'http', 500), true],
+  [fail('http://a/', 'http', 503), true],
+  [fail('http://a/', 'http', 429), true],
+  [fail('http://a/', 'http', 408), true],
+  [fail('http://a/', 'http', 404), false],
+  [fail('http://a/', 'http', 403), false],
+];
+
 describe('isRetryable', () => {
-  test.each([
-    [okOutcome('http://a/'), false],
-    ...['dns', 'connect', 'timeout', 'tls', 'network', 'worker-failed', 'not-started'].map((k) => [fail('http://a/', k), true] as const),
-    ...['invalid-url', 'too-large', 'redirect-loop', 'too-many-redirects', 'bad-redirect', 'blocked', 'robots-disallowed', 'internal'].map((k) => [fail('http://a/', k), false] as const),
-    [fail('http://a/', 'http', 500), true],
-    [fail('http://a/', 'http', 503), true],
-    [fail('http://a/', 'http', 429), true],
-    [fail('http://a/', 'http', 408), true],
-    [fail('http://a/', 'http', 404), false],
-    [fail('http://a/', 'http', 403), false],
-  ])('%j -> %p', (record, expected) => expect(isRetryable(record as Outcome)).toBe(expected));
+  test.each(RETRYABLE_CASES)('%j -> %p', (record, expected) => expect(isRetryable(record)).toBe(expected));
 });
 
 describe('scanResults', () => {
