@@ -211,7 +211,7 @@ export async function runCommand(list: string, flags: RunFlags, preset?: PresetL
         signal: signals.signal,
         stopGraceMs: flags.graceMs,
         onChunkError: flags.verbose
-          ? (info) => process.stderr.write(`\nfanout: ${info.chunkId} failed (${info.error instanceof Error ? info.error.message : String(info.error)})${info.willRetry ? ', retrying' : ''}\n`)
+          ? (info) => process.stderr.write(`\nfanout: ${info.chunkId} failed (${info.error instanceof Error ? info.error.message : String(info.error)})${info.willRetry ? ', retrying' : info.willSplit ? ', splitting it in halves to find the URL that kills its worker' : ''}\n`)
           : undefined,
       });
       runId = run.runId;

@@ -5,15 +5,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Outcome } from '../../functions/worker/contract';
+import type { FailureOutcome, Outcome } from '../../functions/worker/contract';
 import { UsageError } from '../../orchestrator/errors';
 import { ResultsFileError, scanResults } from '../../orchestrator/results-file';
 import { openResume, skipRecorded } from '../../orchestrator/resume';
 import { isRetryable } from '../../orchestrator/retryable';
 import { okOutcome } from '../helpers/simulated-invoker';
 
-const fail = (url: string, kind: string, status?: number): Outcome =>
-  ({ url, ok: false, error: { kind, message: kind, ...(status === undefined ? {} : { status }) }, attempts: 1 }) as Outcome;
+const fail = (url: string, kind: string, status?: number): FailureOutcome =>
+  ({ url, ok: false, error: { kind, message: kind, ...(status === undefined ? {} : { status }) }, attempts: 1 }) as FailureOutcome;
 const line = (o: Outcome) => `${JSON.stringify(o)}\n`;
 
 let dir: string;
