@@ -61,7 +61,10 @@ export async function preparePoliteness(urls: readonly string[], options: Polite
       crawlDelayMs.set(key, delayMs);
       budget.setCrawlDelay(key, delayMs);
     }
-    return { allowed: check.allowed, disallowed: check.disallowed.map(robotsDisallowedOutcome), budget, robots: { fetches: cache.fetches, crawlDelayMs } };
+    return { allowed: check.allowed, disallowed: check.disallowed.map((url) => {
+        const whole = check.disallowAll.get(new URL(url).origin);
+        return robotsDisallowedOutcome(url, whole && `${whole}: RFC 9309 says to fetch nothing from the site while its robots.txt fails; --robots ignore skips robots.txt`);
+      }), budget, robots: { fetches: cache.fetches, crawlDelayMs } };
   } finally {
     if (options.robotsCache === undefined) await cache.close();
   }

@@ -12,8 +12,13 @@ export type RobotsFetchResult =
   | { kind: 'ok'; status: number; body: string; truncated: boolean }
   /** RFC 9309 "unavailable": a 4xx other than 429, or redirects that went nowhere usable. */
   | { kind: 'unavailable'; status?: number; reason: string }
-  /** RFC 9309 "unreachable": 5xx, 429, a network error or the time limit. */
+  /** RFC 9309 "unreachable": the server answered 5xx or 429. */
   | { kind: 'unreachable'; status?: number; reason: string }
+  /**
+   * No HTTP answer at all (DNS failure, refused or reset connection, the time limit): the pages'
+   * own fetches will fail the same way and say so with their true error kind.
+   */
+  | { kind: 'no-answer'; reason: string }
   /** The SSRF guard refused the address (the worker will say `blocked` for the URLs themselves). */
   | { kind: 'blocked'; reason: string };
 
@@ -61,8 +66,8 @@ export async function fetchRobotsTxt(origin: string, options: RobotsFetchOptions
   } catch (error) {
     const blocked = findBlockedAddressError(error);
     if (blocked) return { kind: 'blocked', reason: blocked.message };
-    if (signal.aborted) return { kind: 'unreachable', reason: `no answer within ${options.timeoutMs} ms` };
-    return { kind: 'unreachable', reason: error instanceof Error ? error.message : String(error) };
+    if (signal.aborted) return { kind: 'no-answer', reason: `no answer within ${options.timeoutMs} ms` };
+    return { kind: 'no-answer', reason: error instanceof Error ? error.message : String(error) };
   }
 }
 

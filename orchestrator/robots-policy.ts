@@ -45,6 +45,10 @@ export function rulesFromFetch(origin: string, result: RobotsFetchResult, option
     case 'unavailable':
     case 'blocked':
       return constantRules(origin, 'allow-all', `no robots.txt: ${result.reason}`);
+    case 'no-answer':
+      // Disallowing here would file a dead host's URLs as robots-disallowed; fetching them gives
+      // each its true error (dns, connect, timeout) instead.
+      return constantRules(origin, 'allow-all', `robots.txt not fetched (${result.reason})`);
     case 'unreachable':
       return options.unreachable === 'allow'
         ? constantRules(origin, 'allow-all', `robots.txt unreachable (${result.reason}), allowed by policy`)
@@ -91,7 +95,7 @@ export function productToken(userAgent: string, fallback = 'fanout'): string {
  * @example robotsDisallowedOutcome('https://a.test/private/x')
  * // { url, ok: false, error: { kind: 'robots-disallowed', message: 'disallowed by https://a.test/robots.txt' }, attempts: 0 }
  */
-export function robotsDisallowedOutcome(url: string): FailureOutcome {
+export function robotsDisallowedOutcome(url: string, why?: string): FailureOutcome {
   let origin: string;
   try {
     origin = new URL(url).origin;
@@ -101,7 +105,7 @@ export function robotsDisallowedOutcome(url: string): FailureOutcome {
   return {
     url,
     ok: false,
-    error: { kind: 'robots-disallowed', message: `disallowed by ${origin}/robots.txt` },
+    error: { kind: 'robots-disallowed', message: why ?? `disallowed by ${origin}/robots.txt` },
     attempts: 0,
   };
 }

@@ -73,6 +73,8 @@ export interface RobotsCheck {
   disallowed: string[];
   /** Crawl-delay per origin (`https://host:port`), only for origins whose robots.txt sets one. */
   crawlDelayMs: Map<string, number>;
+  /** Why an origin is disallowed whole (its robots.txt answered 5xx or 429), for the records' message. */
+  disallowAll: Map<string, string>;
 }
 
 /**
@@ -124,7 +126,7 @@ export class RobotsCache {
     const origins = [...new Set([...originOf.values()].filter((o): o is string => o !== undefined))];
     const byOrigin = new Map(await Promise.all(origins.map(async (o) => [o, await this.rulesFor(o)] as const)));
 
-    const result: RobotsCheck = { allowed: [], disallowed: [], crawlDelayMs: new Map() };
+    const result: RobotsCheck = { allowed: [], disallowed: [], crawlDelayMs: new Map(), disallowAll: new Map() };
     for (const url of urls) {
       const origin = originOf.get(url);
       const rules = origin === undefined ? undefined : byOrigin.get(origin);
@@ -132,6 +134,7 @@ export class RobotsCache {
     }
     for (const rules of byOrigin.values()) {
       if (rules.crawlDelayMs !== undefined) result.crawlDelayMs.set(rules.origin, rules.crawlDelayMs);
+      if (rules.source === 'disallow-all') result.disallowAll.set(rules.origin, rules.reason);
     }
     return result;
   }

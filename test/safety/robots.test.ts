@@ -57,6 +57,7 @@ describe('RobotsCache.check', () => {
       allowed: [urls[0], urls[2], urls[3]],
       disallowed: [urls[1]],
       crawlDelayMs: new Map([[s.origin, 3000]]),
+      disallowAll: new Map(),
     });
     expect(s.requests[0]?.headers['user-agent']).toBe('fanout/9.9 (+test)');
   });
@@ -67,7 +68,7 @@ describe('RobotsCache.check', () => {
 
     const result = await cache({ userAgent: 'OtherBot/1.0' }).check(urls);
 
-    expect(result).toStrictEqual({ allowed: [urls[0]], disallowed: [urls[1]], crawlDelayMs: new Map([[s.origin, 2000]]) });
+    expect(result).toStrictEqual({ allowed: [urls[0]], disallowed: [urls[1]], crawlDelayMs: new Map([[s.origin, 2000]]), disallowAll: new Map() });
   });
 
   it.each([404, 401, 403, 410])('allows everything when robots.txt answers %i', async (code) => {
@@ -81,16 +82,29 @@ describe('RobotsCache.check', () => {
   it.each([500, 503, 429])('disallows everything when robots.txt answers %i, unless the policy allows', async (code) => {
     const s = await site({ '/robots.txt': status(code) });
     const url = `${s.origin}/page`;
-    expect(await cache().check([url])).toStrictEqual({ allowed: [], disallowed: [url], crawlDelayMs: new Map() });
+    expect(await cache().check([url])).toStrictEqual({
+      allowed: [],
+      disallowed: [url],
+      crawlDelayMs: new Map(),
+      disallowAll: new Map([[s.origin, `robots.txt unreachable (HTTP ${code})`]]),
+    });
     expect((await cache({ onUnreachable: 'allow' }).check([url])).allowed).toStrictEqual([url]);
   });
 
-  it('disallows everything when the server does not answer in time', async () => {
+  it('lets the pages be fetched when robots.txt gets no answer in time, so they fail with their own error', async () => {
     const s = await site({ '/robots.txt': () => undefined /* never answers */ });
     const robots = cache({ timeoutMs: 200 });
     const result = await robots.check([`${s.origin}/page`]);
-    expect(result.disallowed).toStrictEqual([`${s.origin}/page`]);
+    expect(result.allowed).toStrictEqual([`${s.origin}/page`]);
     expect((await robots.rulesFor(s.origin)).reason).toContain('within 200 ms');
+  });
+
+  it('lets the pages be fetched when the robots.txt connection is refused (a dead host is not robots-disallowed)', async () => {
+    const s = await site({});
+    const origin = s.origin;
+    await s.close();
+    const result = await cache().check([`${origin}/page`]);
+    expect(result).toMatchObject({ allowed: [`${origin}/page`], disallowed: [] });
   });
 
   it('caps Crawl-delay at maxCrawlDelayMs and accepts fractions', async () => {
@@ -158,6 +172,7 @@ describe('RobotsCache.check', () => {
       allowed: ['not a url', 'ftp://x.test/f'],
       disallowed: [],
       crawlDelayMs: new Map(),
+      disallowAll: new Map(),
     });
     expect(robots.fetches).toBe(0);
   });
