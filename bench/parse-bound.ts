@@ -9,6 +9,7 @@
  */
 import os from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { Tokenizer } from 'htmlparser2';
 import { parsePage } from '../functions/worker/parse-page';
 import { extractRecord } from './baseline-record';
 import { loadPages } from './site';
@@ -21,11 +22,26 @@ export interface ParseBoundResult {
   perCorePagesPerS: number;
   /** cheerio.load (parse5) + the same extraction, one thread alone. */
   cheerioPerCorePagesPerS: number;
+  /** htmlparser2's Tokenizer with no-op callbacks, one thread: the floor under any htmlparser2-based parse. */
+  tokenizerPerCorePagesPerS: number;
   /** Mean page size, bytes. */
   meanPageBytes: number;
 }
 
-type Parser = 'fanout' | 'cheerio';
+type Parser = 'fanout' | 'cheerio' | 'tokenizer';
+
+const noop = () => {};
+const NOOP_CALLBACKS = {
+  onattribdata: noop, onattribentity: noop, onattribend: noop, onattribname: noop, oncdata: noop, onclosetag: noop,
+  oncomment: noop, ondeclaration: noop, onend: noop, onopentagend: noop, onopentagname: noop,
+  onprocessinginstruction: noop, onselfclosingtag: noop, ontext: noop, ontextentity: noop,
+};
+
+function tokenize(html: string): void {
+  const tokenizer = new Tokenizer({}, NOOP_CALLBACKS);
+  tokenizer.write(html);
+  tokenizer.end();
+}
 
 /**
  * Pages parsed per second by one thread over at least `durationMs` and at least one whole pass
@@ -34,7 +50,8 @@ type Parser = 'fanout' | 'cheerio';
 function loop(parser: Parser, durationMs: number): number {
   const pages = loadPages().map((b) => b.toString('utf8'));
   const base = 'http://127.0.0.1:8080/p/1';
-  const parse = parser === 'fanout' ? (html: string) => parsePage(html, base) : (html: string) => extractRecord(html, base);
+  const parse =
+    parser === 'fanout' ? (html: string) => parsePage(html, base) : parser === 'cheerio' ? (html: string) => extractRecord(html, base) : tokenize;
   const warmUntil = performance.now() + Math.min(1000, durationMs / 4); // warm-up: JIT and inline caches
   for (let i = 0; performance.now() < warmUntil; i = (i + 1) % pages.length) parse(pages[i]!);
   let count = 0;
@@ -64,12 +81,14 @@ async function main(): Promise<void> {
   const pages = loadPages();
   const [perCore] = await inThreads('fanout', 1, durationMs);
   const [cheerioPerCore] = await inThreads('cheerio', 1, durationMs);
+  const [tokenizerPerCore] = await inThreads('tokenizer', 1, durationMs);
   const all = await inThreads('fanout', threads, durationMs);
   const result: ParseBoundResult = {
     threads,
     allCoresPagesPerS: all.reduce((a, b) => a + b, 0),
     perCorePagesPerS: perCore!,
     cheerioPerCorePagesPerS: cheerioPerCore!,
+    tokenizerPerCorePagesPerS: tokenizerPerCore!,
     meanPageBytes: pages.reduce((n, b) => n + b.length, 0) / pages.length,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);

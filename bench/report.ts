@@ -135,6 +135,7 @@ export function renderResults(r: BenchReport): string {
         ['parse-CPU bound, all cores', `${f0(parseBound)} pages/s`, `fanout's parsePage in a tight loop on ${r.parse.threads} threads, no I/O`],
         ['parse, one core (fanout parsePage, htmlparser2 streaming)', `${f0(r.parse.perCorePagesPerS)} pages/s`, 'one thread'],
         ['parse, one core (cheerio.load default + extraction)', `${f0(r.parse.cheerioPerCorePagesPerS)} pages/s`, "what the baselines do per page"],
+        ['parse, one core (htmlparser2 Tokenizer, no-op callbacks)', `${f0(r.parse.tokenizerPerCorePagesPerS)} pages/s`, 'the floor under any htmlparser2-based parse: tokenizing only'],
         ['latency bound', `in flight x ${f0(1000 / r.latencyMs)} pages/s`, `1 / ${r.latencyMs} ms per request slot`],
       ],
     ),
@@ -189,14 +190,15 @@ export function renderResults(r: BenchReport): string {
     const w = r.profile.workerAlone;
     out.push('\n## Where the CPU goes (node --cpu-prof on the best settings)');
     out.push(
-      `The orchestrator is the CLI process of a run at the best settings. The worker is profiled alone (bench/profile-worker.ts: the worker handler run chunk after chunk in one process, as a LocalInvoker child runs it, minus IPC), ` +
-        `because \`--cpu-prof\` is not allowed in NODE_OPTIONS and LocalInvoker sets its children's flags. That one worker under the profiler: ${f0(w.pagesPerS)} pages/s, ${f1(w.cpuS)} CPU s (${f1((w.cpuS * 1000) / r.pages)} ms/page) for ${r.pages} pages, while the site used ${f1(w.siteCpuS)} CPU s.`,
+      `The orchestrator is the CLI process of a run at the best settings. The worker is profiled alone (bench/profile-worker.ts: the worker handler run chunk after chunk in one process, as a LocalInvoker child runs it, minus IPC). ` +
+        `Sampled ms are wall time between profiler samples, so on a busy machine they exceed the CPU seconds measured; the shares are what to read. ` +
+        `The worker runs alone because \`--cpu-prof\` is not allowed in NODE_OPTIONS and LocalInvoker sets its children's flags. That one worker under the profiler: ${f0(w.pagesPerS)} pages/s, ${f1(w.cpuS)} CPU s (${f1((w.cpuS * 1000) / r.pages)} ms/page) for ${r.pages} pages, while the site used ${f1(w.siteCpuS)} CPU s.`,
     );
     for (const [label, p] of [['one worker process', r.profile.worker], ['orchestrator (CLI) process', r.profile.orchestrator]] as const) {
       out.push(`\n### ${label}: ${f0(p.totalMs)} ms CPU in ${p.files} profile(s)`);
-      out.push(table(['package / file', 'self ms', 'share'], p.byPackage.map((s) => [s.name, f0(s.ms), pct(s.share)])));
+      out.push(table(['package / file', 'self ms (sampled)', 'share'], p.byPackage.map((s) => [s.name, f0(s.ms), pct(s.share)])));
       out.push('');
-      out.push(table(['function', 'self ms', 'share'], p.byFunction.map((s) => [`\`${s.name}\``, f0(s.ms), pct(s.share)])));
+      out.push(table(['function', 'self ms (sampled)', 'share'], p.byFunction.map((s) => [`\`${s.name}\``, f0(s.ms), pct(s.share)])));
     }
   }
   return `${out.join('\n')}\n`;

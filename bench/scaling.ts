@@ -33,8 +33,8 @@ export interface ScalingResult {
   /** CPU of the orchestrator process over the whole bench (read, chunk, run, write), s. */
   cpuS: number;
   peakRssMb: number;
-  /** [seconds since start, RSS MB] every ~250 ms. */
-  rssSamples: [number, number][];
+  /** [seconds since start, RSS MB, V8 heap used MB] every ~250 ms. */
+  rssSamples: [number, number, number][];
   outcomes: number;
 }
 
@@ -85,12 +85,15 @@ class TimedInvoker implements Invoker {
 async function main(): Promise<void> {
   const [n = 100_000, inFlight = 1000, chunkSize = 25, meanChunkMs = 2000, seed = 1] = process.argv.slice(2).map(Number);
   const started = performance.now();
-  const rssSamples: [number, number][] = [];
+  const rssSamples: [number, number, number][] = [];
   let peakRss = 0;
+  // With --expose-gc (diagnosis only), each sample follows a full GC, so heap used is the live set.
+  const gc = (globalThis as { gc?: () => void }).gc;
   const sample = () => {
-    const rss = process.memoryUsage.rss() / 2 ** 20;
-    peakRss = Math.max(peakRss, rss);
-    rssSamples.push([Math.round(performance.now() - started) / 1000, Math.round(rss)]);
+    gc?.();
+    const { rss, heapUsed } = process.memoryUsage();
+    peakRss = Math.max(peakRss, rss / 2 ** 20);
+    rssSamples.push([Math.round(performance.now() - started) / 1000, Math.round(rss / 2 ** 20), Math.round(heapUsed / 2 ** 20)]);
   };
   const sampler = setInterval(sample, SAMPLE_MS);
   sample();

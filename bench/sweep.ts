@@ -14,12 +14,15 @@ export interface SweepPoint extends ScenarioResult {
   settings: Required<Pick<FanoutSettings, 'workers' | 'concurrency' | 'chunkSize' | 'perHost'>>;
 }
 
-/** Raising concurrency must gain at least this much, or higher values for that line are skipped. */
-export const MIN_GAIN = 1.03;
+/**
+ * A point this far below the best of its line ends the line: more in flight cannot help once CPU
+ * is the limit. Loose on purpose, so one noisy sample on a shared machine does not end a line.
+ */
+export const PRUNE_BELOW = 0.8;
 
 /**
- * Measures the grid. For each (workers, chunk size) line, concurrency rises until a step gains
- * less than {@link MIN_GAIN} (more in flight cannot help once CPU is the limit), and a chunk size
+ * Measures the grid. For each (workers, chunk size) line, concurrency rises until a point falls
+ * below {@link PRUNE_BELOW} x the line's best, and a chunk size
  * smaller than a step's concurrency is skipped (a worker never has more in flight than its chunk).
  * `perHost` is set to the concurrency: the bench site is ours, so politeness is not what is tuned.
  */
@@ -27,15 +30,15 @@ export async function runSweep(ctx: ScenarioContext, grid: SweepGrid, hosts: num
   const points: SweepPoint[] = [];
   for (const workers of grid.workers) {
     for (const chunkSize of grid.chunkSize) {
-      let previous = 0;
+      let lineBest = 0;
       for (const concurrency of grid.concurrency) {
-        if (concurrency > chunkSize * 2 && previous > 0) break;
+        if (concurrency > chunkSize * 2 && lineBest > 0) break;
         const settings = { workers, concurrency, chunkSize, perHost: concurrency };
         const point = { ...(await runFanout(ctx, 'sweep', settings, hosts)), settings };
         points.push(point);
         log(`  sweep ${point.config}: ${point.pagesPerS.toFixed(0)} pages/s${point.problem ? ` (${point.problem})` : ''}`);
-        if (point.problem !== undefined || point.pagesPerS < previous * MIN_GAIN) break;
-        previous = point.pagesPerS;
+        if (point.problem !== undefined || point.pagesPerS < lineBest * PRUNE_BELOW) break;
+        lineBest = Math.max(lineBest, point.pagesPerS);
       }
     }
   }
