@@ -10,6 +10,13 @@ import { InvokeError, type Invoker } from '../invoker';
 import type { ChildReply, InvokeMessage } from './local-protocol';
 
 const EXT = path.extname(__filename); // '.ts' under tsx / ts-jest, '.js' when compiled
+
+/** Defined as `true` by bin/bundle.js: the CLI runs as one esbuild bundle beside local-child.js and worker.js. */
+declare const __FANOUT_BUNDLED__: boolean | undefined;
+const BUNDLED = typeof __FANOUT_BUNDLED__ !== 'undefined' && __FANOUT_BUNDLED__;
+/** The worker handler module: the bundled worker (built like the Lambda asset), or the TypeScript source. */
+const DEFAULT_WORKER_MODULE = BUNDLED ? path.join(__dirname, 'worker.js') : path.join(__dirname, '../../functions/worker/handler' + EXT);
+const CHILD_MODULE = path.join(__dirname, 'local-child' + EXT);
 /** A child that has not loaded the worker module by then is taken as crashed (Lambda allows init 10 s; tsx compiles on a cold cache). */
 const CHILD_START_TIMEOUT_MS = 60_000;
 
@@ -74,7 +81,7 @@ export class LocalInvoker implements Invoker {
   constructor(options: LocalInvokerOptions = {}) {
     this.capacity = options.size ?? os.availableParallelism();
     this.chunkTimeoutMs = options.chunkTimeoutMs ?? 900_000; // 15 min
-    this.workerModule = path.resolve(options.workerModule ?? path.join(__dirname, '../../functions/worker/handler' + EXT));
+    this.workerModule = path.resolve(options.workerModule ?? DEFAULT_WORKER_MODULE);
     this.workerExport = options.workerExport ?? 'handler';
     this.childOutput = options.childOutput ?? 'stderr';
     if (!Number.isInteger(this.capacity) || this.capacity < 1) throw new RangeError(`size must be a positive integer, got ${this.capacity}`);
@@ -171,7 +178,7 @@ export class LocalInvoker implements Invoker {
     if (this.alive.size === 0) process.on('exit', this.killAll);
     const out = this.childOutput === 'stderr' ? 2 : 'ignore';
     const ts = EXT === '.ts' || this.workerModule.endsWith('.ts');
-    const proc = fork(path.join(__dirname, 'local-child' + EXT), [this.workerModule, this.workerExport], {
+    const proc = fork(CHILD_MODULE, [this.workerModule, this.workerExport], {
       // tsx's CJS hook alone: starts in ~0.2 s, against ~0.35 s for `--import tsx` (which adds the ESM loader).
       execArgv: ts ? ['--require', require.resolve('tsx/cjs')] : [],
       // Structured clone: a 250-outcome result with 100 links each (~1 MB) took ~5.5 ms vs ~8.3 ms as JSON here.
