@@ -83,7 +83,8 @@ describe('orchestrate (the orchestrator function core)', () => {
 
   test('a duplicated continuation (async invokes are at-least-once) is ignored: no record twice', async () => {
     const store = new MemoryStore();
-    const input = RunInputSchema.parse({ schedule: 'dup', list: { urls: site.urls(40) }, options: { allowPrivate: true, chunkSize: 5, invokeConcurrency: 2 } });
+    // 200 URLs in 40 chunks, 2 at a time, 20 ms each: at least 400 ms of work, twice the first budget's 200 ms.
+    const input = RunInputSchema.parse({ schedule: 'dup', list: { urls: site.urls(200) }, options: { allowPrivate: true, chunkSize: 5, invokeConcurrency: 2 } });
     const sent: ContinueInput[] = [];
     let result = await orchestrate(input, deps(store, sent, 30_200, 'a'));
     expect(result.status).toBe('continued');
@@ -95,7 +96,8 @@ describe('orchestrate (the orchestrator function core)', () => {
     expect(replay.status).toBe('stale');
     const checkpoint = JSON.parse(store.objects.get(checkpointKey(result.runPrefix))!.body) as Checkpoint;
     const lines = store.objects.get(resultsKey(result.runPrefix))!.body.trim().split('\n');
-    expect(lines).toHaveLength(40);
+    expect(lines).toHaveLength(200);
+    expect(new Set(lines.map((l) => (JSON.parse(l) as Outcome).url)).size).toBe(200);
     expect(checkpoint).toMatchObject({ done: true, pending: [] });
   });
 
