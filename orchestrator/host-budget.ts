@@ -90,6 +90,14 @@ export class HostBudget {
     state.intervalMs = Math.max(state.intervalMs, Math.round(delayMs));
   }
 
+  /**
+   * Leases nothing of `host` before epoch ms `until`: a gap that began in another process (a
+   * scheduled run's previous invocation) still holds here.
+   */
+  holdUntil(host: string, until: number): void {
+    this.sleepUntil(this.host(host), until);
+  }
+
   /** A task gained (+1) or lost (-1) URLs of `host`; shares are split between the tasks wanting a host. */
   want(host: string, delta: 1 | -1): void {
     const state = this.host(host);

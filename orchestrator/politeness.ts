@@ -36,17 +36,30 @@ export interface Politeness {
 }
 
 /**
+ * The run-wide host budget for these options, with Crawl-delays (ms by host key) already known,
+ * e.g. from a checkpoint of a run whose robots.txt files were read by an earlier invocation.
+ */
+export function createHostBudget(
+  options: Pick<PolitenessOptions, 'perHost' | 'workerConcurrency' | 'chunkConcurrency'>,
+  crawlDelayMs: Iterable<readonly [string, number]> = [],
+): HostBudget {
+  const budget = new HostBudget({
+    perHost: options.perHost,
+    maxSlotsPerChunk: Math.min(options.perHost, options.workerConcurrency),
+    maxHolders: options.chunkConcurrency,
+  });
+  for (const [host, delayMs] of crawlDelayMs) budget.setCrawlDelay(host, delayMs);
+  return budget;
+}
+
+/**
  * @example
  * const polite = await preparePoliteness(list.urls, { robots: 'obey', perHost: 8, workerConcurrency: 64, chunkConcurrency: 4, allowPrivate: false });
  * for (const outcome of polite.disallowed) await out.write(outcome);
  * const run = runChunks(chunkUrls(polite.allowed, size), invoker, { scrape, hostBudget: polite.budget });
  */
 export async function preparePoliteness(urls: readonly string[], options: PolitenessOptions): Promise<Politeness> {
-  const budget = new HostBudget({
-    perHost: options.perHost,
-    maxSlotsPerChunk: Math.min(options.perHost, options.workerConcurrency),
-    maxHolders: options.chunkConcurrency,
-  });
+  const budget = createHostBudget(options);
   if (options.robots === 'ignore' || urls.length === 0) {
     return { allowed: [...urls], disallowed: [], budget, robots: { fetches: 0, crawlDelayMs: new Map() } };
   }

@@ -26,8 +26,20 @@ export interface Checkpoint {
   invocations: number;
   settings: RunSettings;
   input: { lines: number; valid: number; duplicates: number; invalid: number };
-  /** URLs without a record yet. */
+  /** URLs without a record yet (robots.txt-allowed ones only: robots.txt is read once, by the first invocation). */
   pending: string[];
+  /**
+   * robots.txt Crawl-delays found by the first invocation, ms by host key (`host:port`): each
+   * invocation rebuilds the run's HostBudget with them. Absent in checkpoints of older versions.
+   */
+  crawlDelayMs?: Record<string, number>;
+  /**
+   * Epoch ms before which the next invocation may not start a request to a host with a Crawl-delay:
+   * the gap after the previous invocation's last request there, so a quick handover cannot shorten it.
+   */
+  hostNotBefore?: Record<string, number>;
+  /** robots.txt files the first invocation fetched (0 with `robots: 'ignore'`). */
+  robotsFetches?: number;
   /** JSONL part objects written so far, in order; results.jsonl is their concatenation. */
   parts: string[];
   counts: RunCounts;

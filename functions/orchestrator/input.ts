@@ -4,7 +4,8 @@
  * time, so a schedule cannot deploy an input the function would reject.
  */
 import { z } from 'zod';
-import { ScrapeOptionsSchema } from '../worker/contract';
+import { ScrapeOptionsSchema, type ScrapeOptions } from '../worker/contract';
+import { DEFAULT_ROBOTS_MODE, ROBOTS_MODES } from '../../orchestrator/robots';
 
 /** Results, checkpoints and list objects live under these prefixes of the results bucket. */
 export const LISTS_PREFIX = 'lists/';
@@ -39,8 +40,23 @@ export const RunSettingsSchema = ScrapeOptionsSchema.extend({
   chunkRetries: z.number().int().min(0).max(10).default(2),
   /** Fresh orchestrator invocations a run may use before its remaining URLs are given up. @default 100 */
   maxInvocations: z.number().int().min(1).max(1_000).default(100),
+  /**
+   * robots.txt: `obey` fetches each origin's file once per run (on the run's first invocation),
+   * records the URLs it forbids as robots-disallowed and applies its Crawl-delays; `ignore` skips it.
+   * @default 'obey'
+   */
+  robots: z.enum(ROBOTS_MODES).default(DEFAULT_ROBOTS_MODE),
 });
 export type RunSettings = z.output<typeof RunSettingsSchema>;
+
+/** Splits run settings into how the run is driven and the options every worker gets. */
+export function splitSettings(settings: RunSettings): {
+  run: Pick<RunSettings, 'chunkSize' | 'invokeConcurrency' | 'chunkRetries' | 'maxInvocations' | 'robots'>;
+  scrape: ScrapeOptions;
+} {
+  const { chunkSize, invokeConcurrency, chunkRetries, maxInvocations, robots, ...scrape } = settings;
+  return { run: { chunkSize, invokeConcurrency, chunkRetries, maxInvocations, robots }, scrape };
+}
 
 /** A scheduled (or manual) run: what EventBridge sends. */
 export const RunInputSchema = z.strictObject({

@@ -8,10 +8,11 @@ import { Readable } from 'node:stream';
 import type { Outcome } from '../worker/contract';
 import type { Invoker } from '../../orchestrator/invoker';
 import { chunkUrls, defaultChunkSize } from '../../orchestrator/chunk';
+import { createHostBudget, preparePoliteness } from '../../orchestrator/politeness';
 import { readUrls } from '../../orchestrator/read-urls';
 import { runChunks } from '../../orchestrator/run';
 import { checkpointKey, emptyCounts, partKey, resultsKey, runPrefixFor, summaryKey, type Checkpoint, type RunCounts } from './checkpoint';
-import { type ContinueInput, type OrchestratorEvent, type RunInput } from './input';
+import { splitSettings, type ContinueInput, type OrchestratorEvent, type RunInput } from './input';
 import { PreconditionFailedError, type ObjectStore } from './object-store';
 
 export interface OrchestrateDeps {
@@ -29,9 +30,16 @@ export interface OrchestrateDeps {
   now?: () => Date;
 }
 
+/** Records this invocation wrote (for its metrics). */
+export interface InvocationCounts {
+  records: number;
+  ok: number;
+  failed: number;
+}
+
 export type OrchestrateResult =
-  | { status: 'done'; runPrefix: string; counts: RunCounts }
-  | { status: 'continued'; runPrefix: string; generation: number; pending: number }
+  | { status: 'done'; runPrefix: string; counts: RunCounts; invocation: InvocationCounts }
+  | { status: 'continued'; runPrefix: string; generation: number; pending: number; invocation: InvocationCounts }
   | { status: 'stale'; runPrefix: string };
 
 /** Time kept back for writing the part, the checkpoint and handing over. */
@@ -43,7 +51,10 @@ export async function orchestrate(event: OrchestratorEvent, deps: OrchestrateDep
   const loaded = 'continue' in event ? await load(event, deps) : await start(event, deps);
   if (!loaded) return { status: 'stale', runPrefix: 'continue' in event ? event.continue.runPrefix : '' };
   let { checkpoint, etag } = loaded;
+  // A continuation's checkpoint holds earlier invocations' counts; a start's holds records it wrote itself.
+  const before = 'continue' in event ? checkpoint.counts : emptyCounts();
   const next = await advance(checkpoint, deps);
+  const invocation = { records: next.counts.records - before.records, ok: next.counts.ok - before.ok, failed: next.counts.failed - before.failed };
   try {
     etag = await deps.store.put(checkpointKey(next.runPrefix), JSON.stringify(next), { ifMatch: etag });
   } catch (error) {
@@ -53,11 +64,11 @@ export async function orchestrate(event: OrchestratorEvent, deps: OrchestrateDep
   checkpoint = next;
   if (!checkpoint.done) {
     await deps.continueWith({ continue: { runPrefix: checkpoint.runPrefix, generation: checkpoint.generation } });
-    return { status: 'continued', runPrefix: checkpoint.runPrefix, generation: checkpoint.generation, pending: checkpoint.pending.length };
+    return { status: 'continued', runPrefix: checkpoint.runPrefix, generation: checkpoint.generation, pending: checkpoint.pending.length, invocation };
   }
   await deps.store.concat(checkpoint.parts, resultsKey(checkpoint.runPrefix));
   await deps.store.put(summaryKey(checkpoint.runPrefix), JSON.stringify(summaryOf(checkpoint, deps.now?.() ?? new Date()), null, 2));
-  return { status: 'done', runPrefix: checkpoint.runPrefix, counts: checkpoint.counts };
+  return { status: 'done', runPrefix: checkpoint.runPrefix, counts: checkpoint.counts, invocation };
 }
 
 async function start(input: RunInput, deps: OrchestrateDeps): Promise<{ checkpoint: Checkpoint; etag: string }> {
@@ -65,15 +76,25 @@ async function start(input: RunInput, deps: OrchestrateDeps): Promise<{ checkpoi
   const runPrefix = runPrefixFor(input.schedule, startedAt);
   const text = 'urls' in input.list ? input.list.urls.join('\n') : await readList(input.list.s3Key, deps.store);
   const list = await readUrls(Readable.from([text]));
+  // robots.txt once per run, here: continuations only see the allowed URLs and the Crawl-delays.
+  const { run, scrape } = splitSettings(input.options);
+  const polite = await preparePoliteness(list.urls, {
+    robots: run.robots,
+    perHost: scrape.perHost,
+    workerConcurrency: scrape.concurrency,
+    chunkConcurrency: run.invokeConcurrency,
+    userAgent: scrape.userAgent,
+    allowPrivate: scrape.allowPrivate,
+  });
   const counts = emptyCounts();
   const parts: string[] = [];
-  if (list.invalid.length > 0) {
+  const unfetched = [...list.invalid, ...polite.disallowed];
+  if (unfetched.length > 0) {
     const key = partKey(runPrefix, 0, deps.requestId, 0);
-    await deps.store.put(key, toJsonl(list.invalid));
-    list.invalid.forEach((o) => count(counts, o));
+    await deps.store.put(key, toJsonl(unfetched));
+    unfetched.forEach((o) => count(counts, o));
     parts.push(key);
   }
-  const { chunkSize: _c, invokeConcurrency: _i, chunkRetries: _r, maxInvocations: _m, ...scrape } = input.options;
   const checkpoint: Checkpoint = {
     version: 1,
     runId: `${input.schedule}-${startedAt.getTime()}`,
@@ -82,9 +103,11 @@ async function start(input: RunInput, deps: OrchestrateDeps): Promise<{ checkpoi
     startedAt: startedAt.toISOString(),
     generation: 0,
     invocations: 0,
-    settings: { ...input.options, ...scrape },
+    settings: input.options,
     input: { lines: list.counts.lines, valid: list.counts.valid, duplicates: list.counts.duplicates, invalid: list.counts.invalid },
-    pending: list.urls,
+    pending: polite.allowed,
+    crawlDelayMs: Object.fromEntries(polite.robots.crawlDelayMs),
+    robotsFetches: polite.robots.fetches,
     parts,
     counts,
     done: false,
@@ -104,7 +127,7 @@ async function load(event: ContinueInput, deps: OrchestrateDeps): Promise<{ chec
 
 /** Runs pending URLs within this invocation's budget; returns the next checkpoint. */
 async function advance(checkpoint: Checkpoint, deps: OrchestrateDeps): Promise<Checkpoint> {
-  const { settings } = checkpoint;
+  const { run: settings, scrape } = splitSettings(checkpoint.settings);
   const generation = checkpoint.generation + 1;
   const counts = structuredClone(checkpoint.counts);
   const parts = [...checkpoint.parts];
@@ -128,9 +151,10 @@ async function advance(checkpoint: Checkpoint, deps: OrchestrateDeps): Promise<C
     if (buffered >= PART_FLUSH_BYTES) await flush();
   };
 
+  const hostNotBefore: Record<string, number> = {};
   const lastInvocation = checkpoint.invocations + 1 >= settings.maxInvocations;
   if (checkpoint.pending.length > 0) {
-    const { chunkSize, invokeConcurrency, chunkRetries, maxInvocations: _m, ...scrape } = settings;
+    const { chunkSize, invokeConcurrency, chunkRetries } = settings;
     const size = chunkSize ?? defaultChunkSize(checkpoint.pending.length, invokeConcurrency);
     // Graceful stop once a newly started chunk might not return before the handover margin;
     // hard stop (cancel in-flight invokes) if one still runs at the margin.
@@ -141,15 +165,27 @@ async function advance(checkpoint: Checkpoint, deps: OrchestrateDeps): Promise<C
     const timers = [setTimeout(() => stop.abort(), stopIn), setTimeout(() => hard.abort(), hardIn)];
     const invoker = deps.createInvoker(invokeConcurrency);
     try {
+      // Rebuilt each invocation: slots are only held while chunks run, and the Crawl-delays persist.
+      const hostBudget = createHostBudget(
+        { perHost: scrape.perHost, workerConcurrency: scrape.concurrency, chunkConcurrency: invokeConcurrency },
+        Object.entries(checkpoint.crawlDelayMs ?? {}),
+      );
+      for (const [host, until] of Object.entries(checkpoint.hostNotBefore ?? {})) hostBudget.holdUntil(host, until);
       const run = runChunks(chunkUrls(checkpoint.pending, size), invoker, {
         runId: checkpoint.runId,
         scrape,
+        hostBudget,
         concurrency: invokeConcurrency,
         chunkRetries,
         stopSignal: stop.signal,
         signal: hard.signal,
       });
       for await (const outcome of run) await write(outcome);
+      const now = Date.now();
+      for (const host of Object.keys(checkpoint.crawlDelayMs ?? {})) {
+        const until = hostBudget.state(host).notBefore;
+        if (until > now) hostNotBefore[host] = until;
+      }
     } finally {
       timers.forEach(clearTimeout);
       await invoker.close();
@@ -164,7 +200,7 @@ async function advance(checkpoint: Checkpoint, deps: OrchestrateDeps): Promise<C
     pending = [];
   }
   await flush();
-  return { ...checkpoint, generation, invocations: checkpoint.invocations + 1, pending, parts, counts, done: pending.length === 0 };
+  return { ...checkpoint, generation, invocations: checkpoint.invocations + 1, pending, parts, counts, hostNotBefore, done: pending.length === 0 };
 }
 
 async function readList(key: string, store: ObjectStore): Promise<string> {
@@ -202,6 +238,7 @@ function summaryOf(checkpoint: Checkpoint, finishedAt: Date) {
     ...checkpoint.counts,
     lost: checkpoint.counts.failedByKind['worker-failed'] ?? 0,
     pagesPerSec: wallMs > 0 ? Math.round((checkpoint.counts.records / wallMs) * 100_000) / 100 : 0,
+    robots: { mode: checkpoint.settings.robots, fetches: checkpoint.robotsFetches ?? 0, crawlDelayHosts: Object.keys(checkpoint.crawlDelayMs ?? {}).length },
     options: checkpoint.settings,
   };
 }

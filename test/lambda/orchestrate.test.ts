@@ -2,6 +2,7 @@
  * The orchestrator function's core over several invocations: an in-memory ObjectStore stands in for
  * S3 (the S3ObjectStore adapter is a thin mapping), workers run through LambdaInvoker + emulator.
  * A tiny time budget forces the run across invocations via checkpoints, as a long list would.
+ * Politeness cases use a counting loopback site (robots.txt, requests in flight, request starts).
  */
 import type { Outcome } from '../../functions/worker/contract';
 import { handler } from '../../functions/worker/handler';
@@ -12,6 +13,7 @@ import { orchestrate, type OrchestrateDeps } from '../../functions/orchestrator/
 import { LambdaInvoker } from '../../orchestrator/invokers/lambda';
 import { startDemoSite, type DemoSite } from '../../demo/site';
 import { startLambdaEmulator, type LambdaEmulator } from '../helpers/lambda-emulator';
+import { startCountingSite, type CountingSite } from '../politeness/counting-site';
 
 class MemoryStore implements ObjectStore {
   readonly objects = new Map<string, { body: string; etag: string }>();
@@ -36,21 +38,35 @@ let site: DemoSite;
 let emulator: LambdaEmulator;
 beforeAll(async () => {
   site = await startDemoSite({ pages: 200, latencyMs: 20 });
-  emulator = await startLambdaEmulator({ functions: { worker: handler as never } });
+  emulator = await startLambdaEmulator({
+    functions: {
+      worker: handler as never,
+      // Every Lambda worker has its own connection pool; in this one process the worker's shared
+      // undici Agent would cap a host at `perHost` across all chunks by itself, hiding whether the
+      // orchestrator's run-wide budget does. So this worker's pool allows 64; only hostLimits bound it.
+      'own-pool-worker': ((event: { options?: object }, context: never) => handler({ ...event, options: { ...event.options, perHost: 64 } }, context)) as never,
+    },
+  });
 });
 afterAll(async () => {
   await emulator.close();
   await site.close();
 });
 
-function deps(store: MemoryStore, sent: ContinueInput[], budgetMs: number, requestId: string): OrchestrateDeps {
+function deps(
+  store: MemoryStore,
+  sent: ContinueInput[],
+  budgetMs: number,
+  requestId: string,
+  { workerTimeoutMs = 0, functionName = 'worker' }: { workerTimeoutMs?: number; functionName?: string } = {},
+): OrchestrateDeps {
   const deadline = Date.now() + budgetMs;
   return {
     store,
     createInvoker: (concurrency) =>
-      new LambdaInvoker({ functionName: 'worker', region: 'us-east-1', endpoint: emulator.endpoint, credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, concurrency }),
+      new LambdaInvoker({ functionName, region: 'us-east-1', endpoint: emulator.endpoint, credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, concurrency }),
     remainingMs: () => deadline - Date.now(),
-    workerTimeoutMs: 0,
+    workerTimeoutMs,
     continueWith: async (event) => void sent.push(event),
     requestId,
     now: () => new Date('2025-01-02T03:04:05.678Z'),
@@ -107,5 +123,88 @@ describe('orchestrate (the orchestrator function core)', () => {
     const result = await orchestrate(input, deps(store, [], 30_050, 'x'));
     expect(result).toMatchObject({ status: 'done', counts: { records: 50 } });
     expect(result.status === 'done' && (result.counts.failedByKind['worker-failed'] ?? 0)).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * Runs `input` to the end, each invocation starting chunks for ~`scrapeMs`, and returns the result
+ * and the invocations used. Chunks in flight then get 5 s (a worker timeout) to finish, so none is
+ * cancelled and run again: the site sees each URL once.
+ */
+async function runToEnd(store: MemoryStore, input: unknown, scrapeMs: number) {
+  const sent: ContinueInput[] = [];
+  const workerTimeoutMs = 5_000;
+  const budgetMs = 30_000 + workerTimeoutMs + scrapeMs; // HANDOVER_MARGIN_MS is 30 s
+  const extra = { workerTimeoutMs, functionName: 'own-pool-worker' };
+  let result = await orchestrate(RunInputSchema.parse(input), deps(store, sent, budgetMs, 'req0', extra));
+  let invocations = 1;
+  while (result.status === 'continued') result = await orchestrate(sent.at(-1)!, deps(store, sent, budgetMs, `req${invocations++}`, extra));
+  const records = result.status === 'done' ? store.objects.get(resultsKey(result.runPrefix))!.body.trim().split('\n').map((l) => JSON.parse(l) as Outcome) : [];
+  return { result, invocations, records };
+}
+
+describe('orchestrate: as polite as a CLI run', () => {
+  const sites: CountingSite[] = [];
+  afterAll(async () => Promise.all(sites.map((s) => s.close())));
+  const site = async (options: Parameters<typeof startCountingSite>[0]) => {
+    const s = await startCountingSite(options);
+    sites.push(s);
+    return s;
+  };
+
+  test('robots.txt is read once for the whole run; disallowed URLs get robots-disallowed records and are never fetched; perHost holds across chunks', async () => {
+    const s = await site({ latencyMs: 20, robotsTxt: 'User-agent: *\nDisallow: /private/\n' });
+    const forbidden = Array.from({ length: 10 }, (_, i) => `${s.origin}/private/${i}`);
+    const store = new MemoryStore();
+    // 4 chunks in flight with a worker perHost of 2 would put 8 requests on the site without the run-wide budget.
+    const { result, invocations, records } = await runToEnd(
+      store,
+      { schedule: 'polite', list: { urls: [...s.urls(60), ...forbidden] }, options: { allowPrivate: true, chunkSize: 3, invokeConcurrency: 4, perHost: 2 } },
+      300,
+    );
+
+    expect(result.status).toBe('done');
+    expect(invocations).toBeGreaterThan(1);
+    expect(s.robotsRequests()).toBe(1);
+    expect(records).toHaveLength(70);
+    const disallowed = records.filter((r) => !r.ok && r.error.kind === 'robots-disallowed').map((r) => r.url);
+    expect(new Set(disallowed)).toStrictEqual(new Set(forbidden));
+    expect(records.filter((r) => r.ok)).toHaveLength(60);
+    expect(s.starts.filter((r) => r.path.startsWith('/private/'))).toHaveLength(0);
+    expect(s.starts).toHaveLength(60);
+    expect(s.maxInFlight()).toBeLessThanOrEqual(2);
+    const summary = JSON.parse(store.objects.get(summaryKey(result.runPrefix))!.body);
+    expect(summary).toMatchObject({ failedByKind: { 'robots-disallowed': 10 }, robots: { mode: 'obey', fetches: 1 } });
+  });
+
+  test('a Crawl-delay read by the first invocation spaces requests in every continuation, across the handovers too', async () => {
+    const s = await site({ latencyMs: 1, robotsTxt: 'User-agent: *\nCrawl-delay: 0.15\n' });
+    const { result, invocations, records } = await runToEnd(
+      new MemoryStore(),
+      { schedule: 'delay', list: { urls: s.urls(8) }, options: { allowPrivate: true, chunkSize: 2, invokeConcurrency: 2 } },
+      250,
+    );
+
+    expect(result.status).toBe('done');
+    expect(invocations).toBeGreaterThan(1);
+    expect(records.filter((r) => !r.ok)).toStrictEqual([]);
+    expect(records).toHaveLength(8);
+    expect(s.robotsRequests()).toBe(1);
+    expect(s.starts).toHaveLength(8);
+    const gaps = s.starts.slice(1).map((start, i) => start.at - s.starts[i]!.at);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(150);
+    expect(s.maxInFlight()).toBe(1);
+  });
+
+  test("robots: 'ignore' fetches no robots.txt and runs the URLs it would forbid", async () => {
+    const s = await site({ latencyMs: 1, robotsTxt: 'User-agent: *\nDisallow: /\n' });
+    const { result, records } = await runToEnd(
+      new MemoryStore(),
+      { schedule: 'rude', list: { urls: s.urls(5) }, options: { allowPrivate: true, robots: 'ignore' } },
+      60_000,
+    );
+    expect(result.status).toBe('done');
+    expect(s.robotsRequests()).toBe(0);
+    expect(records.filter((r) => r.ok)).toHaveLength(5);
   });
 });
