@@ -12,10 +12,11 @@ describe('schedule config', () => {
     for (const { input } of schedules) expect(RunInputSchema.parse(input)).toStrictEqual(input);
   });
 
-  test('defaults: enabled, allowPrivate false', () => {
+  test('defaults: enabled, allowPrivate false, robots obeyed', () => {
     const [schedule] = parseScheduleConfig(config(valid));
     expect(schedule!.entry.enabled).toBe(true);
     expect(schedule!.input.options.allowPrivate).toBe(false);
+    expect(schedule!.input.options.robots).toBe('obey');
   });
 
   test.each([
@@ -23,6 +24,7 @@ describe('schedule config', () => {
     ['an unknown option', { ...valid, options: { concurency: 3 } }, /schedules\[1\] \("bad"\): options: .*concurency/],
     ['a list outside lists/', { ...valid, list: { s3Key: 'runs/x.txt' } }, /schedules\[1\] \("bad"\): list/],
     ['allowPrivate not a boolean', { ...valid, options: { allowPrivate: 'yes' } }, /schedules\[1\] \("bad"\): options.allowPrivate/],
+    ['robots neither obey nor ignore', { ...valid, options: { robots: 'sometimes' } }, /schedules\[1\] \("bad"\): options.robots/],
     ['a bad name', { ...valid, name: 'Bad Name' }, /schedules\[1\] \("Bad Name"\): name/],
   ])('names the offending entry: %s', (_, entry, message) => {
     const bad = { ...entry, name: (entry as { name: string }).name === 'ok' ? 'bad' : (entry as { name: string }).name };
