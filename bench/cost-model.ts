@@ -21,10 +21,12 @@ export const USD_PER_MILLION_REQUESTS = 0.2;
 export const FULL_VCPU_MEMORY_MB = 1769;
 
 /**
- * Defaults for a real-world run: `cpuMsPerPage` as measured by `npm run bench` (fanout's worker,
- * CPU per page on one core of the bench machine; see bench/RESULTS.md), a typical 500 ms per real
- * page fetch (TTFB plus transfer), the worker's default 64 requests in flight, and 30 ms per
- * invocation (IPC, validation, a share of cold starts).
+ * Defaults for a real-world run. `cpuMsPerPage`: one fanout worker alone on the bench's real pages
+ * used 3.3-3.6 CPU ms per page on one core of the 2-core bench machine (bench/profile-worker.ts,
+ * 2,000 pages, start-up included), rounded up to 4 for Graviton cores and heavier real pages.
+ * `latencyMs`: a typical 500 ms per real page fetch (TTFB plus transfer). `concurrency`: the
+ * worker's default. `overheadMsPerInvocation`: 30 ms (event validation, result serialisation, a
+ * share of cold starts).
  */
 export const DEFAULT_COST_PROFILE = {
   cpuMsPerPage: 4,

@@ -56,9 +56,12 @@ export function fanoutDefaults(pages: number): Required<FanoutSettings> {
   return { workers, concurrency: 64, perHost: 8, chunkSize: defaultChunkSize(pages, workers) };
 }
 
-/** Requests a fanout run can have in flight: per worker, the least of concurrency, chunk and per-host caps. */
+/**
+ * Requests a fanout run can have in flight: each worker runs one chunk at a time with at most
+ * `concurrency` of its URLs, and `perHost` is a run-wide budget per host (orchestrator/host-budget.ts).
+ */
 export function fanoutInFlight(s: Required<FanoutSettings>, hosts: number): number {
-  return s.workers * Math.min(s.concurrency, s.chunkSize, hosts * s.perHost);
+  return Math.min(s.workers * Math.min(s.concurrency, s.chunkSize), hosts * s.perHost);
 }
 
 function countOk(file: string): number {
