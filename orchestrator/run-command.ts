@@ -10,6 +10,7 @@ import { chunkUrls, defaultChunkSize } from './chunk';
 import { UsageError } from './errors';
 import type { Invoker } from './invoker';
 import { LocalInvoker } from './invokers/local';
+import { LambdaUsageMeter, type LambdaUsage } from './lambda-usage';
 import { preparePoliteness } from './politeness';
 import { createProgress } from './progress';
 import { ListError, readUrls, type UrlList } from './read-urls';
@@ -103,23 +104,25 @@ async function readList(list: string): Promise<UrlList> {
   }
 }
 
-function createInvoker(flags: RunFlags): Invoker {
+/** The invoker for `--mode`, and in Lambda mode the worker function's name (for the cost estimate). */
+function createInvoker(flags: RunFlags): { invoker: Invoker; lambdaFunction?: string } {
   if (flags.mode === 'lambda') {
     // Loaded only in Lambda mode: the AWS SDK is most of the CLI's start-up time.
     const { createLambdaInvoker } = require('./invokers/lambda') as typeof import('./invokers/lambda');
     try {
-      return createLambdaInvoker({
+      const invoker = createLambdaInvoker({
         functionName: flags.function,
         region: flags.region,
         profile: flags.profile,
         endpoint: flags.endpoint,
         concurrency: flags.workers,
       });
+      return { invoker, lambdaFunction: invoker.functionName };
     } catch (err) {
       throw new UsageError(err instanceof Error ? err.message : String(err), { cause: err });
     }
   }
-  return new LocalInvoker({ size: flags.workers ?? os.availableParallelism(), chunkTimeoutMs: flags.chunkTimeoutMs });
+  return { invoker: new LocalInvoker({ size: flags.workers ?? os.availableParallelism(), chunkTimeoutMs: flags.chunkTimeoutMs }) };
 }
 
 /** First Ctrl-C stops gracefully, the second cancels in-flight chunks. */
@@ -184,8 +187,10 @@ export async function runCommand(list: string, flags: RunFlags, preset?: PresetL
   let interrupted = false;
   let aborted: RunAbortedError | undefined;
   let runId = 'none';
+  let lambda: LambdaUsage | undefined;
   if (input.urls.length > 0) {
-    const invoker = createInvoker(flags);
+    const { invoker, lambdaFunction } = createInvoker(flags);
+    const usage = lambdaFunction === undefined ? undefined : new LambdaUsageMeter();
     const signals = trapSignals(flags.quiet ?? false, flags.graceMs);
     try {
       const chunkConcurrency = flags.mode === 'lambda' ? (flags.workers ?? invoker.capacity) : invoker.capacity;
@@ -210,6 +215,7 @@ export async function runCommand(list: string, flags: RunFlags, preset?: PresetL
         stopSignal: signals.stopSignal,
         signal: signals.signal,
         stopGraceMs: flags.graceMs,
+        onResult: usage && ((result) => usage.add(result)),
         onChunkError: flags.verbose
           ? (info) => process.stderr.write(`\nfanout: ${info.chunkId} failed (${info.error instanceof Error ? info.error.message : String(info.error)})${info.willRetry ? ', retrying' : info.willSplit ? ', splitting it in halves to find the URL that kills its worker' : ''}\n`)
           : undefined,
@@ -228,6 +234,8 @@ export async function runCommand(list: string, flags: RunFlags, preset?: PresetL
         clearInterval(ticker);
       }
       interrupted = run.progress.state !== 'done';
+      // Throttled invokes never ran, so Lambda bills neither their request nor any duration.
+      if (usage && lambdaFunction !== undefined) lambda = usage.finish(lambdaFunction, run.progress.invocations - run.progress.throttles);
     } finally {
       signals.release();
       await invoker.close();
@@ -247,6 +255,7 @@ export async function runCommand(list: string, flags: RunFlags, preset?: PresetL
     },
     options: { ...scrape, chunkRetries: flags.chunkRetries, workers: flags.workers, chunkSize: flags.chunkSize },
     interrupted,
+    lambda,
   });
   if (!flags.quiet) process.stderr.write(`${formatSummary(result)}\n`);
   if (flags.summary) fs.writeFileSync(flags.summary, `${JSON.stringify(result, null, 2)}\n`);

@@ -2,7 +2,7 @@
  * The options of a run, their defaults in one place, and the progress counters a run keeps.
  */
 import { randomUUID } from 'node:crypto';
-import type { ScrapeOptionsInput } from '../functions/worker/contract';
+import type { ScrapeOptionsInput, WorkerResult } from '../functions/worker/contract';
 import type { HostBudget } from './host-budget';
 import type { Invoker } from './invoker';
 import type { RetryPolicy } from './retry-policy';
@@ -56,6 +56,11 @@ export interface RunOptions {
   onProgress?: (progress: Readonly<RunProgress>) => void;
   /** Called when a chunk invocation fails, whether or not it will be retried (for `--verbose`). */
   onChunkError?: (info: ChunkErrorInfo) => void;
+  /**
+   * Called with every worker result as it arrives, before its outcomes are yielded (also for results
+   * that complete no URL), e.g. to sum the workers' `stats.ms` for a Lambda cost estimate. Keep it cheap.
+   */
+  onResult?: (result: WorkerResult) => void;
 }
 
 export interface ChunkErrorInfo {

@@ -216,6 +216,7 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
       let error = item.error;
       const outcomes: Outcome[] = [];
       if (item.result !== undefined) {
+        options.onResult?.(item.result);
         for (const outcome of item.result.outcomes ?? []) {
           if (!outcome.ok && outcome.error.kind === 'not-started') continue; // stays remaining: requeued
           if (task.remaining.delete(outcome.url)) outcomes.push(outcome);

@@ -3,6 +3,9 @@
  * records), rendered as text for stderr and as JSON for `--summary file.json`.
  */
 import type { ErrorKind, Outcome } from '../functions/worker/contract';
+import type { LambdaUsage } from './lambda-usage';
+import { estimateLambdaCost } from './report/lambda-cost';
+import { formatUsd } from './report/render/format';
 
 /** What the input list held, as counted by the reader. */
 export interface InputCounts {
@@ -36,6 +39,8 @@ export interface RunSummary {
   timeline: [number, number][];
   interrupted: boolean;
   options: Record<string, unknown>;
+  /** Lambda mode only: function, memory size, approximate billed ms and invocations, for a cost estimate. */
+  lambda?: LambdaUsage;
 }
 
 /** Exact percentile over a sorted copy; `q` in [0, 1]. */
@@ -110,6 +115,7 @@ export class SummaryBuilder {
     input: InputCounts;
     options: Record<string, unknown>;
     interrupted?: boolean;
+    lambda?: LambdaUsage;
     now?: number;
   }): RunSummary {
     const wallMs = (meta.now ?? Date.now()) - this.startedAtMs;
@@ -140,6 +146,7 @@ export class SummaryBuilder {
       timeline: this.timeline,
       interrupted: meta.interrupted ?? false,
       options: meta.options,
+      ...(meta.lambda === undefined ? {} : { lambda: meta.lambda }),
     };
   }
 }
@@ -176,6 +183,11 @@ export function formatSummary(s: RunSummary): string {
     `  speed     ${s.pagesPerSec} pages/s; fetch p50 ${formatDuration(s.fetchMs.p50)}, p95 ${formatDuration(s.fetchMs.p95)}`,
     `  volume    ${formatBytes(s.bytes)} in ${formatDuration(s.wallMs)}`,
   ];
+  const cost = estimateLambdaCost({ mode: s.mode, lambda: s.lambda });
+  if (cost) {
+    const gbSeconds = cost.gbSeconds < 10 ? cost.gbSeconds.toFixed(2) : cost.gbSeconds.toFixed(0);
+    lines.push(`  cost      ~${formatUsd(cost.totalUsd)} (${cost.invocations} invocations, ${gbSeconds} GB-s at ${cost.memoryMb} MB ${cost.architecture})`);
+  }
   if (s.lost > 0) lines.push(`  LOST      ${s.lost} URLs whose worker failed on every try (exit code 2)`);
   return lines.join('\n');
 }

@@ -154,6 +154,8 @@ export const ChunkStatsSchema = z.object({
   bytes: z.number().int(),
   /** Wall time of the whole chunk in the worker. */
   ms: z.number(),
+  /** The Lambda function's memory size (`context.memoryLimitInMB`) when the worker ran on Lambda, for cost estimates. */
+  memoryMb: z.number().int().positive().optional(),
 });
 export type ChunkStats = z.infer<typeof ChunkStatsSchema>;
 

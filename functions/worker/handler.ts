@@ -13,7 +13,7 @@ export class InvalidEventError extends Error {
   override readonly name = 'InvalidEventError';
 }
 
-export async function handler(event: unknown, context?: Partial<Pick<Context, 'getRemainingTimeInMillis'>>): Promise<WorkerResult> {
+export async function handler(event: unknown, context?: Partial<Pick<Context, 'getRemainingTimeInMillis' | 'memoryLimitInMB'>>): Promise<WorkerResult> {
   const parsed = WorkerEventSchema.safeParse(event);
   if (!parsed.success) {
     throw new InvalidEventError(`invalid worker event: ${formatZodError(parsed.error)}`);
@@ -22,5 +22,8 @@ export async function handler(event: unknown, context?: Partial<Pick<Context, 'g
   const remaining = context?.getRemainingTimeInMillis?.();
   const deadline = remaining === undefined ? undefined : Date.now() + remaining - DEADLINE_MARGIN_MS;
   const result = await scrapeChunk(urls, options, { deadline });
-  return { runId, chunkId, ...result };
+  // Lambda passes its memory size as a string; with the chunk's ms it lets the orchestrator estimate cost.
+  const memoryMb = Number(context?.memoryLimitInMB);
+  const stats = Number.isInteger(memoryMb) && memoryMb > 0 ? { ...result.stats, memoryMb } : result.stats;
+  return { runId, chunkId, ...result, stats };
 }

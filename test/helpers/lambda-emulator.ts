@@ -38,6 +38,8 @@ export interface LambdaEmulatorOptions {
   timeoutMs?: number;
   /** Response payload limit. @default 6291556 (Lambda's) */
   maxResponseBytes?: number;
+  /** The memory size the handler sees in `context.memoryLimitInMB` (a string, as Lambda gives it). @default 1769 (the worker's) */
+  memoryMb?: number;
 }
 
 export interface LambdaEmulator {
@@ -114,7 +116,12 @@ export async function startLambdaEmulator(options: LambdaEmulatorOptions): Promi
     try {
       if (injection?.kind === 'delay') await new Promise((r) => setTimeout(r, injection.ms));
       const deadline = Date.now() + timeoutMs;
-      const context = { functionName, awsRequestId: `req-${n}`, getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) } as unknown as Context;
+      const context = {
+        functionName,
+        awsRequestId: `req-${n}`,
+        memoryLimitInMB: String(options.memoryMb ?? 1769),
+        getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+      } as unknown as Context;
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
       const outcome = await Promise.race([handler(event, context).then((value) => ({ value })), timedOut]).finally(() => clearTimeout(timer));

@@ -10,6 +10,9 @@ import { handler } from '../../functions/worker/handler';
 import { startDemoSite, type DemoSite } from '../../demo/site';
 import { startLambdaEmulator, type EmulatedCall, type Injection, type LambdaEmulator } from '../helpers/lambda-emulator';
 import { runCli } from '../cli/run-cli';
+import { estimateLambdaCost, fromCliSummary, RunSummarySchema } from '../../orchestrator/report';
+import { formatUsd } from '../../orchestrator/report/render/format';
+import type { RunSummary } from '../../orchestrator/summary';
 
 const AWS_ENV = {
   AWS_ACCESS_KEY_ID: 'test',
@@ -71,6 +74,37 @@ describe('fanout run --mode lambda against the emulator', () => {
     expectOneGoodRecordPerUrl(records);
     expect(log.some((l) => l.functionError !== undefined)).toBe(true);
     expect(log.some((l) => l.status === 429)).toBe(true);
+  });
+
+  test('the summary carries what a cost estimate needs; stderr and the report show the estimate', async () => {
+    // The emulator hands the worker context.memoryLimitInMB, as Lambda does; 1769 is the worker's size.
+    const emulator = await startLambdaEmulator({ functions: { 'fanout-worker': handler }, memoryMb: 1769 });
+    try {
+      const list = path.join(dir, 'cost-urls.txt');
+      fs.writeFileSync(list, site.urls().join('\n'));
+      const [out, summaryFile, reportFile] = ['cost.jsonl', 'summary.json', 'report.html'].map((f) => path.join(dir, f)) as [string, string, string];
+      const { code, stderr } = await runCli(
+        ['run', list, '-o', out, '--mode', 'lambda', '--endpoint', emulator.endpoint, '--function', 'fanout-worker',
+          '--allow-private', '--chunk-size', '20', '--workers', '8', '--summary', summaryFile, '--report', reportFile],
+        { env: AWS_ENV },
+      );
+      expect(code).toBe(0);
+
+      const summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as RunSummary;
+      const chunks = Math.ceil(site.pages / 20);
+      expect(summary.lambda).toMatchObject({ functionName: 'fanout-worker', memoryMb: 1769, architecture: 'arm64' });
+      expect(summary.lambda!.invocations).toBeGreaterThanOrEqual(chunks);
+      expect(summary.lambda!.invocations).toBe(emulator.log.filter((l) => l.status === 200).length);
+      expect(summary.lambda!.billedMs).toBeGreaterThan(0);
+
+      const cost = estimateLambdaCost(RunSummarySchema.parse(fromCliSummary(summary)));
+      expect(cost).not.toBeNull();
+      expect(stderr).toContain(`cost      ~${formatUsd(cost!.totalUsd)} (${summary.lambda!.invocations} invocations, `);
+      expect(stderr).toMatch(/GB-s at 1769 MB arm64\)/);
+      expect(fs.readFileSync(reportFile, 'utf8')).toContain(`<b>${formatUsd(cost!.totalUsd)}</b><span>Est. Lambda cost</span>`);
+    } finally {
+      await emulator.close();
+    }
   });
 
   test('a function that does not exist stops the run with one clear message', async () => {
