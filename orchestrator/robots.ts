@@ -33,11 +33,15 @@ export interface RobotsOptions {
   maxBytes?: number;
   /** Redirects followed (RFC 9309 asks for at least 5). @default 5 */
   maxRedirects?: number;
-  /** While robots.txt is unreachable (5xx, 429, network): RFC 9309's complete disallow, or allow. @default 'disallow' */
+  /** While robots.txt answers 5xx or 429: RFC 9309's complete disallow, or allow. @default 'disallow' */
   onUnreachable?: UnreachablePolicy;
   /** Crawl-delay values above this are cut down to it. @default 30000 */
   maxCrawlDelayMs?: number;
-  /** robots.txt fetches in flight at once. @default 16 */
+  /**
+   * robots.txt fetches in flight at once. Each goes to a different site, so this is no burden on
+   * any one of them, and a list over thousands of sites must not wait long before its first page.
+   * @default 64
+   */
   concurrency?: number;
 }
 
@@ -56,7 +60,7 @@ export function resolveRobotsOptions(options: RobotsOptions = {}): ResolvedRobot
     maxRedirects: options.maxRedirects ?? 5,
     onUnreachable: options.onUnreachable ?? 'disallow',
     maxCrawlDelayMs: options.maxCrawlDelayMs ?? 30_000, // 30 s
-    concurrency: options.concurrency ?? 16,
+    concurrency: options.concurrency ?? 64,
   };
   for (const key of ['timeoutMs', 'maxBytes', 'concurrency'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1) throw new RangeError(`robots ${key} must be a positive integer`);
