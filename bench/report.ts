@@ -101,7 +101,7 @@ export function renderResults(r: BenchReport): string {
           s.inFlight,
           `${s.ok}/${s.pages}${s.problem ? ` (${s.problem})` : ''}`,
           f1(s.wallS),
-          f0(s.pagesPerS),
+          s.repeats ? `${f0(s.pagesPerS)} (runs: ${s.repeats.map(f0).join(', ')})` : f0(s.pagesPerS),
           f1(s.cpuS),
           f1((s.cpuS * 1000) / s.pages),
           f0(s.peakRssMb),
@@ -121,6 +121,7 @@ export function renderResults(r: BenchReport): string {
         `fanout best ≥ 0.85 of the smaller limit: **${f2(best.pagesPerS / limit)}** (${best.pagesPerS / limit >= 0.85 ? 'met' : 'not met'}).`,
     );
   }
+  out.push('\nfanout rows are the median of 3 runs (all runs listed); the baselines take minutes and run once. The sweep measures each point once, so its best point is usually a lucky sample: row 4 re-measures it.');
   out.push('\nWall time includes process start-up (tsx compiles TypeScript at start), for every scraper alike.\n');
   out.push('![throughput against requests in flight](throughput.svg)\n');
 

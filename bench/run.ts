@@ -13,12 +13,15 @@ import type { ParseBoundResult } from './parse-bound';
 import { summariseProfiles } from './profile-summary';
 import { renderResults, type BenchReport, type CostRow, type MachineInfo } from './report';
 import type { ScalingResult } from './scaling';
-import { runFanout, type FanoutSettings, runPool, runSequential, type ScenarioContext, type ScenarioResult } from './scenarios';
+import { medianOf, runFanout, type FanoutSettings, runPool, runSequential, type ScenarioContext, type ScenarioResult } from './scenarios';
 import { startSiteProcess } from './site-client';
 import { bestPoint, runSweep, type SweepGrid } from './sweep';
 
 const ROOT = path.resolve(__dirname, '..');
 const TSX = ['--require', require.resolve('tsx/cjs')];
+
+/** Repeats of the fanout scenarios 3 and 4; the median is reported. */
+const REPEATS = 3;
 
 interface BenchArgs {
   quick: boolean;
@@ -140,7 +143,8 @@ async function main(): Promise<void> {
     log(`scrapers on ${plan.pages} pages, ${args.latencyMs} ms latency...`);
     show(await runSequential(ctx));
     show(await runPool(ctx, 4));
-    show(await runFanout(ctx, '3. fanout, defaults', {}, args.hosts));
+    // fanout runs take seconds, so they are repeated and the median reported (the machine may be shared).
+    show(await medianOf(REPEATS, () => runFanout(ctx, '3. fanout, defaults', {}, args.hosts)));
     const oneFile = path.join(dir, 'one-url.txt');
     fs.writeFileSync(oneFile, `${site.urls(1)[0]}\n`);
     startup = await runFanout({ ...ctx, listFile: oneFile, pages: 1 }, 'start-up', {}, args.hosts);
@@ -149,7 +153,7 @@ async function main(): Promise<void> {
     const best = bestPoint(sweep);
     if (best) {
       // Re-measured, so the reported best is not just the luckiest sample of the sweep.
-      show({ ...(await runFanout(ctx, '4. fanout, best of sweep', best.settings, args.hosts)) });
+      show(await medianOf(REPEATS, () => runFanout(ctx, '4. fanout, best of sweep', best.settings, args.hosts)));
       if (args.profile) {
         log('profiling the best settings (node --cpu-prof)...');
         profile = await profileFanout(ctx, best.settings, args.hosts, path.join(dir, 'prof'));

@@ -30,6 +30,16 @@ export interface ScenarioResult {
   siteCpuS: number;
   /** Set when the run failed or lost pages. */
   problem?: string;
+  /** pages/s of every repeat, when the scenario was run more than once (the result is the median run). */
+  repeats?: number[];
+}
+
+/** Runs `run` `times` times and returns the median run (by pages/s), with every repeat's pages/s. */
+export async function medianOf(times: number, run: () => Promise<ScenarioResult>): Promise<ScenarioResult> {
+  const results: ScenarioResult[] = [];
+  for (let i = 0; i < times; i++) results.push(await run());
+  const sorted = [...results].sort((a, b) => a.pagesPerS - b.pagesPerS);
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)]!, repeats: results.map((r) => r.pagesPerS) };
 }
 
 export interface FanoutSettings {
