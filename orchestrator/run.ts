@@ -4,12 +4,14 @@
  */
 import type { Outcome, WorkerResult } from '../functions/worker/contract';
 import { AsyncQueue } from './async-queue';
-import { halve, maxSplits, shouldSplit } from './bisect';
+import { shouldSplit } from './bisect';
 import { HostGate } from './host-gate';
 import { InvokeError, type Invoker } from './invoker';
-import { decideRetry, isFatalInvokeFailure, workerFailedMessage } from './retry-policy';
+import { decideRetry, isFatalInvokeFailure } from './retry-policy';
 import { RunAbortedError } from './run-aborted-error';
 import { initialProgress, resolveRunOptions, type RunOptions, type RunProgress } from './run-options';
+import { watchStop, type StopMode } from './run-stop';
+import { chunkTask, failTask, finishPiece, nextChunkId, splitTask, takeOutcomes, type Task } from './run-task';
 
 export type { ChunkErrorInfo, RunOptions, RunProgress } from './run-options';
 export { RunAbortedError } from './run-aborted-error';
@@ -18,34 +20,6 @@ export { RunAbortedError } from './run-aborted-error';
 export interface Run extends AsyncIterable<Outcome> {
   readonly runId: string;
   readonly progress: Readonly<RunProgress>;
-}
-
-/** An input chunk, shared by the pieces it is split into. */
-interface ChunkRoot {
-  /** Pieces not yet finished; the chunk is done at 0. */
-  pieces: number;
-  splits: number;
-  readonly splitBudget: number;
-}
-
-/**
- * One input chunk, or one piece of a split chunk, while any of its URLs lacks an outcome. Its
- * bookkeeping is what makes outcomes exactly-once: every URL is in exactly one task's `remaining`.
- */
-interface Task {
-  readonly index: number;
-  /** `chunk-7`, or `chunk-7ab` for the second half of the first half of chunk 7. */
-  readonly label: string;
-  readonly root: ChunkRoot;
-  /** URLs still without an outcome; an outcome is yielded only if its URL is deleted from here. */
-  readonly remaining: Set<string>;
-  /** Tries after the first this task gets (chunkRetries, or bisectRetries for a half). */
-  readonly retries: number;
-  /** Invocations of the task's URLs before it was split off (for `attempts`). */
-  readonly priorInvocations: number;
-  invocations: number;
-  failedTries: number;
-  throttles: number;
 }
 
 type InboxItem =
@@ -115,38 +89,33 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
     const { runId, scrape, concurrency } = resolved;
     const inbox = new AsyncQueue<InboxItem>();
     const cancel = new AbortController();
+    /** Tasks to invoke before any new chunk: requeues, retries whose backoff is over, split halves. */
     const ready: Task[] = [];
-    const delayed = new Map<NodeJS.Timeout, Task>();
+    /** Backoff timers of retries; each holds its task's slot. */
+    const delayed = new Set<NodeJS.Timeout>();
     /** Invocations whose settlement the loop has not handled yet (their promises, for the final wait). */
     const inFlight = new Set<Promise<void>>();
     let active = 0;
     let nextChunk = 0;
-    let mode: 'running' | 'stopped' | 'cancelled' = 'running';
+    let mode: 'running' | StopMode = 'running';
     let fatal: { error: unknown; chunkId: string } | undefined;
-    let graceTimer: NodeJS.Timeout | undefined;
     /** The run-wide per-host budget, when given: which task may start now, with which share of its hosts. */
     const gate = options.hostBudget && new HostGate<Task>(options.hostBudget, { maxParked: Math.max(concurrency, 16), onWake: () => inbox.push({ type: 'wake' }) });
 
     const report = () => options.onProgress?.(progress);
-    const halt = (to: 'stopped' | 'cancelled') => {
+    const dropRetries = () => {
+      for (const timer of delayed) clearTimeout(timer);
+      delayed.clear();
+    };
+    const halt = (to: StopMode) => {
       if (to === 'cancelled') cancel.abort(options.signal?.reason);
       if (mode === 'cancelled' || mode === to) return;
       mode = to;
-      for (const timer of delayed.keys()) clearTimeout(timer);
-      delayed.clear();
+      dropRetries();
       ready.length = 0;
       inbox.push({ type: 'wake' });
     };
-    const onStop = () => {
-      halt('stopped');
-      const grace = resolved.stopGraceMs;
-      if (grace !== undefined && graceTimer === undefined) graceTimer = setTimeout(() => halt('cancelled'), grace);
-    };
-    const onCancel = () => halt('cancelled');
-    options.stopSignal?.addEventListener('abort', onStop);
-    options.signal?.addEventListener('abort', onCancel);
-    if (options.stopSignal?.aborted) onStop();
-    if (options.signal?.aborted) onCancel();
+    const stopWatching = watchStop(options, resolved.stopGraceMs, halt);
 
     const nextTask = (): Task | undefined => {
       const retry = ready.shift();
@@ -155,11 +124,9 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
         const index = nextChunk++;
         const urls = chunks[index]!;
         if (urls.length === 0) continue;
-        const remaining = new Set(urls);
-        progress.urlsTotal -= urls.length - remaining.size; // a URL repeated inside a chunk gets one outcome
-        const root: ChunkRoot = { pieces: 1, splits: 0, splitBudget: resolved.bisect ? maxSplits(remaining.size) : 0 };
-        const label = `chunk-${index}`;
-        return { index, label, root, remaining, retries: resolved.chunkRetries, priorInvocations: 0, invocations: 0, failedTries: 0, throttles: 0 };
+        const task = chunkTask(index, urls, resolved.chunkRetries, resolved.bisect);
+        progress.urlsTotal -= urls.length - task.remaining.size; // a URL repeated inside a chunk gets one outcome
+        return task;
       }
       return undefined;
     };
@@ -168,9 +135,8 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
       while (mode === 'running' && active + delayed.size < concurrency) {
         const task = gate ? gate.next(nextTask, active) : nextTask();
         if (task === undefined) return;
-        task.invocations++;
         progress.invocations++;
-        const chunkId = task.invocations === 1 ? task.label : `${task.label}.${task.invocations}`;
+        const chunkId = nextChunkId(task);
         const taskScrape = gate ? gate.optionsFor(task, scrape) : scrape;
         const event = { runId, chunkId, urls: [...task.remaining], ...(taskScrape === undefined ? {} : { options: taskScrape }) };
         const call: Promise<void> = Promise.resolve()
@@ -186,60 +152,33 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
     };
 
     const finish = (task: Task) => {
-      if (--task.root.pieces === 0) progress.chunksDone++;
-    };
-
-    /** Replaces a failed task by its two halves, which run before any new chunk. */
-    const split = (task: Task) => {
-      const [first, second] = halve([...task.remaining]);
-      const half = (urls: string[], suffix: string): Task => ({
-        index: task.index,
-        label: task.label + suffix,
-        root: task.root,
-        remaining: new Set(urls),
-        retries: resolved.bisectRetries,
-        priorInvocations: task.priorInvocations + task.invocations,
-        invocations: 0,
-        failedTries: 0,
-        throttles: 0,
-      });
-      task.root.splits++;
-      task.root.pieces++; // one piece becomes two
-      progress.splits++;
-      ready.unshift(half(first, 'a'), half(second, 'b'));
-      task.remaining.clear();
+      if (finishPiece(task)) progress.chunksDone++;
     };
 
     /** What to yield for a settled invocation; schedules the chunk's next invocation if it needs one. */
-    const settle = (item: Extract<InboxItem, { type: 'settled' }>): Outcome[] => {
-      const { task, chunkId } = item;
-      let error = item.error;
-      const outcomes: Outcome[] = [];
-      if (item.result !== undefined) {
-        options.onResult?.(item.result);
-        for (const outcome of item.result.outcomes ?? []) {
-          if (!outcome.ok && outcome.error.kind === 'not-started') continue; // stays remaining: requeued
-          if (task.remaining.delete(outcome.url)) outcomes.push(outcome);
-        }
-        if (task.remaining.size === 0 || mode !== 'running') {
-          finish(task);
-          return outcomes;
-        }
-        if (outcomes.length > 0) {
-          progress.requeuedUrls += task.remaining.size;
-          ready.unshift(task);
-          return outcomes;
-        }
-        const unstarted = item.result.unstarted?.length ?? 0;
-        error = new InvokeError(
-          `worker completed none of ${task.remaining.size} URLs (${unstarted} unstarted)`,
-          'bad-response',
-          chunkId,
-        );
+    const settle = ({ task, chunkId, result, error }: Extract<InboxItem, { type: 'settled' }>): Outcome[] => {
+      if (result === undefined) return fail(task, chunkId, error);
+      options.onResult?.(result);
+      const outcomes = takeOutcomes(task, result);
+      if (task.remaining.size === 0 || mode !== 'running') {
+        finish(task);
+        return outcomes;
       }
+      if (outcomes.length > 0) {
+        progress.requeuedUrls += task.remaining.size;
+        ready.unshift(task);
+        return outcomes;
+      }
+      // No progress counts as a failed try, so a worker that keeps completing nothing cannot loop forever.
+      const unstarted = result.unstarted?.length ?? 0;
+      return fail(task, chunkId, new InvokeError(`worker completed none of ${task.remaining.size} URLs (${unstarted} unstarted)`, 'bad-response', chunkId));
+    };
+
+    /** A failed invocation: abort the run, retry the task, split it, or give its URLs `worker-failed`. */
+    const fail = (task: Task, chunkId: string, error: unknown): Outcome[] => {
       if (mode === 'cancelled') {
         finish(task); // the invocation was cancelled on purpose: not an error, its URLs are abandoned
-        return outcomes;
+        return [];
       }
       progress.invokeErrors++;
       if (isFatalInvokeFailure(error)) {
@@ -247,16 +186,15 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
         options.onChunkError?.({ chunkId, error, urls: task.remaining.size, willRetry: false });
         halt('stopped'); // no retry can help: this task's URLs and every unstarted chunk are abandoned
         finish(task);
-        return outcomes;
+        return [];
       }
-      const throttled = error instanceof InvokeError && error.reason === 'throttled';
-      if (throttled) {
+      if (error instanceof InvokeError && error.reason === 'throttled') {
         task.throttles++;
         progress.throttles++;
       } else task.failedTries++;
-      const policy = { ...resolved, chunkRetries: task.retries };
-      const decision = mode === 'running' ? decideRetry(error, task.failedTries, task.throttles, policy) : { retry: false as const };
-      const willSplit = !decision.retry && mode === 'running' && shouldSplit(error, task.remaining.size, task.root.splits, task.root.splitBudget);
+      const running = mode === 'running';
+      const decision = running ? decideRetry(error, task.failedTries, task.throttles, { ...resolved, chunkRetries: task.retries }) : { retry: false as const };
+      const willSplit = !decision.retry && running && shouldSplit(error, task.remaining.size, task.root.splits, task.root.splitBudget);
       options.onChunkError?.({
         chunkId,
         error,
@@ -271,20 +209,16 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
           delayed.delete(timer);
           inbox.push({ type: 'ready', task });
         }, decision.delayMs);
-        delayed.set(timer, task);
-        return outcomes;
+        delayed.add(timer);
+        return [];
       }
       if (willSplit) {
-        split(task);
-        return outcomes;
+        progress.splits++;
+        ready.unshift(...splitTask(task, resolved.bisectRetries)); // halves run before any new chunk
+        return [];
       }
-      if (mode === 'running') {
-        const attempts = task.priorInvocations + task.invocations;
-        const failure = workerFailedMessage(error, attempts, task.label !== `chunk-${task.index}` && task.remaining.size === 1);
-        for (const url of task.remaining) outcomes.push({ url, ok: false, error: { kind: 'worker-failed', message: failure }, attempts });
-        progress.workerFailedUrls += task.remaining.size;
-        task.remaining.clear();
-      }
+      const outcomes = running ? failTask(task, error) : []; // when stopping, its URLs are abandoned instead
+      progress.workerFailedUrls += outcomes.length;
       finish(task);
       return outcomes;
     };
@@ -320,12 +254,10 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
         throw new RunAbortedError(fatal.chunkId, progress.urlsTotal - progress.urlsDone, { cause: fatal.error });
       }
     } finally {
-      clearTimeout(graceTimer);
+      stopWatching();
       gate?.close();
       if (progress.state === 'running') progress.state = 'cancelled'; // the consumer broke out early
-      options.stopSignal?.removeEventListener('abort', onStop);
-      options.signal?.removeEventListener('abort', onCancel);
-      for (const timer of delayed.keys()) clearTimeout(timer);
+      dropRetries();
       cancel.abort(new Error('run ended'));
       await Promise.allSettled([...inFlight]);
       progress.chunksInFlight = 0;

@@ -1,0 +1,106 @@
+/**
+ * A run's unit of work: one input chunk, or one piece of a split chunk, while any of its URLs
+ * lacks an outcome. Its bookkeeping is what makes outcomes exactly-once: every URL is in exactly
+ * one task's `remaining`, and an outcome is kept only if its URL is deleted from there.
+ */
+import type { Outcome, WorkerResult } from '../functions/worker/contract';
+import { halve, maxSplits } from './bisect';
+import { workerFailedMessage } from './retry-policy';
+
+/** An input chunk, shared by the pieces it is split into. */
+export interface ChunkRoot {
+  /** `chunk-7` for input chunk 7. */
+  readonly label: string;
+  /** Pieces not yet finished; the chunk is done at 0. */
+  pieces: number;
+  splits: number;
+  readonly splitBudget: number;
+}
+
+export interface Task {
+  /** `chunk-7`, or `chunk-7ab` for the second half of the first half of chunk 7. */
+  readonly label: string;
+  readonly root: ChunkRoot;
+  /** URLs still without an outcome; an outcome is yielded only if its URL is deleted from here. */
+  readonly remaining: Set<string>;
+  /** Tries after the first this task gets (chunkRetries, or bisectRetries for a half). */
+  readonly retries: number;
+  /** Invocations of the task's URLs before it was split off (for `attempts`). */
+  readonly priorInvocations: number;
+  invocations: number;
+  failedTries: number;
+  throttles: number;
+}
+
+/**
+ * The task for input chunk `index`, with one URL per distinct URL of the chunk.
+ *
+ * @param retries tries after the first (`chunkRetries`)
+ * @param bisect whether a chunk that kills its worker may be split (see bisect.ts)
+ */
+export function chunkTask(index: number, urls: readonly string[], retries: number, bisect: boolean): Task {
+  const remaining = new Set(urls);
+  const label = `chunk-${index}`;
+  const root: ChunkRoot = { label, pieces: 1, splits: 0, splitBudget: bisect ? maxSplits(remaining.size) : 0 };
+  return { label, root, remaining, retries, priorInvocations: 0, invocations: 0, failedTries: 0, throttles: 0 };
+}
+
+/** Counts one more invocation of the task and returns its chunk id: `chunk-7`, then `chunk-7.2`, ... */
+export function nextChunkId(task: Task): string {
+  task.invocations++;
+  return task.invocations === 1 ? task.label : `${task.label}.${task.invocations}`;
+}
+
+/**
+ * The outcomes of `result` that complete one of the task's URLs, each deleted from `remaining`.
+ * Duplicates, repeats and foreign URLs are dropped; `not-started` outcomes keep their URL remaining
+ * so that it is sent again.
+ */
+export function takeOutcomes(task: Task, result: WorkerResult): Outcome[] {
+  const outcomes: Outcome[] = [];
+  for (const outcome of result.outcomes ?? []) {
+    if (!outcome.ok && outcome.error.kind === 'not-started') continue;
+    if (task.remaining.delete(outcome.url)) outcomes.push(outcome);
+  }
+  return outcomes;
+}
+
+/**
+ * Splits the task's URLs into two halves (`<label>a`, `<label>b`) that share its chunk root and each
+ * get `retries`; the task is left empty.
+ */
+export function splitTask(task: Task, retries: number): [Task, Task] {
+  const [first, second] = halve([...task.remaining]);
+  const half = (urls: string[], suffix: string): Task => ({
+    label: task.label + suffix,
+    root: task.root,
+    remaining: new Set(urls),
+    retries,
+    priorInvocations: task.priorInvocations + task.invocations,
+    invocations: 0,
+    failedTries: 0,
+    throttles: 0,
+  });
+  task.root.splits++;
+  task.root.pieces++; // one piece becomes two
+  task.remaining.clear();
+  return [half(first, 'a'), half(second, 'b')];
+}
+
+/**
+ * A `worker-failed` outcome for each URL the task has left, after its last try failed with
+ * `error`; the task is left empty.
+ */
+export function failTask(task: Task, error: unknown): Outcome[] {
+  const attempts = task.priorInvocations + task.invocations;
+  const alone = task.label !== task.root.label && task.remaining.size === 1; // isolated by splitting
+  const message = workerFailedMessage(error, attempts, alone);
+  const outcomes = [...task.remaining].map((url): Outcome => ({ url, ok: false, error: { kind: 'worker-failed', message }, attempts }));
+  task.remaining.clear();
+  return outcomes;
+}
+
+/** Marks one piece of the task's chunk finished; `true` when that finishes the whole input chunk. */
+export function finishPiece(task: Task): boolean {
+  return --task.root.pieces === 0;
+}
