@@ -10,6 +10,7 @@ import { InvokeError, type Invoker } from './invoker';
 import { decideRetry, isFatalInvokeFailure } from './retry-policy';
 import { RunAbortedError } from './run-aborted-error';
 import { initialProgress, resolveRunOptions, type RunOptions, type RunProgress } from './run-options';
+import { TaskQueue } from './run-queue';
 import { watchStop, type StopMode } from './run-stop';
 import { chunkTask, failTask, finishPiece, nextChunkId, splitTask, takeOutcomes, type Task } from './run-task';
 
@@ -89,51 +90,36 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
     const { runId, scrape, concurrency } = resolved;
     const inbox = new AsyncQueue<InboxItem>();
     const cancel = new AbortController();
-    /** Tasks to invoke before any new chunk: requeues, retries whose backoff is over, split halves. */
-    const ready: Task[] = [];
-    /** Backoff timers of retries; each holds its task's slot. */
-    const delayed = new Set<NodeJS.Timeout>();
+    const queue = new TaskQueue(
+      chunks,
+      (index, urls) => {
+        const task = chunkTask(index, urls, resolved.chunkRetries, resolved.bisect);
+        progress.urlsTotal -= urls.length - task.remaining.size; // a URL repeated inside a chunk gets one outcome
+        return task;
+      },
+      (task) => inbox.push({ type: 'ready', task }),
+    );
     /** Invocations whose settlement the loop has not handled yet (their promises, for the final wait). */
     const inFlight = new Set<Promise<void>>();
     let active = 0;
-    let nextChunk = 0;
     let mode: 'running' | StopMode = 'running';
     let fatal: { error: unknown; chunkId: string } | undefined;
     /** The run-wide per-host budget, when given: which task may start now, with which share of its hosts. */
     const gate = options.hostBudget && new HostGate<Task>(options.hostBudget, { maxParked: Math.max(concurrency, 16), onWake: () => inbox.push({ type: 'wake' }) });
 
     const report = () => options.onProgress?.(progress);
-    const dropRetries = () => {
-      for (const timer of delayed) clearTimeout(timer);
-      delayed.clear();
-    };
     const halt = (to: StopMode) => {
       if (to === 'cancelled') cancel.abort(options.signal?.reason);
       if (mode === 'cancelled' || mode === to) return;
       mode = to;
-      dropRetries();
-      ready.length = 0;
+      queue.clear();
       inbox.push({ type: 'wake' });
     };
     const stopWatching = watchStop(options, resolved.stopGraceMs, halt);
 
-    const nextTask = (): Task | undefined => {
-      const retry = ready.shift();
-      if (retry !== undefined) return retry;
-      while (nextChunk < chunks.length) {
-        const index = nextChunk++;
-        const urls = chunks[index]!;
-        if (urls.length === 0) continue;
-        const task = chunkTask(index, urls, resolved.chunkRetries, resolved.bisect);
-        progress.urlsTotal -= urls.length - task.remaining.size; // a URL repeated inside a chunk gets one outcome
-        return task;
-      }
-      return undefined;
-    };
-
     const dispatch = () => {
-      while (mode === 'running' && active + delayed.size < concurrency) {
-        const task = gate ? gate.next(nextTask, active) : nextTask();
+      while (mode === 'running' && active + queue.waiting < concurrency) {
+        const task = gate ? gate.next(() => queue.next(), active) : queue.next();
         if (task === undefined) return;
         progress.invocations++;
         const chunkId = nextChunkId(task);
@@ -166,7 +152,7 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
       }
       if (outcomes.length > 0) {
         progress.requeuedUrls += task.remaining.size;
-        ready.unshift(task);
+        queue.unshift(task);
         return outcomes;
       }
       // No progress counts as a failed try, so a worker that keeps completing nothing cannot loop forever.
@@ -205,16 +191,12 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
       });
       if (decision.retry) {
         progress.retries++;
-        const timer = setTimeout(() => {
-          delayed.delete(timer);
-          inbox.push({ type: 'ready', task });
-        }, decision.delayMs);
-        delayed.add(timer);
+        queue.retryAfter(task, decision.delayMs);
         return [];
       }
       if (willSplit) {
         progress.splits++;
-        ready.unshift(...splitTask(task, resolved.bisectRetries)); // halves run before any new chunk
+        queue.unshift(...splitTask(task, resolved.bisectRetries)); // halves run before any new chunk
         return [];
       }
       const outcomes = running ? failTask(task, error) : []; // when stopping, its URLs are abandoned instead
@@ -227,13 +209,13 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
       for (;;) {
         dispatch();
         progress.chunksInFlight = active;
-        const idle = ready.length === 0 && delayed.size === 0 && nextChunk >= chunks.length && (gate?.parked ?? 0) === 0;
+        const idle = queue.empty && (gate?.parked ?? 0) === 0;
         if (active === 0 && (mode !== 'running' || idle)) break;
         report();
         const item = await inbox.shift();
         if (item.type === 'wake') continue;
         if (item.type === 'ready') {
-          ready.unshift(item.task);
+          queue.unshift(item.task);
           continue;
         }
         active--;
@@ -257,7 +239,7 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
       stopWatching();
       gate?.close();
       if (progress.state === 'running') progress.state = 'cancelled'; // the consumer broke out early
-      dropRetries();
+      queue.clear();
       cancel.abort(new Error('run ended'));
       await Promise.allSettled([...inFlight]);
       progress.chunksInFlight = 0;
