@@ -120,7 +120,15 @@ Examples:
 }
 
 /** Entry point for bin/fanout.js. Never throws: every failure becomes a message and an exit code. */
+/** Exit code when the reader of stdout went away (`fanout run … | head`): what SIGPIPE gives other tools. */
+export const EXIT_BROKEN_PIPE = 141;
+
 export async function main(argv: string[] = process.argv): Promise<void> {
+  // Whoever reads our records has stopped reading: nothing more can be delivered, so stop at
+  // once and quietly, as `yes | head` does (LocalInvoker kills its children on exit).
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT_BROKEN_PIPE);
+  });
   const program = buildProgram();
   program.exitOverride();
   const verbose = argv.includes('--verbose');

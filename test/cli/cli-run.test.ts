@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expectedLinks, startDemoSite, type DemoSite } from '../../demo/site';
-import { runCli } from './run-cli';
+import { spawn } from 'node:child_process';
+import { BIN, runCli } from './run-cli';
 
 describe('fanout run end to end (real CLI, real workers, loopback site)', () => {
   let site: DemoSite;
@@ -73,5 +74,16 @@ describe('fanout run end to end (real CLI, real workers, loopback site)', () => 
     const { code, stdout } = await runCli(['run', '-', '--quiet', '--allow-private'], { input: `${site.origin}/missing` });
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ ok: false, error: { kind: 'http', status: 404 }, attempts: 1 });
+  });
+
+  test('a reader that stops reading (| head) ends the run quietly with the SIGPIPE code', async () => {
+    const child = spawn(process.execPath, [BIN, 'run', '-', '--allow-private', '--quiet'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin.end(site.urls(1000).join('\n'));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(code).toBe(141);
+    expect(stderr).toBe('');
   });
 });
