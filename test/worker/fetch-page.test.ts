@@ -5,7 +5,7 @@
 import type http from 'node:http';
 import net from 'node:net';
 import zlib from 'node:zlib';
-import { closeAgents } from '../../functions/worker/agent';
+import { closeAgents, setConnectSeamsForTests } from '../../functions/worker/agent';
 import type { FailureOutcome, Outcome, ScrapeOptionsInput, SuccessOutcome } from '../../functions/worker/contract';
 import { scrapeChunk } from '../../functions/worker/scrape-chunk';
 import { DEFAULT_USER_AGENT } from '../../functions/worker/version';
@@ -260,7 +260,17 @@ describe('network errors', () => {
   });
 
   it('maps an unknown host to dns without retrying', async () => {
-    expect(await failure('http://nonexistent.invalid/')).toMatchObject({ error: { kind: 'dns' }, attempts: 1 });
+    // The resolver seam answers ENOTFOUND as the system resolver would, so no DNS query leaves
+    // the machine (tests may only send traffic to loopback).
+    await setConnectSeamsForTests({
+      lookup: (hostname, _options, callback) =>
+        process.nextTick(() => callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname }), '', 4)),
+    });
+    try {
+      expect(await failure('http://nonexistent.invalid/')).toMatchObject({ error: { kind: 'dns' }, attempts: 1 });
+    } finally {
+      await setConnectSeamsForTests({});
+    }
   });
 
   it('maps a connection reset before the response to connect', async () => {
