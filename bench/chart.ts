@@ -18,9 +18,9 @@ export interface ChartInput {
   title: string;
 }
 
-const W = 760;
+const W = 820;
 const H = 440;
-const M = { left: 70, right: 190, top: 40, bottom: 50 };
+const M = { left: 70, right: 250, top: 40, bottom: 50 };
 const COLORS: Record<ChartPoint['kind'], string> = { baseline: '#888', sweep: '#6fa8dc', default: '#e69138', best: '#cc0000' };
 
 function escapeXml(text: string): string {
@@ -85,7 +85,7 @@ export function renderThroughputChart(input: ChartInput): string {
     [COLORS.baseline, 'baselines', false],
     [COLORS.default, 'fanout defaults', false],
     [COLORS.sweep, 'fanout sweep points', false],
-    [COLORS.best, 'fanout best (re-run)', false],
+    [COLORS.best, 'fanout best (re-run, median of 3)', false],
   ];
   legend.forEach(([color, text, dashed], i) => {
     const ly = M.top + 10 + i * 20;

@@ -64,7 +64,7 @@ export function limitFor(inFlight: number, latencyMs: number, parseBound: number
   return Math.min((inFlight * 1000) / latencyMs, parseBound);
 }
 
-export function renderResults(r: BenchReport): string {
+export function renderResults(r: BenchReport, chartFile = 'throughput.svg'): string {
   const m = r.machine;
   const parseBound = r.parse.allCoresPagesPerS;
   const pool = r.scenarios.find((s) => s.name.startsWith('2.'));
@@ -123,7 +123,7 @@ export function renderResults(r: BenchReport): string {
   }
   out.push('\nfanout rows are the median of 3 runs (all runs listed); the baselines take minutes and run once. The sweep measures each point once, so its best point is usually a lucky sample: row 4 re-measures it.');
   out.push('\nWall time includes process start-up (tsx compiles TypeScript at start), for every scraper alike.\n');
-  out.push('![throughput against requests in flight](throughput.svg)\n');
+  out.push(`![throughput against requests in flight](${chartFile})\n`);
 
   out.push('### Sweep (fanout local mode, per-host = concurrency)');
   out.push(table(['workers', 'concurrency', 'chunk', 'in flight', 'pages/s', 'CPU s', 'peak RSS MB', 'problem'], r.sweep.map((p) => [p.settings.workers, p.settings.concurrency, p.settings.chunkSize, p.inFlight, f0(p.pagesPerS), f1(p.cpuS), f0(p.peakRssMb), p.problem ?? ''])));

@@ -28,6 +28,7 @@ interface BenchArgs {
   latencyMs: number;
   hosts: number;
   profile: boolean;
+  renderOnly: boolean;
 }
 
 /** Sizes of each part, full and quick. Quick is a smoke run: seconds, not reference numbers. */
@@ -55,7 +56,7 @@ function parseArgs(argv: string[]): BenchArgs {
     const i = argv.indexOf(name);
     return i === -1 ? fallback : Number(argv[i + 1]);
   };
-  return { quick: argv.includes('--quick'), latencyMs: value('--latency-ms', 50), hosts: value('--hosts', 16), profile: !argv.includes('--no-profile') };
+  return { quick: argv.includes('--quick'), latencyMs: value('--latency-ms', 50), hosts: value('--hosts', 16), profile: !argv.includes('--no-profile'), renderOnly: argv.includes('--render-only') };
 }
 
 function version(pkg: string): string {
@@ -112,8 +113,34 @@ async function profileFanout(ctx: ScenarioContext, settings: Required<FanoutSett
   };
 }
 
+/** Writes RESULTS.md, the chart and the raw results (a quick run writes `.quick` copies, so a smoke run never replaces the reference). */
+function writeOutputs(report: BenchReport): void {
+  const suffix = report.quick ? '.quick' : '';
+  const chart = `throughput${suffix}.svg`;
+  const points: ChartPoint[] = [
+    ...report.sweep.map((p) => ({ inFlight: p.inFlight, pagesPerS: p.pagesPerS, label: p.config, kind: 'sweep' as const })),
+    ...report.scenarios.map((s) => ({
+      inFlight: s.inFlight,
+      pagesPerS: s.pagesPerS,
+      label: s.name.replace(/^\d\. /, ''),
+      kind: s.name.startsWith('4.') ? ('best' as const) : s.name.startsWith('3.') ? ('default' as const) : ('baseline' as const),
+    })),
+  ];
+  fs.writeFileSync(path.join(__dirname, `RESULTS${suffix}.md`), renderResults(report, chart));
+  fs.writeFileSync(
+    path.join(__dirname, chart),
+    renderThroughputChart({ points, latencyMs: report.latencyMs, parseBoundPagesPerS: report.parse.allCoresPagesPerS, title: `Throughput vs requests in flight (${report.pages} real pages, ${report.latencyMs} ms latency, ${report.machine.cores} cores)` }),
+  );
+  fs.writeFileSync(path.join(__dirname, `results${suffix}.json`), `${JSON.stringify(report, null, 2)}\n`);
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.renderOnly) {
+    // Re-renders RESULTS.md and the chart from results.json, after a change to the renderers.
+    writeOutputs(JSON.parse(fs.readFileSync(path.join(__dirname, 'results.json'), 'utf8')) as BenchReport);
+    return;
+  }
   const plan = args.quick ? PLAN.quick : PLAN.full;
   const started = performance.now();
   const loadBefore = os.loadavg();
@@ -198,23 +225,9 @@ async function main(): Promise<void> {
     ...(profile ? { profile } : {}),
     totalS: (performance.now() - started) / 1000,
   };
-  const points: ChartPoint[] = [
-    ...sweep.map((p) => ({ inFlight: p.inFlight, pagesPerS: p.pagesPerS, label: p.config, kind: 'sweep' as const })),
-    ...scenarios.map((s) => ({
-      inFlight: s.inFlight,
-      pagesPerS: s.pagesPerS,
-      label: s.name.replace(/^\d\. /, ''),
-      kind: s.name.startsWith('4.') ? ('best' as const) : s.name.startsWith('3.') ? ('default' as const) : ('baseline' as const),
-    })),
-  ];
-  fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), renderResults(report));
-  fs.writeFileSync(
-    path.join(__dirname, 'throughput.svg'),
-    renderThroughputChart({ points, latencyMs: args.latencyMs, parseBoundPagesPerS: parse.allCoresPagesPerS, title: `Throughput vs requests in flight (${plan.pages} real pages, ${args.latencyMs} ms latency, ${os.availableParallelism()} cores)` }),
-  );
-  fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeOutputs(report);
   fs.rmSync(dir, { recursive: true, force: true });
-  log(`wrote bench/RESULTS.md, bench/throughput.svg and bench/results.json in ${report.totalS.toFixed(0)} s`);
+  log(`wrote bench/RESULTS${args.quick ? '.quick' : ''}.md, its chart and raw results in ${report.totalS.toFixed(0)} s`);
 }
 
 main().catch((err: unknown) => {
