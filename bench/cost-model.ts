@@ -81,7 +81,7 @@ function positive(name: string, value: number): number {
  * Estimates the Lambda bill for a run. Pure; throws RangeError on a non-positive input.
  * @example
  * estimateCost({ pages: 1_000_000, chunkSize: 250, memoryMb: 1769, cpuMsPerPage: 4 })
- * // { invocations: 4000, boundBy: 'latency', usdPerMillionPages: ~1.8, ... }
+ * // { invocations: 4000, boundBy: 'latency', msPerChunk: 1984, usdPerMillionPages: ~0.18, ... }
  */
 export function estimateCost(input: CostInput): CostEstimate {
   const pages = input.pages;
