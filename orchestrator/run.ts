@@ -2,6 +2,7 @@
  * The run loop: chunks -> invoker, with bounded concurrency, retries and requeues, yielding each
  * URL's outcome as its chunk completes. One outcome per URL: never lost, never twice.
  */
+import { setMaxListeners } from 'node:events';
 import type { Outcome, WorkerResult } from '../functions/worker/contract';
 import { AsyncQueue } from './async-queue';
 import { shouldSplit } from './bisect';
@@ -90,6 +91,9 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
     const { runId, scrape, concurrency } = resolved;
     const inbox = new AsyncQueue<InboxItem>();
     const cancel = new AbortController();
+    // Every invocation in flight listens on this one signal: without this, more than 10 in flight
+    // (any Lambda run) printed MaxListenersExceededWarning.
+    setMaxListeners(resolved.concurrency + 16, cancel.signal);
     const queue = new TaskQueue(
       chunks,
       (index, urls) => {
