@@ -79,6 +79,7 @@ export function buildProgram(): Command {
     .option('--resume', 'append to the -o file, skipping URLs that already have a record there (finish an interrupted run)')
     .option('--allow-private', 'let requests reach loopback and private networks (the SSRF guard is on by default)')
     .addOption(new Option('--robots <mode>', 'robots.txt: obey (fetched once per site; disallowed URLs get robots-disallowed, Crawl-delay is kept) or ignore').choices(ROBOTS_MODES).default(DEFAULT_ROBOTS_MODE))
+    .option('--dry-run', 'read, de-duplicate and chunk the list and estimate the Lambda cost; fetch nothing')
     .option('--summary <file>', 'also write the run summary as JSON to this file')
     .option('--report <file.html>', 'also write a self-contained HTML report of the run')
     .option('--function <name>', 'lambda mode: worker function name or ARN (default: $FANOUT_FUNCTION or cdk-outputs.json)')

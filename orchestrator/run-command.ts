@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import type { Outcome } from '../functions/worker/contract';
+import { describeDryRun } from './dry-run';
 import { UsageError } from './errors';
 import { createProgress } from './progress';
 import { ListError, readUrls, type UrlList } from './read-urls';
@@ -50,6 +51,10 @@ export async function runCommand(list: string, flags: RunFlags, preset?: PresetL
   const source = preset?.source ?? (list === '-' ? 'stdin' : list);
   if (input.urls.length === 0 && input.invalid.length === 0) {
     throw new UsageError(`${source} has no URLs (${input.counts.lines} lines, all blank or # comments). Put one http(s) URL per line.`);
+  }
+  if (flags.dryRun) {
+    process.stdout.write(`${describeDryRun(source, input, flags).join('\n')}\n`);
+    return EXIT_OK;
   }
   const resumed = flags.resume ? await openResume(flags.out, flags.format) : undefined;
   if (resumed) {

@@ -41,6 +41,8 @@ export interface RunFlags {
   verbose?: boolean;
   /** Append to `out`, skipping URLs that already have a record there (see resume.ts). */
   resume?: boolean;
+  /** Count, chunk and price the list without fetching anything. */
+  dryRun?: boolean;
   /** After the first Ctrl-C / SIGTERM, chunks in flight get this long before they are cancelled. */
   graceMs?: number;
 }

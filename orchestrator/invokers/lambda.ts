@@ -17,10 +17,10 @@ import { InvokeError, type Invoker } from '../invoker';
 import { AimdLimiter, LimiterAbortedError } from './lambda-aimd';
 import { classifyInvokeOutput, classifySdkError, type InvokeVerdict } from './lambda-errors';
 import { resolveFunctionName } from './lambda-function-name';
+import { DEFAULT_LAMBDA_CONCURRENCY } from './lambda-defaults';
 import { mergeResults, splitEvent, tooLargeResult } from './lambda-split';
 
-/** Invokes in flight by default: well under the default account limit of 1,000 concurrent executions. */
-export const DEFAULT_LAMBDA_CONCURRENCY = 100;
+export { DEFAULT_LAMBDA_CONCURRENCY } from './lambda-defaults';
 
 export interface LambdaInvokerOptions {
   /** Worker function name or ARN. */

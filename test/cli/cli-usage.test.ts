@@ -89,4 +89,19 @@ describe('fanout CLI usage errors', () => {
     expect(stderr).toMatch(/price/);
     expect(stdout).toBe('');
   });
+
+  test('--dry-run counts, chunks and prices the list without fetching, exit 0', async () => {
+    // Hosts under .test never resolve, and a dry run must not even try: no records, no network.
+    const lines = Array.from({ length: 1000 }, (_, i) => `http://h${i % 4}.test/p/${i}`);
+    const { code, stdout, stderr } = await runCli(['run', '-', '--dry-run', '--mode', 'lambda', '--chunk-size', '100'], {
+      input: [...lines, lines[0], 'not a url'].join('\n'),
+    });
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/1002 read, 1001 valid \(1 duplicate\), 1 invalid/);
+    expect(stdout).toMatch(/1000 to fetch on 4 hosts/);
+    expect(stdout).toMatch(/10 of up to 100 URLs for 100 lambda workers/);
+    expect(stdout).toMatch(/1769 MB .*\$\d+\.\d{4}.*the stack default/);
+    expect(stdout).not.toMatch(/"ok"/);
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * Pure: what scraping `pages` pages costs on AWS Lambda (arm64), from the per-page CPU and wall
- * time measured by the benchmark. Used by `npm run bench` (RESULTS.md) and `fanout run --dry-run`.
+ * time measured by the benchmark. Used by `npm run bench` (bench/RESULTS.md) and `fanout run --dry-run`.
  *
  * Model, per chunk (one invocation):
  *   duration = overheadMs + chunkSize x max(latencyMs / concurrency, cpuMsPerPage / vcpus)
@@ -12,11 +12,12 @@
  * - Whichever is slower sets the pace (the two overlap: parsing happens while other requests wait).
  * Billed: duration (rounded up to 1 ms) x memory in GB, plus one request charge per invocation.
  */
+import { LAMBDA_PRICING } from './report/constants';
 
-/** Lambda arm64 compute price, USD per GB-second (us-east-1, first pricing tier). */
-export const ARM64_USD_PER_GB_SECOND = 0.0000133334;
+/** Lambda arm64 compute price, USD per GB-second (from the one price table, report/constants.ts). */
+export const ARM64_USD_PER_GB_SECOND = LAMBDA_PRICING.usdPerGbSecond.arm64;
 /** Lambda request price, USD per one million invocations. */
-export const USD_PER_MILLION_REQUESTS = 0.2;
+export const USD_PER_MILLION_REQUESTS = LAMBDA_PRICING.usdPerRequest * 1_000_000;
 /** Memory at which a Lambda function gets one full vCPU. */
 export const FULL_VCPU_MEMORY_MB = 1769;
 
