@@ -174,7 +174,7 @@ export function renderResults(r: BenchReport, chartFile = 'throughput.svg'): str
     ),
   );
 
-  out.push('\n## Cost model (Lambda arm64, bench/cost-model.ts)');
+  out.push('\n## Cost model (Lambda arm64, orchestrator/cost-model.ts)');
   out.push(
     `CPU per page measured here: **${f2(r.cpuMsPerPage)} ms** (fanout best run, whole tree incl. orchestrator, minus the start-up cost of ${f1(r.startup?.cpuS ?? 0)} CPU s / ${f1(r.startup?.wallS ?? 0)} s wall measured on a 1-URL list, / pages). ` +
       `$0.0000133334 per GB-s, $0.20 per million requests; CPU share = memory / 1,769 MB (max 1 vCPU: one Node thread). ` +
