@@ -92,6 +92,19 @@ export function classifySdkError(error: unknown, chunkId: string, functionName: 
     const reason = e.Reason ? ` (${e.Reason})` : '';
     return { kind: 'error', error: new InvokeError(`throttled by Lambda${reason}: ${message}`, 'throttled', chunkId, retryAfterMs, { cause: error }) };
   }
+  // The SDK throws a plain Error before any request when it has no region: no retry can help.
+  if (message === 'Region is missing') {
+    return {
+      kind: 'error',
+      error: new LambdaSetupError(`no AWS region for ${functionName}: pass --region, set AWS_REGION, or set a region in your AWS profile`, functionName, 'RegionMissing', { cause: error }),
+    };
+  }
+  if (name === 'CredentialsProviderError') {
+    return {
+      kind: 'error',
+      error: new LambdaSetupError(`no AWS credentials to invoke ${functionName} (${message}): run aws configure or aws sso login, or pass --profile`, functionName, name, { cause: error }),
+    };
+  }
   if (SETUP_NAMES.has(name) || status === 403 || status === 404) {
     return { kind: 'error', error: new LambdaSetupError(`cannot invoke ${functionName}: ${name}: ${message}`, functionName, name, { cause: error }) };
   }

@@ -135,6 +135,16 @@ describe('LambdaInvoker (mocked LambdaClient)', () => {
     await expect(newInvoker().invoke(makeEvent(urlsOf(1)))).rejects.toThrow(LambdaSetupError);
   });
 
+  test.each([
+    [Object.assign(new Error('Region is missing'), { name: 'Error' }), /no AWS region .*--region/],
+    [Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), /no AWS credentials .*--profile/],
+  ])('a client without %s is a LambdaSetupError that says how to fix it', async (error, message) => {
+    lambda.on(InvokeCommand).rejects(error);
+    const invoker = newInvoker();
+    await expect(invoker.invoke(makeEvent(urlsOf(1)))).rejects.toThrow(message);
+    await expect(invoker.invoke(makeEvent(urlsOf(1)))).rejects.toBeInstanceOf(LambdaSetupError);
+  });
+
   test('invokes in flight never exceed the configured concurrency', async () => {
     let inFlight = 0;
     let peak = 0;
