@@ -54,7 +54,18 @@ export function buildProgram(): Command {
     .description('Fan-out web scraper: many workers (local processes or AWS Lambda), results as they complete.')
     .version(VERSION, '-V, --version')
     .showSuggestionAfterError(true)
-    .configureHelp({ sortOptions: false });
+    .configureHelp({ sortOptions: false })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ fanout run urls.txt -o results.jsonl --report report.html
+  $ fanout run urls.txt --dry-run
+  $ fanout retry results.jsonl
+  $ fanout report results.jsonl -o report.html
+
+Try it with no network: npm run demo. More: fanout run --help, and the README.`,
+    );
 
   program
     .command('run')
