@@ -10,6 +10,7 @@ import { isHtmlMime, looksLikeHtml, mimeType } from './content-type';
 import type { ScrapeOptions } from './contract';
 import { FetchError, toFetchError } from './errors';
 import { parseContentEncoding, readBody } from './read-body';
+import { RedirectCookies } from './redirect-cookies';
 import { parseRetryAfter } from './retry-policy';
 import { DEFAULT_USER_AGENT } from './version';
 
@@ -85,13 +86,18 @@ export async function fetchPage(url: URL, options: FetchOptions, signal?: AbortS
   let gotResponse = false;
   try {
     let current = url;
-    const seen = new Set([withoutHash(url)]);
+    const cookies = new RedirectCookies();
+    // A chain loops when it comes back to a URL with nothing new to send: coming back with a cookie
+    // the last answer set is how sites say "now you have a session", not a loop.
+    const visitKey = (target: URL) => `${withoutHash(target)} ${cookies.headerFor(target.hostname) ?? ''}`;
+    const seen = new Set([visitKey(url)]);
     for (let redirects = 0; ; ) {
+      const cookie = cookies.headerFor(current.hostname);
       const response = await agent.request({
         origin: current.origin,
         path: current.pathname + current.search,
         method: 'GET',
-        headers,
+        headers: cookie === undefined ? headers : { ...headers, cookie },
         signal: controller.signal,
         headersTimeout: timeoutMs + UNDICI_TIMER_SLACK_MS,
         bodyTimeout: timeoutMs + UNDICI_TIMER_SLACK_MS,
@@ -102,9 +108,10 @@ export async function fetchPage(url: URL, options: FetchOptions, signal?: AbortS
       if (REDIRECT_STATUSES.has(status)) {
         const location = header(response.headers, 'location');
         await discard(body);
+        cookies.store(current.hostname, response.headers['set-cookie']);
         current = nextHop(current, location, status);
-        const key = withoutHash(current);
-        if (seen.has(key)) throw new FetchError(`redirect loop: ${key} was already visited`, 'redirect-loop');
+        const key = visitKey(current);
+        if (seen.has(key)) throw new FetchError(`redirect loop: ${withoutHash(current)} was already visited`, 'redirect-loop');
         if (++redirects > maxRedirects) throw new FetchError(`more than maxRedirects (${maxRedirects}) redirects`, 'too-many-redirects');
         seen.add(key);
         gotResponse = false;
