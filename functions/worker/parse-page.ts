@@ -1,19 +1,21 @@
 /**
  * Pure: HTML text + the page's URL -> title, description, links (and extracted `data`).
  *
- * One htmlparser2 pass collects title, description, `<base>` and `<a href>` from parser events.
- * A DOM is built (in the same pass) only when an extraction spec needs one, so the common case
- * (no spec) never allocates a tree.
+ * The record's parts come from {@link scanRecord}: one pass of htmlparser2's tokenizer that builds
+ * strings only for what the record keeps. A DOM is built only when an extraction spec needs one,
+ * so the common case (no spec) never allocates a tree.
  *
- * Hostile nesting is cut off at {@link MAX_PARSE_DEPTH}: htmlparser2 keeps its open elements in
- * an array it `unshift`s, so each tag costs O(depth), and a 10 MB page of unclosed `<a>` would
- * keep the worker's only thread busy for hours; a DOM that deep also overflows the stack in
- * cheerio's recursive `.text()`/`.html()`.
+ * Hostile nesting is cut off at {@link MAX_PARSE_DEPTH} in both: the scanner stops there, and so
+ * does the DOM (a DOM that deep overflows the stack in cheerio's recursive `.text()`/`.html()`,
+ * and htmlparser2's `Parser` keeps its open elements in an array it `unshift`s, O(depth) per tag).
  */
 import { DomHandler, Parser } from 'htmlparser2';
 import type { ExtractSpec } from './contract';
 import { extractData } from './extract';
+import { MAX_PARSE_DEPTH, scanRecord } from './record-scanner';
 import { collapseWhitespace } from './text';
+
+export { MAX_PARSE_DEPTH };
 
 export interface ParsedPage {
   /** `<title>` text, trimmed, whitespace collapsed; null when there is none or it is blank. */
@@ -26,86 +28,37 @@ export interface ParsedPage {
   data?: Record<string, unknown>;
 }
 
-/**
- * Open elements beyond which the rest of a page is not parsed (the record keeps what came before).
- * Real pages stay far below it; Blink caps its DOM at the same 512 levels, for the same reasons.
- */
-export const MAX_PARSE_DEPTH = 512;
-
-/** Collects what the record needs from parser events. */
-class PageCollector {
-  /** Elements open now, as htmlparser2 reports them (every open has a close, implied or not). */
+/** A DOM that stops growing, and stops its parser, past {@link MAX_PARSE_DEPTH} open elements (where the scanner stops too). */
+class DepthCappedDomHandler extends DomHandler {
   private depth = 0;
-  /** Set when the page nested deeper than {@link MAX_PARSE_DEPTH}; no later event counts. */
-  stopped = false;
-  /** Called when the page nests deeper than {@link MAX_PARSE_DEPTH}, to stop the parser. */
+  private stopped = false;
+  /** Called once the page nests too deep, to stop the parser. */
   onTooDeep: () => void = () => undefined;
-  private inTitle = false;
-  private titleSeen = false;
-  titleText = '';
-  description: string | undefined;
-  ogDescription: string | undefined;
-  baseHref: string | undefined;
-  readonly hrefs: string[] = [];
 
-  onopentag(name: string, attribs: Record<string, string>): void {
+  override onopentag(name: string, attribs: Record<string, string>): void {
+    if (this.stopped) return;
     if (++this.depth > MAX_PARSE_DEPTH) {
       this.stopped = true;
       this.onTooDeep();
       return;
     }
-    switch (name) {
-      case 'a':
-        if (attribs.href !== undefined) this.hrefs.push(attribs.href);
-        break;
-      case 'title':
-        // The document's title is the first <title>; later ones are ignored, as in browsers.
-        if (!this.titleSeen) this.inTitle = this.titleSeen = true;
-        break;
-      case 'meta':
-        this.onMeta(attribs);
-        break;
-      case 'base':
-        if (this.baseHref === undefined && attribs.href !== undefined) this.baseHref = attribs.href;
-        break;
-    }
+    super.onopentag(name, attribs);
   }
-
-  private onMeta(attribs: Record<string, string>): void {
-    const content = attribs.content;
-    if (content === undefined || content.trim() === '') return;
-    const name = attribs.name?.toLowerCase();
-    if (name === 'description') this.description ??= content;
-    else if (name === 'og:description' || attribs.property?.toLowerCase() === 'og:description') this.ogDescription ??= content;
-  }
-
-  ontext(text: string): void {
-    if (this.inTitle) this.titleText += text;
-  }
-
-  onclosetag(name: string): void {
+  override onclosetag(): void {
+    if (this.stopped) return;
     this.depth--;
-    if (name === 'title') this.inTitle = false;
+    super.onclosetag();
   }
 }
 
-/** A DomHandler that also feeds a collector, so a spec's DOM costs no second parse. */
-class CollectingDomHandler extends DomHandler {
-  constructor(private readonly collector: PageCollector) {
-    super();
-  }
-  override onopentag(name: string, attribs: Record<string, string>): void {
-    this.collector.onopentag(name, attribs);
-    if (!this.collector.stopped) super.onopentag(name, attribs);
-  }
-  override ontext(text: string): void {
-    this.collector.ontext(text);
-    super.ontext(text);
-  }
-  override onclosetag(name?: string): void {
-    this.collector.onclosetag(name ?? '');
-    super.onclosetag();
-  }
+/** The page's DOM for an extraction spec, cut off where the record's scan is. */
+function parseDom(html: string): DomHandler {
+  const dom = new DepthCappedDomHandler();
+  const parser = new Parser(dom);
+  // pause() stops the tokenizer inside this write; the unparsed rest is simply dropped.
+  dom.onTooDeep = () => parser.pause();
+  parser.end(html);
+  return dom;
 }
 
 function isHttp(url: URL): boolean {
@@ -150,19 +103,14 @@ export function resolveLinks(hrefs: readonly string[], base: string): string[] {
  *   // { title: 'Hi', description: null, links: ['https://e.com/x'] }
  */
 export function parsePage(html: string, baseUrl: string, spec?: ExtractSpec): ParsedPage {
-  const collector = new PageCollector();
-  const dom = spec === undefined ? undefined : new CollectingDomHandler(collector);
-  const parser = new Parser(dom ?? collector);
-  // pause() stops the tokenizer inside this write; the unparsed rest is simply dropped.
-  collector.onTooDeep = () => parser.pause();
-  parser.end(html);
-  const title = collapseWhitespace(collector.titleText);
-  const description = collector.description ?? collector.ogDescription;
+  const scanned = scanRecord(html);
+  const title = collapseWhitespace(scanned.title);
+  const description = scanned.description ?? scanned.ogDescription;
   const page: ParsedPage = {
     title: title === '' ? null : title,
     description: description === undefined ? null : collapseWhitespace(description),
-    links: resolveLinks(collector.hrefs, resolveBase(collector.baseHref, baseUrl)),
+    links: resolveLinks(scanned.hrefs, resolveBase(scanned.baseHref, baseUrl)),
   };
-  if (spec !== undefined && dom !== undefined) page.data = extractData(dom.root, spec);
+  if (spec !== undefined) page.data = extractData(parseDom(html).root, spec);
   return page;
 }
