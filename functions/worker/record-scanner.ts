@@ -10,6 +10,8 @@
  * The tokenizer still tells script, style, textarea, title and comments apart, so an `<a href>`
  * inside a script string or a comment is text, as in a browser.
  *
+ * The tokenizer skips ahead with `indexOf` ({@link FastTokenizer}).
+ *
  * Elements open and close by the `Parser`'s rules ({@link OpenElements}), so a `<title>` ends where
  * it would for a `Parser` handler, and the depth cap below stops at the same tag.
  *
@@ -18,7 +20,8 @@
  * the first of each name per tag; the cap still ends the scan at the first element nested past
  * {@link MAX_PARSE_DEPTH}, so the stack, and what a later DOM over the same page can hold, stays small.
  */
-import { QuoteType, Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
+import type { QuoteType, TokenizerCallbacks } from 'htmlparser2';
+import { FastTokenizer } from './fast-tokenizer';
 import { decodeAttributeValue, decodeText } from './html-entities';
 import { OpenElements } from './open-elements';
 
@@ -72,7 +75,7 @@ function isName(source: string, start: number, end: number, lower: string): bool
 
 class RecordScanner implements TokenizerCallbacks {
   readonly record: ScannedRecord = { title: '', description: undefined, ogDescription: undefined, baseHref: undefined, hrefs: [] };
-  private readonly tokenizer = new Tokenizer({ decodeEntities: false }, this);
+  private readonly tokenizer = new FastTokenizer({ decodeEntities: false }, this);
   private readonly elements = new OpenElements(this);
   private depth = 0;
   private stopped = false;
