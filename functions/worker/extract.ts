@@ -3,17 +3,28 @@
  * plus the validation that rejects a bad spec before anything is fetched.
  */
 import { readFile } from 'node:fs/promises';
-import * as cheerio from 'cheerio';
+import type * as Cheerio from 'cheerio';
 import type { DomHandler } from 'htmlparser2';
 import { ExtractSpecSchema, formatZodError, type ExtractSpec, type FieldSpec } from './contract';
 import { SpecError } from './errors';
 import { collapseWhitespace } from './text';
 
 type Value = string | null;
+
+/**
+ * cheerio (with parse5 and css-select) is a third of the worker's start-up and only a run with an
+ * extraction spec uses it, so it is loaded on first use: every worker and CLI start is faster.
+ */
+let cheerioModule: typeof Cheerio | undefined;
+function cheerio(): typeof Cheerio {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  cheerioModule ??= require('cheerio') as typeof Cheerio;
+  return cheerioModule;
+}
 /** The document htmlparser2 builds (domhandler's `Document`, named without depending on domhandler). */
 type Document = DomHandler['root'];
 
-function valueOf(element: ReturnType<cheerio.CheerioAPI>, field: FieldSpec): Value {
+function valueOf(element: ReturnType<Cheerio.CheerioAPI>, field: FieldSpec): Value {
   if (field.attr !== undefined) return element.attr(field.attr) ?? null;
   if (field.html === true) return element.html();
   return collapseWhitespace(element.text());
@@ -26,7 +37,7 @@ function valueOf(element: ReturnType<cheerio.CheerioAPI>, field: FieldSpec): Val
  */
 export function extractData(document: Document, spec: ExtractSpec): Record<string, unknown> {
   // The DOM comes from htmlparser2; cheerio only queries it (and serialises for `html: true`).
-  const $ = cheerio.load(document);
+  const $ = cheerio().load(document);
   const data: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(spec)) {
     const matches = $(field.selector);
@@ -45,7 +56,7 @@ export function extractData(document: Document, spec: ExtractSpec): Record<strin
 }
 
 /** An empty document to compile selectors against: css-select throws on a selector it cannot compile. */
-let probe: cheerio.CheerioAPI | undefined;
+let probe: Cheerio.CheerioAPI | undefined;
 
 /**
  * Checks untrusted JSON as an extraction spec: shape (via `ExtractSpecSchema`) and that every
@@ -58,7 +69,7 @@ export function validateSpec(json: unknown): ExtractSpec {
     const field = parsed.error.issues[0]?.path[0];
     throw new SpecError(`invalid extraction spec: ${formatZodError(parsed.error)}`, field === undefined ? undefined : String(field));
   }
-  probe ??= cheerio.load('');
+  probe ??= cheerio().load('');
   for (const [name, field] of Object.entries(parsed.data)) {
     try {
       probe(field.selector);
