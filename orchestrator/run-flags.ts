@@ -97,5 +97,6 @@ export function createInvoker(flags: RunFlags): { invoker: Invoker; lambdaFuncti
       throw asUsageError(err);
     }
   }
-  return { invoker: new LocalInvoker({ size: flags.workers ?? os.availableParallelism(), chunkTimeoutMs: flags.chunkTimeoutMs }) };
+  // Started now, the workers load while the list is checked against robots.txt.
+  return { invoker: new LocalInvoker({ size: flags.workers ?? os.availableParallelism(), chunkTimeoutMs: flags.chunkTimeoutMs }).prestart() };
 }

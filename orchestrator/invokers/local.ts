@@ -145,6 +145,15 @@ export class LocalInvoker implements Invoker {
     clearTimeout(grace);
   }
 
+  /**
+   * Starts the whole pool now instead of on the first chunks, so the workers' start-up (loading
+   * the bundle, like a Lambda cold start) overlaps whatever the caller does before dispatching.
+   */
+  prestart(): this {
+    while (!this.closed && this.children.size < this.capacity) this.idle.push(this.spawn());
+    return this;
+  }
+
   /** An idle child, a new one while the pool has room, or the next one to free up. */
   private acquire(signal?: AbortSignal): Promise<Child> {
     const idle = this.idle.pop();

@@ -42,6 +42,25 @@ const pidOf = (outcome: Outcome | undefined) => (outcome?.ok ? (outcome.data?.pi
 const urls = (n: number, prefix = 'http://127.0.0.1/p') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
 describe('LocalInvoker', () => {
+  test('prestart() starts the whole pool before any chunk, and chunks then run on those processes', async () => {
+    const { execFileSync } = await import('node:child_process');
+    // Our child processes, less the `ps` that lists them.
+    const children = () =>
+      execFileSync('ps', ['--ppid', String(process.pid), '-o', 'pid=,comm='])
+        .toString()
+        .trim()
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/))
+        .filter(([, comm]) => comm !== 'ps')
+        .map(([pid]) => Number(pid));
+    const before = children();
+    const pool = fake('echo', { size: 2 }).prestart();
+    const started = children().filter((pid) => !before.includes(pid));
+    expect(started).toHaveLength(2);
+    const result = await pool.invoke({ runId: 'r', chunkId: 'c1', urls: ['http://a.test/'] });
+    expect(started).toContain((result.outcomes[0] as { data: { pid: number } }).data.pid);
+  });
+
   it('runs a chunk in a child process and gives the handler the chunk timeout as its remaining time', async () => {
     const local = fake('echo', { chunkTimeoutMs: 60_000 });
     const result = await local.invoke({ runId: 'r', chunkId: 'c1', urls: urls(3) });
