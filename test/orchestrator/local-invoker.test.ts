@@ -58,7 +58,7 @@ describe('LocalInvoker', () => {
     const started = children().filter((pid) => !before.includes(pid));
     expect(started).toHaveLength(2);
     const result = await pool.invoke({ runId: 'r', chunkId: 'c1', urls: ['http://a.test/'] });
-    expect(started).toContain((result.outcomes[0] as { data: { pid: number } }).data.pid);
+    expect(started).toContain((result.outcomes[0] as unknown as { data: { pid: number } }).data.pid);
   });
 
   it('runs a chunk in a child process and gives the handler the chunk timeout as its remaining time', async () => {
