@@ -8,17 +8,10 @@ export const DURATION_SIGMA = 1.0;
 /** Durations are capped here, in means: a worker timeout ends any chunk eventually. */
 export const DURATION_CAP_MEANS = 10;
 
-/** mulberry32: a small, fast, seeded PRNG, so every run of the bench draws the same chunks. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../orchestrator/seeded-random';
+
+/** The seeded PRNG, so every run of the bench draws the same chunks. */
+export { seededRandom };
 
 /**
  * `count` lognormal durations (ms) with mean `meanMs` (before the cap), shape {@link DURATION_SIGMA},

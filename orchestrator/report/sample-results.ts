@@ -3,6 +3,7 @@
  * 1M-line benchmark: mostly successes with log-normal fetch times, a few slow hosts, and the usual
  * failures (404s, timeouts, DNS, connection refused, invalid lines), each record with an `at` time.
  */
+import { seededRandom } from '../seeded-random';
 import type { ErrorKind, Outcome } from '../../functions/worker/contract';
 
 /** A full contract outcome plus the proposed `at` (ms since the run started). */
@@ -19,17 +20,6 @@ export interface SampleOptions {
   ratePerSec?: number;
 }
 
-/** mulberry32: tiny, fast, good enough to make fixtures look random while staying reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FAILURES: { kind: ErrorKind; weight: number; status?: number; message: string }[] = [
   { kind: 'http', weight: 40, status: 404, message: 'HTTP 404 Not Found' },
@@ -44,7 +34,7 @@ const FAILURE_WEIGHT = FAILURES.reduce((sum, f) => sum + f.weight, 0);
 
 /** Yields `count` records, lazily, so a million of them never sit in memory at once. */
 export function* sampleRecords(options: SampleOptions): Generator<SampleRecord> {
-  const random = prng(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const hostCount = options.hosts ?? 40;
   const msPerRecord = 1000 / (options.ratePerSec ?? 250);
   let at = 0;
