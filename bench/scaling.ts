@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Outcome, WorkerEventInput, WorkerResult } from '../functions/worker/contract';
 import { chunkUrls } from '../orchestrator/chunk';
 import type { Invoker } from '../orchestrator/invoker';
+import { preferSmallHeapForFile } from '../orchestrator/heap-mode';
 import { readUrls } from '../orchestrator/read-urls';
 import { runChunks } from '../orchestrator/run';
 import { createWriter } from '../orchestrator/write-output';
@@ -111,6 +112,8 @@ async function main(): Promise<void> {
 
   const cpuStart = process.cpuUsage();
   const readStarted = performance.now();
+  // As `fanout run` does with a list file (orchestrator/heap-mode.ts).
+  preferSmallHeapForFile(file);
   const list = await readUrls(file);
   fs.rmSync(file, { force: true });
   const chunks = chunkUrls(list.urls, chunkSize);
