@@ -10,7 +10,7 @@ import { UsageError } from './errors';
 import { runCommand, type RunFlags } from './run-command';
 import { addRetryCommand } from './retry-command';
 import { DEFAULT_ROBOTS_MODE, ROBOTS_MODES } from './robots';
-import { EXIT_OK, EXIT_USAGE } from './exit-codes';
+import { EXIT_BROKEN_PIPE, EXIT_OK, EXIT_USAGE } from './exit-codes';
 
 
 /** A commander parser for an integer flag within [min, max]. */
@@ -132,9 +132,6 @@ Examples:
 }
 
 /** Entry point for bin/fanout.js. Never throws: every failure becomes a message and an exit code. */
-/** Exit code when the reader of stdout went away (`fanout run … | head`): what SIGPIPE gives other tools. */
-export const EXIT_BROKEN_PIPE = 141;
-
 export async function main(argv: string[] = process.argv): Promise<void> {
   // Whoever reads our records has stopped reading: nothing more can be delivered, so stop at
   // once and quietly, as `yes | head` does (LocalInvoker kills its children on exit).

@@ -14,14 +14,13 @@ import { ListError, readUrls, type UrlList } from './read-urls';
 import { openResume, skipRecorded } from './resume';
 import { loadExtractSpec, scrapeOptionsFromFlags, type RunFlags } from './run-flags';
 import { runUrls, type RunUrlsResult } from './run-urls';
-import { EXIT_INTERRUPTED } from './signals';
 import { SummaryBuilder, formatSummary, type RunSummary } from './summary';
 import { ReportAggregator, fromCliSummary, renderReport, RunSummarySchema } from './report';
 import { openOutput, type OutcomeWriter } from './write-output';
-import { EXIT_LOST, EXIT_OK, EXIT_USAGE } from './exit-codes';
+import { EXIT_INTERRUPTED, EXIT_LOST, EXIT_OK, EXIT_USAGE } from './exit-codes';
 
 export { scrapeOptionsFromFlags, type RunFlags } from './run-flags';
-export { EXIT_INTERRUPTED } from './signals';
+export { EXIT_INTERRUPTED } from './exit-codes';
 
 /** A list prepared by the caller instead of read from `list` (`fanout retry`), and whether to append to `out`. */
 export interface PresetList {

@@ -3,9 +3,6 @@
  * for up to the grace period), the second cancels the chunks in flight.
  */
 
-/** Exit code after Ctrl-C / SIGTERM: the shell convention 128 + SIGINT. */
-export const EXIT_INTERRUPTED = 130;
-
 /** The signals to hand to runChunks (`stopSignal`, `signal`), and `release` to stop trapping. */
 export interface TrappedSignals {
   stopSignal: AbortSignal;
