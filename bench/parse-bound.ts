@@ -10,7 +10,7 @@
 import os from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Tokenizer } from 'htmlparser2';
-import { parsePage } from '../functions/worker/parse-page';
+import { parsePage } from '../functions/worker/parse/parse-page';
 import { extractRecord } from './baseline-record';
 import { loadPages } from './site';
 

@@ -9,13 +9,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Outcome, WorkerEventInput, WorkerResult } from '../functions/worker/contract';
+import type { Outcome, WorkerEventInput, WorkerResult } from '../core/contract';
 import { chunkUrls } from '../orchestrator/chunk';
 import type { Invoker } from '../orchestrator/invoker';
-import { preferSmallHeapForFile } from '../orchestrator/heap-mode';
+import { preferSmallHeapForFile } from '../cli/heap-mode';
 import { readUrls } from '../orchestrator/read-urls';
 import { runChunks } from '../orchestrator/run';
-import { createWriter } from '../orchestrator/write-output';
+import { createWriter } from '../cli/write-output';
 import { lognormalDurations, zeroOverheadMakespan } from './scaling-model';
 
 export interface ScalingResult {
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
 
   const cpuStart = process.cpuUsage();
   const readStarted = performance.now();
-  // As `fanout run` does with a list file (orchestrator/heap-mode.ts).
+  // As `fanout run` does with a list file (cli/heap-mode.ts).
   preferSmallHeapForFile(file);
   const list = await readUrls(file);
   fs.rmSync(file, { force: true });

@@ -60,7 +60,7 @@ export interface ScenarioContext {
   nodeArgs?: string[];
 }
 
-/** The settings fanout's CLI uses when given none (see orchestrator/cli.ts and run-command.ts). */
+/** The settings fanout's CLI uses when given none (see cli/main.ts and run-command.ts). */
 export function fanoutDefaults(pages: number): Required<FanoutSettings> {
   const workers = os.availableParallelism();
   return { workers, concurrency: 64, perHost: 8, chunkSize: defaultChunkSize(pages, workers) };

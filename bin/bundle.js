@@ -10,10 +10,10 @@ const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT_DIR = path.join(ROOT, 'node_modules', '.cache', 'fanout');
-const SOURCE_DIRS = ['functions', 'orchestrator'];
+const SOURCE_DIRS = ['core', 'http', 'functions', 'orchestrator', 'cli', 'report'];
 const INPUTS = ['package.json', 'package-lock.json', __filename];
 const ENTRIES = {
-  cli: 'orchestrator/cli.ts',
+  cli: 'cli/main.ts',
   'local-child': 'orchestrator/invokers/local-child.ts',
   worker: 'functions/worker/handler.ts',
 };

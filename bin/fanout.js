@@ -13,5 +13,5 @@ if (bundle) {
   require(bundle).main(process.argv);
 } else {
   require('tsx/cjs');
-  require('../orchestrator/cli.ts').main(process.argv);
+  require('../cli/main.ts').main(process.argv);
 }

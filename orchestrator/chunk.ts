@@ -1,7 +1,7 @@
 /**
  * Pure: a URL list -> chunks for workers, each host spread evenly over the chunks.
  */
-import { hostOf } from './normalise-url';
+import { hostOf } from '../core/normalise-url';
 
 /** Fewer URLs than this per chunk and the per-invocation cost (a Lambda call, IPC, a cold start) dominates. */
 export const MIN_CHUNK_SIZE = 10;

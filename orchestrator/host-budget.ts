@@ -1,5 +1,5 @@
 /**
- * Pure: the run-wide per-host budget. Every host (`host:port`, see functions/worker/host-key.ts)
+ * Pure: the run-wide per-host budget. Every host (`host:port`, see core/host-key.ts)
  * has `perHost` request slots for the whole run, however many chunks are in flight. A chunk is
  * leased a share of each of its hosts' free slots when it is dispatched and gives them back when
  * its invocation settles; the worker never runs more requests to a host than its lease.

@@ -9,8 +9,8 @@
  * chunk never spins returning everything unstarted, and chunks spread over a busy host do not
  * degrade into many invocations that each do one or two URLs.
  */
-import type { ScrapeOptionsInput, WorkerResult } from '../functions/worker/contract';
-import { hostKey } from '../functions/worker/host-key';
+import type { ScrapeOptionsInput, WorkerResult } from '../core/contract';
+import { hostKey } from '../core/host-key';
 import type { HostBudget, Lease } from './host-budget';
 
 /** A chunk is worth an invocation when this many of its URLs (or all it has left, if fewer) can start. */

@@ -2,7 +2,7 @@
  * The seam between the orchestrator and whatever runs a chunk: local child processes or AWS Lambda.
  * Both back ends implement this one interface and are tested with the same cases.
  */
-import type { WorkerEventInput, WorkerResult } from '../functions/worker/contract';
+import type { WorkerEventInput, WorkerResult } from '../core/contract';
 
 /** Why a chunk invocation failed; the orchestrator decides from `reason` whether and how to retry. */
 export type InvokeFailureReason =

@@ -1,8 +1,8 @@
 /**
- * What a Lambda-mode run used, for the summary's cost estimate (orchestrator/report/lambda-cost.ts
+ * What a Lambda-mode run used, for the summary's cost estimate (report/lambda-cost.ts
  * prices it): fed each worker result through runChunks' `onResult`.
  */
-import type { WorkerResult } from '../functions/worker/contract';
+import type { WorkerResult } from '../core/contract';
 
 /** The stack deploys the worker on arm64 (infra/lib/fanout-function.ts). */
 export const WORKER_ARCHITECTURE = 'arm64';

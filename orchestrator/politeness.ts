@@ -2,8 +2,8 @@
  * The politeness step of a run, before chunking: robots.txt (fetched once per origin for the
  * whole run) splits the list, its Crawl-delays and `perHost` become the run-wide host budget.
  */
-import type { FailureOutcome } from '../functions/worker/contract';
-import { hostKey } from '../functions/worker/host-key';
+import type { FailureOutcome } from '../core/contract';
+import { hostKey } from '../core/host-key';
 import { HostBudget } from './host-budget';
 import { RobotsCache, robotsDisallowedOutcome, type RobotsMode } from './robots';
 

@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import type { Readable } from 'node:stream';
-import type { FailureOutcome } from '../functions/worker/contract';
-import { normaliseUrl } from './normalise-url';
+import type { FailureOutcome } from '../core/contract';
+import { normaliseUrl } from '../core/normalise-url';
 
 /** A NUL byte within this many leading bytes means the "list" is not text. */
 export const BINARY_SNIFF_BYTES = 8 * 1024;

@@ -4,7 +4,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { request } from 'undici';
-import { findBlockedAddressError } from '../functions/worker/ssrf-guard';
+import { findBlockedAddressError } from '../http/ssrf-guard';
 
 /** What fetching `<origin>/robots.txt` came to. */
 export type RobotsFetchResult =

@@ -3,7 +3,7 @@
  * disallowed URL gets. No I/O here; robots-fetch does the fetching, robots.ts the caching.
  */
 import robotsParser from 'robots-parser';
-import type { FailureOutcome } from '../functions/worker/contract';
+import type { FailureOutcome } from '../core/contract';
 import type { RobotsFetchResult } from './robots-fetch';
 
 /** What to do while an origin's robots.txt is unreachable (5xx, 429, network error, timeout). */

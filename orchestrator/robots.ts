@@ -3,8 +3,8 @@
  * per run, before chunking, and drops the URLs it forbids; workers never see robots.txt.
  */
 import { Agent, type Dispatcher } from 'undici';
-import { createGuardedConnector } from '../functions/worker/ssrf-guard';
-import { DEFAULT_USER_AGENT } from '../functions/worker/version';
+import { createGuardedConnector } from '../http/ssrf-guard';
+import { DEFAULT_USER_AGENT } from '../core/version';
 import { fetchRobotsTxt } from './robots-fetch';
 import { productToken, rulesFromFetch, type RobotsRules, type UnreachablePolicy } from './robots-policy';
 

@@ -2,10 +2,10 @@
  * The options of a run, their defaults in one place, and the progress counters a run keeps.
  */
 import { randomUUID } from 'node:crypto';
-import type { ScrapeOptionsInput, WorkerResult } from '../functions/worker/contract';
+import type { ScrapeOptionsInput, WorkerResult } from '../core/contract';
 import type { HostBudget } from './host-budget';
 import type { Invoker } from './invoker';
-import type { RetryPolicy } from './retry-policy';
+import type { RetryPolicy } from './chunk-retry';
 
 export interface RunOptions {
   /** Sent to every worker as `event.runId`. @default a random UUID */

@@ -3,9 +3,9 @@
  * lacks an outcome. Its bookkeeping is what makes outcomes exactly-once: every URL is in exactly
  * one task's `remaining`, and an outcome is kept only if its URL is deleted from there.
  */
-import type { Outcome, WorkerResult } from '../functions/worker/contract';
+import type { Outcome, WorkerResult } from '../core/contract';
 import { halve, maxSplits } from './bisect';
-import { workerFailedMessage } from './retry-policy';
+import { workerFailedMessage } from './chunk-retry';
 
 /** An input chunk, shared by the pieces it is split into. */
 export interface ChunkRoot {

@@ -3,13 +3,13 @@
  * URLs in chunks through runChunks on the invoker for `--mode`, each outcome recorded as it
  * arrives, with Ctrl-C / SIGTERM trapped for the run's length.
  */
-import type { Outcome, ScrapeOptions } from '../functions/worker/contract';
+import type { Outcome, ScrapeOptions } from '../core/contract';
 import { chunkUrls, defaultChunkSize } from './chunk';
 import { LambdaUsageMeter, type LambdaUsage } from './lambda-usage';
 import { preparePoliteness } from './politeness';
 import { RunAbortedError, runChunks, type ChunkErrorInfo } from './run';
-import { createInvoker, type RunFlags } from './run-flags';
-import { trapSignals } from './signals';
+import { createInvoker, type RunFlags } from '../cli/run-flags';
+import { trapSignals } from '../cli/signals';
 
 /** How the invoking went, for the summary and the exit code. */
 export interface RunUrlsResult {

@@ -3,12 +3,12 @@
  * URL's outcome as its chunk completes. One outcome per URL: never lost, never twice.
  */
 import { setMaxListeners } from 'node:events';
-import type { Outcome, WorkerResult } from '../functions/worker/contract';
+import type { Outcome, WorkerResult } from '../core/contract';
 import { AsyncQueue } from './async-queue';
 import { shouldSplit } from './bisect';
 import { HostGate } from './host-gate';
 import { InvokeError, type Invoker } from './invoker';
-import { decideRetry, isFatalInvokeFailure } from './retry-policy';
+import { decideRetry, isFatalInvokeFailure } from './chunk-retry';
 import { RunAbortedError } from './run-aborted-error';
 import { initialProgress, resolveRunOptions, type RunOptions, type RunProgress } from './run-options';
 import { TaskQueue } from './run-queue';

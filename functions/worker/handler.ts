@@ -3,7 +3,7 @@
  * The local mode runs this very function in child processes (orchestrator/invokers/local-child.ts).
  */
 import type { Context } from 'aws-lambda';
-import { WorkerEventSchema, formatZodError, type WorkerResult } from './contract';
+import { WorkerEventSchema, formatZodError, type WorkerResult } from '../../core/contract';
 import { scrapeChunk } from './scrape-chunk';
 
 /** Stop starting new fetches this long before the Lambda deadline, to leave time to answer. */

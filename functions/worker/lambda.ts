@@ -6,7 +6,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import type { WorkerResult } from './contract';
+import type { WorkerResult } from '../../core/contract';
 import { handler as scrapeHandler } from './handler';
 
 // Module scope: created once per execution environment, reused across invocations.

@@ -13,11 +13,11 @@
  * or a 503 with Retry-After, halves that host's limit here and pauses it for Retry-After, and is
  * reported in `throttled` so the orchestrator slows the host for the rest of the run.
  */
-import { ScrapeOptionsSchema, type ChunkStats, type Outcome, type ScrapeOptionsInput } from './contract';
-import { validateSpec } from './extract';
-import { hostKey } from './host-key';
+import { ScrapeOptionsSchema, type ChunkStats, type Outcome, type ScrapeOptionsInput } from '../../core/contract';
+import { validateSpec } from './parse/extract';
+import { hostKey } from '../../core/host-key';
 import { HostScheduler, type HostSlot } from './host-scheduler';
-import { RETRY_AFTER_CAP_MS } from './retry-policy';
+import { RETRY_AFTER_CAP_MS } from './page-retry';
 import { scrapePage } from './scrape-page';
 import { throttlePauseMs } from './throttle-signal';
 

@@ -3,13 +3,13 @@
  * Returns the URL's outcome, or null when `signal` aborted it (the URL is then "unstarted").
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { charsetParam } from './content-type';
-import type { ExtractSpec, Outcome, ScrapeOptions } from './contract';
-import { decodeHtml } from './decode';
-import { FetchError } from './errors';
-import { fetchPage, type FetchedPage } from './fetch-page';
-import { parsePage, type ParsedPage } from './parse-page';
-import { decideRetry } from './retry-policy';
+import { charsetParam } from '../../http/content-type';
+import type { ExtractSpec, Outcome, ScrapeOptions } from '../../core/contract';
+import { decodeHtml } from './parse/decode';
+import { FetchError } from '../../http/fetch-error';
+import { fetchPage, type FetchedPage } from '../../http/fetch-page';
+import { parsePage, type ParsedPage } from './parse/parse-page';
+import { decideRetry } from './page-retry';
 
 export interface PageControl {
   /** Epoch ms by which every attempt must have finished; no retry starts that could not. */

@@ -8,7 +8,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { LISTS_PREFIX, RUNS_PREFIX } from '../../functions/orchestrator/input';
+import { LISTS_PREFIX, RUNS_PREFIX } from '../../functions/scheduled-run/input';
 import { FanoutFunction } from './fanout-function';
 import { ResultsBucket } from './results-bucket';
 import type { Schedule } from './schedule-config';
@@ -63,7 +63,7 @@ export class FanoutStack extends Stack {
     });
 
     this.orchestrator = new FanoutFunction(this, 'Orchestrator', {
-      entry: 'functions/orchestrator/handler.ts',
+      entry: 'functions/scheduled-run/handler.ts',
       serviceName: 'fanout-orchestrator',
       description: 'fanout orchestrator: runs a URL list on the worker, checkpointing to S3',
       memorySizeMb: props.orchestratorMemoryMb ?? 1024,

@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { formatZodError } from '../../functions/worker/contract';
-import { ListSourceSchema, RunInputSchema, RunSettingsSchema, ScheduleNameSchema, type RunInput } from '../../functions/orchestrator/input';
+import { formatZodError } from '../../core/contract';
+import { ListSourceSchema, RunInputSchema, RunSettingsSchema, ScheduleNameSchema, type RunInput } from '../../functions/scheduled-run/input';
 
 /** `rate(5 minutes)` or a six-field `cron(...)`, as EventBridge accepts them. */
 const EXPRESSION = /^(rate\(1 (minute|hour|day)\)|rate\([1-9]\d* (minutes|hours|days)\)|cron\(\S+( \S+){5}\))$/;

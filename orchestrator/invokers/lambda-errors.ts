@@ -3,7 +3,7 @@
  * an {@link InvokeError} with a reason the run can retry on, a "too large" verdict that the invoker
  * handles by splitting the chunk, or a {@link LambdaSetupError} when no retry can help.
  */
-import { WorkerResultSchema, formatZodError, type WorkerResult } from '../../functions/worker/contract';
+import { WorkerResultSchema, formatZodError, type WorkerResult } from '../../core/contract';
 import { InvokeError } from '../invoker';
 
 /** A problem no retry can fix (no such function, access denied, no credentials): the run should stop. */

@@ -3,7 +3,7 @@
  * split a chunk's URLs in halves, merge the halves' results back into one result for the chunk,
  * and, for a single URL whose record alone is too large, a failure outcome that says so.
  */
-import type { WorkerEventInput, WorkerResult } from '../../functions/worker/contract';
+import type { WorkerEventInput, WorkerResult } from '../../core/contract';
 
 /** Halves of `event`, with chunk ids `<id>.0` and `<id>.1` so logs can tell them apart. */
 export function splitEvent(event: WorkerEventInput): [WorkerEventInput, WorkerEventInput] {

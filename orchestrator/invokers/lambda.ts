@@ -12,7 +12,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
-import type { WorkerEventInput, WorkerResult } from '../../functions/worker/contract';
+import type { WorkerEventInput, WorkerResult } from '../../core/contract';
 import { InvokeError, type Invoker } from '../invoker';
 import { AimdLimiter, LimiterAbortedError } from './lambda-aimd';
 import { classifyInvokeOutput, classifySdkError, type InvokeVerdict } from './lambda-errors';

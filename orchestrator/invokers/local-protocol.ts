@@ -1,7 +1,7 @@
 /**
  * The IPC messages between LocalInvoker and its child processes (structured clone, `serialization: 'advanced'`).
  */
-import type { WorkerEventInput } from '../../functions/worker/contract';
+import type { WorkerEventInput } from '../../core/contract';
 
 /** Parent -> child: run one chunk; `timeoutMs` feeds the handler's `getRemainingTimeInMillis`. */
 export interface InvokeMessage {

@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { WorkerResultSchema, formatZodError, type WorkerEventInput, type WorkerResult } from '../../functions/worker/contract';
+import { WorkerResultSchema, formatZodError, type WorkerEventInput, type WorkerResult } from '../../core/contract';
 import { InvokeError, type Invoker } from '../invoker';
 import type { ChildReply, InvokeMessage } from './local-protocol';
 

@@ -4,8 +4,8 @@
  * kind, within its deadline (the options' bound plus MARGIN_MS). Retries are off unless the case
  * is about them, so a deadline is one attempt's timeoutMs.
  */
-import { closeAgents, setConnectSeamsForTests } from '../../functions/worker/agent';
-import type { ErrorKind, Outcome, ScrapeOptionsInput } from '../../functions/worker/contract';
+import { closeAgents, setConnectSeamsForTests } from '../../http/agent';
+import type { ErrorKind, Outcome, ScrapeOptionsInput } from '../../core/contract';
 import { scrapeChunk } from '../../functions/worker/scrape-chunk';
 import { startFaultServer, type FaultServer } from '../helpers/fault-server';
 import { MARGIN_MS, report, within } from './measure';

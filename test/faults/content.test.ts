@@ -5,10 +5,10 @@
  * Pages that are pages must come back `ok` with the right text; none may crash the worker.
  */
 import dns from 'node:dns';
-import { closeAgents, setConnectSeamsForTests } from '../../functions/worker/agent';
-import type { Outcome, ScrapeOptionsInput } from '../../functions/worker/contract';
+import { closeAgents, setConnectSeamsForTests } from '../../http/agent';
+import type { Outcome, ScrapeOptionsInput } from '../../core/contract';
 import { scrapeChunk } from '../../functions/worker/scrape-chunk';
-import type { LookupFunction } from '../../functions/worker/ssrf-guard';
+import type { LookupFunction } from '../../http/ssrf-guard';
 import { BROKEN_PAGE, DEEP_PAGE, HUGE_ATTRIBUTE_PAGE, PNG, startFaultServer, type FaultServer } from '../helpers/fault-server';
 import { MARGIN_MS, report, within } from './measure';
 

@@ -3,9 +3,9 @@
  * HTTP date, redirect loops, and redirect chains exactly at maxRedirects and one over.
  * Each case is bounded by what its options allow (attempts x timeoutMs + waits) plus MARGIN_MS.
  */
-import { closeAgents } from '../../functions/worker/agent';
-import type { Outcome, ScrapeOptionsInput } from '../../functions/worker/contract';
-import { BACKOFF_BASE_MS } from '../../functions/worker/retry-policy';
+import { closeAgents } from '../../http/agent';
+import type { Outcome, ScrapeOptionsInput } from '../../core/contract';
+import { BACKOFF_BASE_MS } from '../../functions/worker/page-retry';
 import { scrapeChunk } from '../../functions/worker/scrape-chunk';
 import { startFaultServer, type FaultServer } from '../helpers/fault-server';
 import { MARGIN_MS, report, within } from './measure';

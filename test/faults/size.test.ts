@@ -4,8 +4,8 @@
  * (the server sees its socket close before it has written everything), and keep the process's
  * RSS growth under MEMORY_LIMIT_MB.
  */
-import { closeAgents } from '../../functions/worker/agent';
-import type { Outcome, ScrapeOptionsInput } from '../../functions/worker/contract';
+import { closeAgents } from '../../http/agent';
+import type { Outcome, ScrapeOptionsInput } from '../../core/contract';
 import { scrapeChunk } from '../../functions/worker/scrape-chunk';
 import { HUGE_BYTES, makeBomb, startFaultServer, type FaultServer } from '../helpers/fault-server';
 import { MARGIN_MS, report, within, withinMemory } from './measure';

@@ -7,8 +7,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { closeAgents, setConnectSeamsForTests } from '../../functions/worker/agent';
-import type { FailureOutcome, Outcome, ScrapeOptionsInput } from '../../functions/worker/contract';
+import { closeAgents, setConnectSeamsForTests } from '../../http/agent';
+import type { FailureOutcome, Outcome, ScrapeOptionsInput } from '../../core/contract';
 import { scrapeChunk } from '../../functions/worker/scrape-chunk';
 import { runCli } from '../cli/run-cli';
 

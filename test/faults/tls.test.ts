@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { closeAgents } from '../../functions/worker/agent';
+import { closeAgents } from '../../http/agent';
 import { scrapeChunk } from '../../functions/worker/scrape-chunk';
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '..', 'fixtures', name));

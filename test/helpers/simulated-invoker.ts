@@ -2,7 +2,7 @@
  * An in-memory Invoker for tests of anything built on it (run loop, CLI): each call follows a
  * script chosen per call (delay, failure, partial result, duplicates, hang), with no processes.
  */
-import type { Outcome, WorkerEventInput, WorkerResult } from '../../functions/worker/contract';
+import type { Outcome, WorkerEventInput, WorkerResult } from '../../core/contract';
 import type { Invoker } from '../../orchestrator/invoker';
 
 export interface SimulatedCall {

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startDemoSite, type DemoSite } from '../../demo/site';
-import { WorkerResultSchema } from '../../functions/worker/contract';
+import { WorkerResultSchema } from '../../core/contract';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../..');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { chunkUrls, defaultChunkSize, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE } from '../../orchestrator/chunk';
-import { hostOf } from '../../orchestrator/normalise-url';
+import { hostOf } from '../../core/normalise-url';
 
 function urlsFor(hosts: Record<string, number>): string[] {
   return Object.entries(hosts).flatMap(([host, n]) => Array.from({ length: n }, (_, i) => `http://${host}/p/${i}`));

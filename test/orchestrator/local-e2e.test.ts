@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Outcome } from '../../functions/worker/contract';
+import type { Outcome } from '../../core/contract';
 import { chunkUrls } from '../../orchestrator/chunk';
 import { LocalInvoker } from '../../orchestrator/invokers/local';
 import { readUrls } from '../../orchestrator/read-urls';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { ListError, readUrls } from '../../orchestrator/read-urls';
-import { normaliseUrl } from '../../orchestrator/normalise-url';
+import { normaliseUrl } from '../../core/normalise-url';
 
 let dir: string;
 beforeAll(() => {

@@ -1,4 +1,4 @@
-import type { Outcome } from '../../functions/worker/contract';
+import type { Outcome } from '../../core/contract';
 import { InvokeError } from '../../orchestrator/invoker';
 import { runChunks, type RunOptions } from '../../orchestrator/run';
 import { SimulatedInvoker, type SimulatedInvokerOptions } from '../helpers/simulated-invoker';

@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { buildReportFromFile } from '../../orchestrator/report/build-report';
-import { ReportInputError } from '../../orchestrator/report/errors';
-import { writeReport } from '../../orchestrator/report/write-report';
+import { buildReportFromFile } from '../../report/build-report';
+import { ReportInputError } from '../../report/errors';
+import { writeReport } from '../../report/write-report';
 import { failOutcome, okOutcome } from './factories';
 
 let dir: string;

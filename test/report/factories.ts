@@ -1,5 +1,5 @@
 /** Test-data factories for report tests: contract outcomes with only the fields a test cares about set. */
-import type { ErrorKind, FailureOutcome, SuccessOutcome } from '../../functions/worker/contract';
+import type { ErrorKind, FailureOutcome, SuccessOutcome } from '../../core/contract';
 
 export function okOutcome(overrides: Partial<SuccessOutcome> & { at?: number } = {}): SuccessOutcome & { at?: number } {
   const url = overrides.url ?? 'https://a.example/';

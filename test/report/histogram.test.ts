@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { BUCKET_COUNT, bucketHighMs, bucketLowMs, bucketOf, LogHistogram } from '../../orchestrator/report/histogram';
+import { BUCKET_COUNT, bucketHighMs, bucketLowMs, bucketOf, LogHistogram } from '../../report/histogram';
 
 describe('bucketOf', () => {
   it.each([0, 0.5, 1, 1.04, 2, 99.9, 100, 1234.5, 60_000, 900_000])('puts %p ms in a bucket whose bounds contain it', (ms) => {

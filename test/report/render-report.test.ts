@@ -1,7 +1,7 @@
-import { ReportAggregator } from '../../orchestrator/report/report-aggregator';
-import { renderReport } from '../../orchestrator/report/render/render-report';
-import { RunSummarySchema } from '../../orchestrator/report/run-summary';
-import { sampleRecords } from '../../orchestrator/report/sample-results';
+import { ReportAggregator } from '../../report/report-aggregator';
+import { renderReport } from '../../report/render/render-report';
+import { RunSummarySchema } from '../../report/run-summary';
+import { sampleRecords } from '../../scripts/sample-results';
 import { failOutcome, okOutcome } from './factories';
 
 function reportOf(count: number): string {

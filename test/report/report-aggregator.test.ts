@@ -1,6 +1,6 @@
-import { ReportAggregator } from '../../orchestrator/report/report-aggregator';
-import { RunSummarySchema } from '../../orchestrator/report/run-summary';
-import { sampleRecords } from '../../orchestrator/report/sample-results';
+import { ReportAggregator } from '../../report/report-aggregator';
+import { RunSummarySchema } from '../../report/run-summary';
+import { sampleRecords } from '../../scripts/sample-results';
 import { failOutcome, okOutcome } from './factories';
 
 describe('ReportAggregator', () => {

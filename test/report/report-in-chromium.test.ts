@@ -6,9 +6,9 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { findChromium, screenshotReport } from '../../orchestrator/report/chromium-screenshot';
-import { sampleRecords } from '../../orchestrator/report/sample-results';
-import { writeReport } from '../../orchestrator/report/write-report';
+import { findChromium, screenshotReport } from '../../scripts/chromium-screenshot';
+import { sampleRecords } from '../../scripts/sample-results';
+import { writeReport } from '../../report/write-report';
 
 const chromium = findChromium();
 if (!chromium) {

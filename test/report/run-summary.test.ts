@@ -1,6 +1,6 @@
-import { LAMBDA_PRICING } from '../../orchestrator/report/constants';
-import { estimateLambdaCost } from '../../orchestrator/report/lambda-cost';
-import { parseRunSummary, RunSummarySchema } from '../../orchestrator/report/run-summary';
+import { LAMBDA_PRICING } from '../../report/constants';
+import { estimateLambdaCost } from '../../report/lambda-cost';
+import { parseRunSummary, RunSummarySchema } from '../../report/run-summary';
 
 describe('parseRunSummary', () => {
   it('keeps the fields it knows and passes unknown ones through', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { TopN } from '../../orchestrator/report/top-n';
-import { TimeBins } from '../../orchestrator/report/time-bins';
+import { TopN } from '../../report/top-n';
+import { TimeBins } from '../../report/time-bins';
 
 describe('TopN', () => {
   it('keeps exactly the N largest keys, largest first, whatever the input order', () => {

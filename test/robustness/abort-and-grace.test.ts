@@ -3,7 +3,7 @@
  * aborts it at once with RunAbortedError after in-flight chunks settle; a graceful stop cancels
  * in-flight chunks once `stopGraceMs` has passed.
  */
-import type { Outcome } from '../../functions/worker/contract';
+import type { Outcome } from '../../core/contract';
 import { InvokeError } from '../../orchestrator/invoker';
 import { LambdaSetupError } from '../../orchestrator/invokers/lambda-errors';
 import { RunAbortedError, runChunks } from '../../orchestrator/run';

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Outcome } from '../../functions/worker/contract';
+import type { Outcome } from '../../core/contract';
 import { halve, maxSplits, shouldSplit } from '../../orchestrator/bisect';
 import { InvokeError } from '../../orchestrator/invoker';
 import { LocalInvoker } from '../../orchestrator/invokers/local';

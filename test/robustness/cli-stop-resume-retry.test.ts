@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { OutcomeSchema, type Outcome } from '../../functions/worker/contract';
+import { OutcomeSchema, type Outcome } from '../../core/contract';
 import { startDemoSite, type DemoSite } from '../../demo/site';
 import { BIN, ROOT } from '../cli/run-cli';
 import { startServer, type TestServer } from '../helpers/http-server';

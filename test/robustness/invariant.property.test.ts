@@ -7,10 +7,10 @@
  */
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
-import type { Outcome } from '../../functions/worker/contract';
+import type { Outcome } from '../../core/contract';
 import { chunkUrls } from '../../orchestrator/chunk';
 import { InvokeError } from '../../orchestrator/invoker';
-import { normaliseUrl } from '../../orchestrator/normalise-url';
+import { normaliseUrl } from '../../core/normalise-url';
 import { readUrls } from '../../orchestrator/read-urls';
 import { runChunks } from '../../orchestrator/run';
 import { okOutcome, SimulatedInvoker, type SimulatedCall, type SimulatedScript } from '../helpers/simulated-invoker';

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Outcome } from '../../functions/worker/contract';
+import type { Outcome } from '../../core/contract';
 import type { Invoker } from '../../orchestrator/invoker';
 import { LambdaInvoker } from '../../orchestrator/invokers/lambda';
 import { LocalInvoker } from '../../orchestrator/invokers/local';

@@ -5,11 +5,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { FailureOutcome, Outcome } from '../../functions/worker/contract';
-import { UsageError } from '../../orchestrator/errors';
-import { ResultsFileError, scanResults } from '../../orchestrator/results-file';
-import { openResume, skipRecorded } from '../../orchestrator/resume';
-import { isRetryable } from '../../orchestrator/retryable';
+import type { FailureOutcome, Outcome } from '../../core/contract';
+import { UsageError } from '../../core/errors';
+import { ResultsFileError, scanResults } from '../../cli/results-file';
+import { openResume, skipRecorded } from '../../cli/resume';
+import { isRetryable } from '../../core/retryable';
 import { okOutcome } from '../helpers/simulated-invoker';
 
 const fail = (url: string, kind: string, status?: number): FailureOutcome =>

@@ -1,4 +1,4 @@
-import { decodeHtml, sniffEncoding } from '../../functions/worker/decode';
+import { decodeHtml, sniffEncoding } from '../../functions/worker/parse/decode';
 
 const PRIVET_1251 = Buffer.from([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]); // "Привет" in windows-1251
 const html1251 = (head: string) => Buffer.concat([Buffer.from(`<html><head>${head}<title>`), PRIVET_1251, Buffer.from('</title>')]);

@@ -1,6 +1,6 @@
 import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
 import { loadPages } from '../../bench/site';
-import { FAST_FORWARD_INSTALLED, FastTokenizer } from '../../functions/worker/fast-tokenizer';
+import { FAST_FORWARD_INSTALLED, FastTokenizer } from '../../functions/worker/parse/fast-tokenizer';
 
 function events(T: typeof Tokenizer, html: string, decodeEntities: boolean, chunkSize = html.length || 1): string[] {
   const out: string[] = [];

@@ -1,5 +1,5 @@
-import { closeAgents } from '../../functions/worker/agent';
-import { WorkerResultSchema } from '../../functions/worker/contract';
+import { closeAgents } from '../../http/agent';
+import { WorkerResultSchema } from '../../core/contract';
 import { handler, InvalidEventError } from '../../functions/worker/handler';
 import { startDemoSite, type DemoSite } from '../../demo/site';
 

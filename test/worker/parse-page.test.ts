@@ -1,4 +1,4 @@
-import { MAX_PARSE_DEPTH, parsePage } from '../../functions/worker/parse-page';
+import { MAX_PARSE_DEPTH, parsePage } from '../../functions/worker/parse/parse-page';
 
 const PAGE = 'https://example.com/dir/page.html?q=1';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Parser } from 'htmlparser2';
 import { loadPages } from '../../bench/site';
-import { MAX_PARSE_DEPTH, scanRecord, type ScannedRecord } from '../../functions/worker/record-scanner';
+import { MAX_PARSE_DEPTH, scanRecord, type ScannedRecord } from '../../functions/worker/parse/record-scanner';
 
 /**
  * The reference: what the record was made from before the scanner, htmlparser2's full `Parser`

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { resolveLinks } from '../../functions/worker/parse-page';
+import { resolveLinks } from '../../functions/worker/parse/parse-page';
 
 /** The plain definition: every href parsed against the base, no shortcuts. */
 function reference(hrefs: readonly string[], base: string): string[] {

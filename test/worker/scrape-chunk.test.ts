@@ -2,8 +2,8 @@
  * scrapeChunk over real loopback servers: exactly-once coverage, concurrency limits, deadline and abort.
  * Loopback is private, so every call passes `allowPrivate: true` (the guard is tested in test/faults).
  */
-import { closeAgents } from '../../functions/worker/agent';
-import { SpecError } from '../../functions/worker/errors';
+import { closeAgents } from '../../http/agent';
+import { SpecError } from '../../http/fetch-error';
 import { scrapeChunk } from '../../functions/worker/scrape-chunk';
 import { expectedLinks, startDemoSite, type DemoSite } from '../../demo/site';
 import { startServer, type TestServer } from '../helpers/http-server';

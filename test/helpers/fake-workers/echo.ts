@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Outcome, WorkerEventInput, WorkerResult } from '../../../functions/worker/contract';
+import type { Outcome, WorkerEventInput, WorkerResult } from '../../../core/contract';
 
 interface Context {
   getRemainingTimeInMillis(): number;

@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Outcome, WorkerEventInput, WorkerResult } from '../../../functions/worker/contract';
+import type { Outcome, WorkerEventInput, WorkerResult } from '../../../core/contract';
 
 /** Where the "once" markers of a run live; tests remove it afterwards. */
 export function markerDir(runId: string): string {

@@ -1,0 +1,61 @@
+/**
+ * `fanout run --resume`: finish a run that was interrupted (Ctrl-C, a crash, a lost machine)
+ * without doing any URL twice. Reads the output file first, skips every URL that already has a
+ * record there (of any kind: use `fanout retry` to run failures again), and appends the rest.
+ * So each URL still has exactly one record in the file.
+ */
+import fs from 'node:fs';
+import { UsageError } from '../core/errors';
+import type { UrlList } from '../orchestrator/read-urls';
+import { ResultsFileError, scanResults } from './results-file';
+
+export interface ResumeState {
+  /** URLs (and invalid lines, as written) that already have a record. */
+  recorded: Set<string>;
+  /** Records found in the file. */
+  records: number;
+  /** What was repaired at the end of the file so appending keeps it valid JSONL. */
+  repaired?: 'cut-partial-line' | 'added-newline';
+}
+
+/**
+ * Reads the records already in `out` (a missing file is an empty one) and repairs its end so that
+ * appended records stay on lines of their own: a last line cut short by an interrupted write is
+ * removed (its URL runs again), a whole last record without a newline gets one.
+ * Throws {@link UsageError} when there is no file to resume into or the file is not JSONL records.
+ */
+export async function openResume(out: string | undefined, format: string): Promise<ResumeState> {
+  if (out === undefined || out === '-') {
+    throw new UsageError('--resume needs -o <file>: it reads the records already there and appends the URLs that have none');
+  }
+  if (format !== 'jsonl') {
+    throw new UsageError(`--resume works with --format jsonl only (a ${format} file cannot be appended to and stay valid)`);
+  }
+  const recorded = new Set<string>();
+  if (!fs.existsSync(out)) return { recorded, records: 0 };
+  let scan;
+  try {
+    scan = await scanResults(out, ({ record }) => void recorded.add(record.url));
+  } catch (error) {
+    if (error instanceof ResultsFileError) throw new UsageError(`cannot resume into ${out}: ${error.message}`, { cause: error });
+    throw error;
+  }
+  const state: ResumeState = { recorded, records: scan.records };
+  if (scan.partialTailAt !== undefined) {
+    await fs.promises.truncate(out, scan.partialTailAt);
+    state.repaired = 'cut-partial-line';
+  } else if (scan.missingFinalNewline) {
+    await fs.promises.appendFile(out, '\n');
+    state.repaired = 'added-newline';
+  }
+  return state;
+}
+
+/** The part of `list` that has no record yet: URLs, and invalid lines, not in `recorded`. */
+export function skipRecorded(list: UrlList, recorded: ReadonlySet<string>): UrlList {
+  return {
+    urls: list.urls.filter((url) => !recorded.has(url)),
+    invalid: list.invalid.filter((outcome) => !recorded.has(outcome.url)),
+    counts: list.counts,
+  };
+}

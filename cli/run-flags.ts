@@ -1,0 +1,102 @@
+/**
+ * The flags of `fanout run` and what they translate into: the workers' scrape options (with the
+ * extract spec loaded) and the invoker for `--mode`. Bad values become UsageErrors.
+ */
+import os from 'node:os';
+import { ScrapeOptionsSchema, formatZodError, type ExtractSpec, type ScrapeOptions } from '../core/contract';
+import { loadSpecFile } from '../functions/worker/parse/extract';
+import { UsageError } from '../core/errors';
+import type { Invoker } from '../orchestrator/invoker';
+import { LocalInvoker } from '../orchestrator/invokers/local';
+import type { RobotsMode } from '../orchestrator/robots';
+import type { OutputFormat } from './write-output';
+
+/** The flags of `fanout run`, as commander hands them over (already range-checked). */
+export interface RunFlags {
+  out?: string;
+  format: OutputFormat;
+  mode: 'local' | 'lambda';
+  workers?: number;
+  concurrency: number;
+  perHost: number;
+  chunkSize?: number;
+  timeoutMs: number;
+  retries: number;
+  maxBytes: number;
+  maxRedirects: number;
+  extract?: string;
+  userAgent?: string;
+  allowPrivate?: boolean;
+  /** robots.txt: `obey` (default) fetches it once per origin and records forbidden URLs as robots-disallowed. */
+  robots?: RobotsMode;
+  chunkRetries: number;
+  chunkTimeoutMs: number;
+  summary?: string;
+  report?: string;
+  function?: string;
+  region?: string;
+  profile?: string;
+  endpoint?: string;
+  quiet?: boolean;
+  verbose?: boolean;
+  /** Append to `out`, skipping URLs that already have a record there (see resume.ts). */
+  resume?: boolean;
+  /** Count, chunk and price the list without fetching anything. */
+  dryRun?: boolean;
+  /** After the first Ctrl-C / SIGTERM, chunks in flight get this long before they are cancelled. */
+  graceMs?: number;
+}
+
+/** A failure caused by what the user gave (a spec file, an AWS setting), as the UsageError the CLI prints. */
+function asUsageError(err: unknown): UsageError {
+  return new UsageError(err instanceof Error ? err.message : String(err), { cause: err });
+}
+
+/** The `--extract` spec file, loaded and validated; `undefined` without the flag. */
+export async function loadExtractSpec(path: string | undefined): Promise<ExtractSpec | undefined> {
+  if (path === undefined) return undefined;
+  try {
+    return await loadSpecFile(path);
+  } catch (err) {
+    throw asUsageError(err);
+  }
+}
+
+/** The options every worker gets, validated by the shared schema (so the CLI and the worker agree). */
+export function scrapeOptionsFromFlags(flags: RunFlags, extract: ExtractSpec | undefined): ScrapeOptions {
+  const parsed = ScrapeOptionsSchema.safeParse({
+    concurrency: flags.concurrency,
+    perHost: flags.perHost,
+    timeoutMs: flags.timeoutMs,
+    retries: flags.retries,
+    maxBytes: flags.maxBytes,
+    maxRedirects: flags.maxRedirects,
+    userAgent: flags.userAgent,
+    extract,
+    allowPrivate: flags.allowPrivate ?? false,
+  });
+  if (!parsed.success) throw new UsageError(`bad option: ${formatZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** The invoker for `--mode`, and in Lambda mode the worker function's name (for the cost estimate). */
+export function createInvoker(flags: RunFlags): { invoker: Invoker; lambdaFunction?: string } {
+  if (flags.mode === 'lambda') {
+    // Loaded only in Lambda mode: the AWS SDK is most of the CLI's start-up time.
+    const { createLambdaInvoker } = require('../orchestrator/invokers/lambda') as typeof import('../orchestrator/invokers/lambda');
+    try {
+      const invoker = createLambdaInvoker({
+        functionName: flags.function,
+        region: flags.region,
+        profile: flags.profile,
+        endpoint: flags.endpoint,
+        concurrency: flags.workers,
+      });
+      return { invoker, lambdaFunction: invoker.functionName };
+    } catch (err) {
+      throw asUsageError(err);
+    }
+  }
+  // Started now, the workers load while the list is checked against robots.txt.
+  return { invoker: new LocalInvoker({ size: flags.workers ?? os.availableParallelism(), chunkTimeoutMs: flags.chunkTimeoutMs }).prestart() };
+}

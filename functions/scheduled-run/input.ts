@@ -1,0 +1,83 @@
+/**
+ * The orchestrator function's input: which URL list, which run options. One zod schema, used by the
+ * function to validate its event and by the CDK app to validate each schedule's rule input at synth
+ * time, so a schedule cannot deploy an input the function would reject.
+ */
+import { z } from 'zod';
+import { ScrapeOptionsSchema, type ScrapeOptions } from '../../core/contract';
+import { DEFAULT_ROBOTS_MODE, ROBOTS_MODES } from '../../orchestrator/robots';
+
+/** Results, checkpoints and list objects live under these prefixes of the results bucket. */
+export const LISTS_PREFIX = 'lists/';
+export const RUNS_PREFIX = 'runs/';
+
+/** Inline lists are for a handful of URLs; anything longer belongs in an S3 object. */
+export const MAX_INLINE_URLS = 1_000;
+
+export const ScheduleNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lowercase letters, digits and dashes, at most 64 characters, starting with a letter or digit');
+
+/** Where the URLs come from: an object under `lists/` in the results bucket, or a short inline list. */
+export const ListSourceSchema = z.union([
+  z.strictObject({
+    s3Key: z
+      .string()
+      .startsWith(LISTS_PREFIX, `must be under ${LISTS_PREFIX} (the only prefix the orchestrator may read lists from)`)
+      .refine((k) => !k.includes('..'), 'must not contain ".."'),
+  }),
+  z.strictObject({ urls: z.array(z.string().min(1)).min(1).max(MAX_INLINE_URLS) }),
+]);
+export type ListSource = z.infer<typeof ListSourceSchema>;
+
+/** Worker scrape options (allowPrivate included, default false) plus how the run is driven. */
+export const RunSettingsSchema = ScrapeOptionsSchema.extend({
+  /** URLs per worker invocation. @default chunk.ts's defaultChunkSize */
+  chunkSize: z.number().int().min(1).max(10_000).optional(),
+  /** Worker invocations in flight. @default 100 */
+  invokeConcurrency: z.number().int().min(1).max(1_000).default(100),
+  /** Tries after the first for a failing chunk. @default 2 */
+  chunkRetries: z.number().int().min(0).max(10).default(2),
+  /** Fresh orchestrator invocations a run may use before its remaining URLs are given up. @default 100 */
+  maxInvocations: z.number().int().min(1).max(1_000).default(100),
+  /**
+   * robots.txt: `obey` fetches each origin's file once per run (on the run's first invocation),
+   * records the URLs it forbids as robots-disallowed and applies its Crawl-delays; `ignore` skips it.
+   * @default 'obey'
+   */
+  robots: z.enum(ROBOTS_MODES).default(DEFAULT_ROBOTS_MODE),
+});
+export type RunSettings = z.output<typeof RunSettingsSchema>;
+
+/** Splits run settings into how the run is driven and the options every worker gets. */
+export function splitSettings(settings: RunSettings): {
+  run: Pick<RunSettings, 'chunkSize' | 'invokeConcurrency' | 'chunkRetries' | 'maxInvocations' | 'robots'>;
+  scrape: ScrapeOptions;
+} {
+  const { chunkSize, invokeConcurrency, chunkRetries, maxInvocations, robots, ...scrape } = settings;
+  return { run: { chunkSize, invokeConcurrency, chunkRetries, maxInvocations, robots }, scrape };
+}
+
+/** A scheduled (or manual) run: what EventBridge sends. */
+export const RunInputSchema = z.strictObject({
+  schedule: ScheduleNameSchema,
+  list: ListSourceSchema,
+  options: RunSettingsSchema.default(RunSettingsSchema.parse({})),
+});
+export type RunInput = z.output<typeof RunInputSchema>;
+export type RunInputInput = z.input<typeof RunInputSchema>;
+
+/** What the function sends itself to carry on a run from its checkpoint. */
+export const ContinueInputSchema = z.strictObject({
+  continue: z.strictObject({
+    /** `runs/<schedule>/<timestamp>/` */
+    runPrefix: z.string().startsWith(RUNS_PREFIX),
+    /** The checkpoint generation this continuation expects; a stale duplicate sees a newer one and stops. */
+    generation: z.number().int().min(0),
+  }),
+});
+export type ContinueInput = z.output<typeof ContinueInputSchema>;
+
+/** Everything the orchestrator function accepts. */
+export const OrchestratorEventSchema = z.union([RunInputSchema, ContinueInputSchema]);
+export type OrchestratorEvent = z.output<typeof OrchestratorEventSchema>;

@@ -1,0 +1,244 @@
+/**
+ * One invocation of a scheduled run: start it (read the list, write checkpoint 0) or continue it from
+ * its checkpoint, run pending URLs until the time budget is spent, write their records as a part
+ * file, advance the checkpoint, then either finish (results.jsonl + summary.json) or hand over to a
+ * fresh invocation. Every AWS dependency comes in through {@link OrchestrateDeps}.
+ */
+import { Readable } from 'node:stream';
+import type { Outcome } from '../../core/contract';
+import type { Invoker } from '../../orchestrator/invoker';
+import { chunkUrls, defaultChunkSize } from '../../orchestrator/chunk';
+import { createHostBudget, preparePoliteness } from '../../orchestrator/politeness';
+import { readUrls } from '../../orchestrator/read-urls';
+import { runChunks } from '../../orchestrator/run';
+import { checkpointKey, emptyCounts, partKey, resultsKey, runPrefixFor, summaryKey, type Checkpoint, type RunCounts } from './checkpoint';
+import { splitSettings, type ContinueInput, type OrchestratorEvent, type RunInput } from './input';
+import { PreconditionFailedError, type ObjectStore } from './object-store';
+
+export interface OrchestrateDeps {
+  store: ObjectStore;
+  /** The worker invoker for this invocation, sized to the run's invoke concurrency; closed after use. */
+  createInvoker: (concurrency: number) => Invoker;
+  /** Milliseconds left in this invocation (context.getRemainingTimeInMillis). */
+  remainingMs: () => number;
+  /** The worker's timeout: a chunk started with less time left than this may not come back in time. */
+  workerTimeoutMs: number;
+  /** Async-invokes this function with `event` (a fresh 15 minutes). */
+  continueWith: (event: ContinueInput) => Promise<void>;
+  /** Names this invocation's part files, so a duplicate invocation never overwrites them. */
+  requestId: string;
+  now?: () => Date;
+}
+
+/** Records this invocation wrote (for its metrics). */
+export interface InvocationCounts {
+  records: number;
+  ok: number;
+  failed: number;
+}
+
+export type OrchestrateResult =
+  | { status: 'done'; runPrefix: string; counts: RunCounts; invocation: InvocationCounts }
+  | { status: 'continued'; runPrefix: string; generation: number; pending: number; invocation: InvocationCounts }
+  | { status: 'stale'; runPrefix: string };
+
+/** Time kept back for writing the part, the checkpoint and handing over. */
+export const HANDOVER_MARGIN_MS = 30_000;
+/** Part files are flushed at this size, so an invocation's records never pile up in memory. */
+export const PART_FLUSH_BYTES = 32 * 1024 * 1024;
+
+export async function orchestrate(event: OrchestratorEvent, deps: OrchestrateDeps): Promise<OrchestrateResult> {
+  const loaded = 'continue' in event ? await load(event, deps) : await start(event, deps);
+  if (!loaded) return { status: 'stale', runPrefix: 'continue' in event ? event.continue.runPrefix : '' };
+  let { checkpoint, etag } = loaded;
+  // A continuation's checkpoint holds earlier invocations' counts; a start's holds records it wrote itself.
+  const before = 'continue' in event ? checkpoint.counts : emptyCounts();
+  const next = await advance(checkpoint, deps);
+  const invocation = { records: next.counts.records - before.records, ok: next.counts.ok - before.ok, failed: next.counts.failed - before.failed };
+  try {
+    etag = await deps.store.put(checkpointKey(next.runPrefix), JSON.stringify(next), { ifMatch: etag });
+  } catch (error) {
+    if (error instanceof PreconditionFailedError) return { status: 'stale', runPrefix: next.runPrefix };
+    throw error;
+  }
+  checkpoint = next;
+  if (!checkpoint.done) {
+    await deps.continueWith({ continue: { runPrefix: checkpoint.runPrefix, generation: checkpoint.generation } });
+    return { status: 'continued', runPrefix: checkpoint.runPrefix, generation: checkpoint.generation, pending: checkpoint.pending.length, invocation };
+  }
+  await deps.store.concat(checkpoint.parts, resultsKey(checkpoint.runPrefix));
+  await deps.store.put(summaryKey(checkpoint.runPrefix), JSON.stringify(summaryOf(checkpoint, deps.now?.() ?? new Date()), null, 2));
+  return { status: 'done', runPrefix: checkpoint.runPrefix, counts: checkpoint.counts, invocation };
+}
+
+async function start(input: RunInput, deps: OrchestrateDeps): Promise<{ checkpoint: Checkpoint; etag: string }> {
+  const startedAt = deps.now?.() ?? new Date();
+  const runPrefix = runPrefixFor(input.schedule, startedAt);
+  const text = 'urls' in input.list ? input.list.urls.join('\n') : await readList(input.list.s3Key, deps.store);
+  const list = await readUrls(Readable.from([text]));
+  // robots.txt once per run, here: continuations only see the allowed URLs and the Crawl-delays.
+  const { run, scrape } = splitSettings(input.options);
+  const polite = await preparePoliteness(list.urls, {
+    robots: run.robots,
+    perHost: scrape.perHost,
+    workerConcurrency: scrape.concurrency,
+    chunkConcurrency: run.invokeConcurrency,
+    userAgent: scrape.userAgent,
+    allowPrivate: scrape.allowPrivate,
+  });
+  const counts = emptyCounts();
+  const parts: string[] = [];
+  const unfetched = [...list.invalid, ...polite.disallowed];
+  if (unfetched.length > 0) {
+    const key = partKey(runPrefix, 0, deps.requestId, 0);
+    await deps.store.put(key, toJsonl(unfetched));
+    unfetched.forEach((o) => count(counts, o));
+    parts.push(key);
+  }
+  const checkpoint: Checkpoint = {
+    version: 1,
+    runId: `${input.schedule}-${startedAt.getTime()}`,
+    schedule: input.schedule,
+    runPrefix,
+    startedAt: startedAt.toISOString(),
+    generation: 0,
+    invocations: 0,
+    settings: input.options,
+    input: { lines: list.counts.lines, valid: list.counts.valid, duplicates: list.counts.duplicates, invalid: list.counts.invalid },
+    pending: polite.allowed,
+    crawlDelayMs: Object.fromEntries(polite.robots.crawlDelayMs),
+    robotsFetches: polite.robots.fetches,
+    parts,
+    counts,
+    done: false,
+  };
+  const etag = await deps.store.put(checkpointKey(runPrefix), JSON.stringify(checkpoint), { ifNoneMatch: '*' });
+  return { checkpoint, etag };
+}
+
+async function load(event: ContinueInput, deps: OrchestrateDeps): Promise<{ checkpoint: Checkpoint; etag: string } | undefined> {
+  const object = await deps.store.get(checkpointKey(event.continue.runPrefix));
+  if (!object) throw new Error(`no checkpoint at ${checkpointKey(event.continue.runPrefix)}`);
+  const checkpoint = JSON.parse(object.body) as Checkpoint;
+  // A duplicate or late continuation: another invocation already moved the run on.
+  if (checkpoint.done || checkpoint.generation !== event.continue.generation) return undefined;
+  return { checkpoint, etag: object.etag };
+}
+
+/** Runs pending URLs within this invocation's budget; returns the next checkpoint. */
+async function advance(checkpoint: Checkpoint, deps: OrchestrateDeps): Promise<Checkpoint> {
+  const { run: settings, scrape } = splitSettings(checkpoint.settings);
+  const generation = checkpoint.generation + 1;
+  const counts = structuredClone(checkpoint.counts);
+  const parts = [...checkpoint.parts];
+  const done = new Set<string>();
+  const lines: string[] = [];
+  let buffered = 0;
+  const flush = async () => {
+    if (lines.length === 0) return;
+    const key = partKey(checkpoint.runPrefix, generation, deps.requestId, parts.length);
+    await deps.store.put(key, lines.join(''));
+    parts.push(key);
+    lines.length = 0;
+    buffered = 0;
+  };
+  const write = async (outcome: Outcome) => {
+    const line = JSON.stringify(outcome) + '\n';
+    lines.push(line);
+    buffered += line.length;
+    count(counts, outcome);
+    done.add(outcome.url);
+    if (buffered >= PART_FLUSH_BYTES) await flush();
+  };
+
+  const hostNotBefore: Record<string, number> = {};
+  const lastInvocation = checkpoint.invocations + 1 >= settings.maxInvocations;
+  if (checkpoint.pending.length > 0) {
+    const { chunkSize, invokeConcurrency, chunkRetries } = settings;
+    const size = chunkSize ?? defaultChunkSize(checkpoint.pending.length, invokeConcurrency);
+    // Graceful stop once a newly started chunk might not return before the handover margin;
+    // hard stop (cancel in-flight invokes) if one still runs at the margin.
+    const stop = new AbortController();
+    const hard = new AbortController();
+    const stopIn = Math.max(0, deps.remainingMs() - HANDOVER_MARGIN_MS - deps.workerTimeoutMs);
+    const hardIn = Math.max(0, deps.remainingMs() - HANDOVER_MARGIN_MS);
+    const timers = [setTimeout(() => stop.abort(), stopIn), setTimeout(() => hard.abort(), hardIn)];
+    const invoker = deps.createInvoker(invokeConcurrency);
+    try {
+      // Rebuilt each invocation: slots are only held while chunks run, and the Crawl-delays persist.
+      const hostBudget = createHostBudget(
+        { perHost: scrape.perHost, workerConcurrency: scrape.concurrency, chunkConcurrency: invokeConcurrency },
+        Object.entries(checkpoint.crawlDelayMs ?? {}),
+      );
+      for (const [host, until] of Object.entries(checkpoint.hostNotBefore ?? {})) hostBudget.holdUntil(host, until);
+      const run = runChunks(chunkUrls(checkpoint.pending, size), invoker, {
+        runId: checkpoint.runId,
+        scrape,
+        hostBudget,
+        concurrency: invokeConcurrency,
+        chunkRetries,
+        stopSignal: stop.signal,
+        signal: hard.signal,
+      });
+      for await (const outcome of run) await write(outcome);
+      const now = Date.now();
+      for (const host of Object.keys(checkpoint.crawlDelayMs ?? {})) {
+        const until = hostBudget.state(host).notBefore;
+        if (until > now) hostNotBefore[host] = until;
+      }
+    } finally {
+      timers.forEach(clearTimeout);
+      await invoker.close();
+    }
+  }
+  let pending = checkpoint.pending.filter((url) => !done.has(url));
+  if (pending.length > 0 && lastInvocation) {
+    // Out of invocations: the remaining URLs get a record that says so, and the run ends.
+    for (const url of pending) {
+      await write({ url, ok: false, attempts: 0, error: { kind: 'worker-failed', message: `not run: the run used all ${settings.maxInvocations} orchestrator invocations` } });
+    }
+    pending = [];
+  }
+  await flush();
+  return { ...checkpoint, generation, invocations: checkpoint.invocations + 1, pending, parts, counts, hostNotBefore, done: pending.length === 0 };
+}
+
+async function readList(key: string, store: ObjectStore): Promise<string> {
+  const object = await store.get(key);
+  if (!object) throw new Error(`URL list ${key} not found in the results bucket`);
+  return object.body;
+}
+
+function count(counts: RunCounts, outcome: Outcome): void {
+  counts.records++;
+  if (outcome.ok) {
+    counts.ok++;
+    counts.bytes += outcome.bytes;
+  } else {
+    counts.failed++;
+    counts.failedByKind[outcome.error.kind] = (counts.failedByKind[outcome.error.kind] ?? 0) + 1;
+  }
+}
+
+function toJsonl(outcomes: readonly Outcome[]): string {
+  return outcomes.map((o) => JSON.stringify(o) + '\n').join('');
+}
+
+function summaryOf(checkpoint: Checkpoint, finishedAt: Date) {
+  const wallMs = finishedAt.getTime() - Date.parse(checkpoint.startedAt);
+  return {
+    runId: checkpoint.runId,
+    mode: 'lambda' as const,
+    schedule: checkpoint.schedule,
+    startedAt: checkpoint.startedAt,
+    finishedAt: finishedAt.toISOString(),
+    wallMs,
+    invocations: checkpoint.invocations,
+    input: checkpoint.input,
+    ...checkpoint.counts,
+    lost: checkpoint.counts.failedByKind['worker-failed'] ?? 0,
+    pagesPerSec: wallMs > 0 ? Math.round((checkpoint.counts.records / wallMs) * 100_000) / 100 : 0,
+    robots: { mode: checkpoint.settings.robots, fetches: checkpoint.robotsFetches ?? 0, crawlDelayHosts: Object.keys(checkpoint.crawlDelayMs ?? {}).length },
+    options: checkpoint.settings,
+  };
+}

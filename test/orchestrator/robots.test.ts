@@ -1,0 +1,227 @@
+/**
+ * robots.txt, against real HTTP servers on 127.0.0.1. Loopback is private, so these caches run with
+ * `allowPrivate: true`, except the one test that shows the SSRF guard applies to robots.txt too.
+ */
+import type http from 'node:http';
+import { Agent } from 'undici';
+import { FailureOutcomeSchema } from '../../core/contract';
+import { createGuardedConnector } from '../../http/ssrf-guard';
+import { productToken, RobotsCache, robotsDisallowedOutcome, type RobotsOptions } from '../../orchestrator/robots';
+import { startServer, type TestServer } from '../helpers/http-server';
+
+type Route = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+const text = (body: string, status = 200): Route => (_req, res) => res.writeHead(status, { 'content-type': 'text/plain' }).end(body);
+const status = (code: number): Route => (_req, res) => res.writeHead(code).end();
+const redirect = (location: string, code = 301): Route => (_req, res) => res.writeHead(code, { location }).end();
+
+const servers: TestServer[] = [];
+const caches: RobotsCache[] = [];
+afterEach(async () => {
+  await Promise.all([...caches.splice(0).map((c) => c.close()), ...servers.splice(0).map((s) => s.close())]);
+});
+
+/** A loopback site whose paths are answered by `routes` (404 otherwise). */
+async function site(routes: Record<string, Route>): Promise<TestServer> {
+  const server = await startServer((req, res) => (routes[req.url ?? '/'] ?? status(404))(req, res));
+  servers.push(server);
+  return server;
+}
+
+function cache(options: RobotsOptions = {}): RobotsCache {
+  const robots = new RobotsCache({ allowPrivate: true, userAgent: 'fanout/9.9 (+test)', ...options });
+  caches.push(robots);
+  return robots;
+}
+
+const robotsRequests = (server: TestServer) => server.requests.filter((r) => r.path === '/robots.txt').length;
+
+const GROUPS = [
+  'User-agent: *',
+  'Disallow: /private',
+  'Crawl-delay: 2',
+  '',
+  'User-agent: fanout',
+  'Disallow: /no-fanout',
+  'Allow: /no-fanout/ok',
+  'Crawl-delay: 3',
+].join('\n');
+
+describe('RobotsCache.check', () => {
+  it('applies the group of our product token, not the * group, and sends our User-Agent', async () => {
+    const s = await site({ '/robots.txt': text(GROUPS) });
+    const urls = ['/a', '/no-fanout/x', '/no-fanout/ok/y', '/private/z'].map((p) => s.origin + p);
+
+    const result = await cache().check(urls);
+
+    expect(result).toStrictEqual({
+      allowed: [urls[0], urls[2], urls[3]],
+      disallowed: [urls[1]],
+      crawlDelayMs: new Map([[s.origin, 3000]]),
+      disallowAll: new Map(),
+    });
+    expect(s.requests[0]?.headers['user-agent']).toBe('fanout/9.9 (+test)');
+  });
+
+  it('falls back to the * group for another agent', async () => {
+    const s = await site({ '/robots.txt': text(GROUPS) });
+    const urls = ['/no-fanout/x', '/private/z'].map((p) => s.origin + p);
+
+    const result = await cache({ userAgent: 'OtherBot/1.0' }).check(urls);
+
+    expect(result).toStrictEqual({ allowed: [urls[0]], disallowed: [urls[1]], crawlDelayMs: new Map([[s.origin, 2000]]), disallowAll: new Map() });
+  });
+
+  it.each([404, 401, 403, 410])('allows everything when robots.txt answers %i', async (code) => {
+    const s = await site({ '/robots.txt': status(code) });
+    const robots = cache();
+    const result = await robots.check([`${s.origin}/anything`]);
+    expect(result.allowed).toStrictEqual([`${s.origin}/anything`]);
+    expect((await robots.rulesFor(s.origin)).source).toBe('allow-all');
+  });
+
+  it.each([500, 503, 429])('disallows everything when robots.txt answers %i, unless the policy allows', async (code) => {
+    const s = await site({ '/robots.txt': status(code) });
+    const url = `${s.origin}/page`;
+    expect(await cache().check([url])).toStrictEqual({
+      allowed: [],
+      disallowed: [url],
+      crawlDelayMs: new Map(),
+      disallowAll: new Map([[s.origin, `robots.txt unreachable (HTTP ${code})`]]),
+    });
+    expect((await cache({ onUnreachable: 'allow' }).check([url])).allowed).toStrictEqual([url]);
+  });
+
+  it('lets the pages be fetched when robots.txt gets no answer in time, so they fail with their own error', async () => {
+    const s = await site({ '/robots.txt': () => undefined /* never answers */ });
+    const robots = cache({ timeoutMs: 200 });
+    const result = await robots.check([`${s.origin}/page`]);
+    expect(result.allowed).toStrictEqual([`${s.origin}/page`]);
+    expect((await robots.rulesFor(s.origin)).reason).toContain('within 200 ms');
+  });
+
+  it('lets the pages be fetched when the robots.txt connection is refused (a dead host is not robots-disallowed)', async () => {
+    const s = await site({});
+    const origin = s.origin;
+    await s.close();
+    const result = await cache().check([`${origin}/page`]);
+    expect(result).toMatchObject({ allowed: [`${origin}/page`], disallowed: [] });
+  });
+
+  it('caps Crawl-delay at maxCrawlDelayMs and accepts fractions', async () => {
+    const slow = await site({ '/robots.txt': text('User-agent: *\nCrawl-delay: 100\n') });
+    const fraction = await site({ '/robots.txt': text('User-agent: *\nCrawl-delay: 0.5\n') });
+    const result = await cache().check([`${slow.origin}/`, `${fraction.origin}/`]);
+    expect(result.crawlDelayMs).toStrictEqual(new Map([[slow.origin, 30_000], [fraction.origin, 500]]));
+    const capped = await cache({ maxCrawlDelayMs: 5_000 }).check([`${slow.origin}/`]);
+    expect(capped.crawlDelayMs.get(slow.origin)).toBe(5_000);
+  });
+
+  it('fetches robots.txt once per origin, however many checks run at once', async () => {
+    const s = await site({
+      '/robots.txt': (req, res) => setTimeout(() => text('User-agent: *\nDisallow: /x\n')(req, res), 50),
+    });
+    const robots = cache();
+    const batches = Array.from({ length: 20 }, (_, i) => [`${s.origin}/x/${i}`, `${s.origin}/y/${i}`]);
+
+    const results = await Promise.all(batches.map((urls) => robots.check(urls)));
+    await robots.check([`${s.origin}/later`]);
+
+    expect(results.map((r) => [r.allowed.length, r.disallowed.length])).toStrictEqual(batches.map(() => [1, 1]));
+    expect([robotsRequests(s), robots.fetches]).toStrictEqual([1, 1]);
+  });
+
+  it('treats different ports of one host as different origins', async () => {
+    const a = await site({ '/robots.txt': text('User-agent: *\nDisallow: /a\n') });
+    const b = await site({ '/robots.txt': text('User-agent: *\nDisallow: /b\n') });
+    const urls = [`${a.origin}/a`, `${a.origin}/b`, `${b.origin}/a`, `${b.origin}/b`];
+
+    const result = await cache().check(urls);
+
+    expect(result).toMatchObject({ allowed: [urls[1], urls[2]], disallowed: [urls[0], urls[3]] });
+    expect([robotsRequests(a), robotsRequests(b)]).toStrictEqual([1, 1]);
+  });
+
+  it('follows redirects, and applies a file fetched from another origin to the original one', async () => {
+    const elsewhere = await site({ '/rules.txt': text('User-agent: *\nDisallow: /secret\n') });
+    const s = await site({ '/robots.txt': redirect('/moved.txt'), '/moved.txt': redirect(`${elsewhere.origin}/rules.txt`, 302) });
+    const urls = [`${s.origin}/secret/1`, `${s.origin}/open`];
+    expect(await cache().check(urls)).toMatchObject({ allowed: [urls[1]], disallowed: [urls[0]] });
+  });
+
+  it('gives up after maxRedirects redirects and allows everything (robots.txt unavailable)', async () => {
+    const routes: Record<string, Route> = { '/robots.txt': redirect('/r1') };
+    for (let i = 1; i <= 10; i++) routes[`/r${i}`] = redirect(`/r${i + 1}`);
+    const s = await site(routes);
+    const robots = cache();
+    expect((await robots.check([`${s.origin}/x`])).allowed).toStrictEqual([`${s.origin}/x`]);
+    expect(s.requests).toHaveLength(6); // the first request and 5 redirects
+    expect((await robots.rulesFor(s.origin)).reason).toContain('more than 5 redirects');
+  });
+
+  it('reads at most maxBytes of robots.txt', async () => {
+    const body = `User-agent: *\nDisallow: /early\n#${'x'.repeat(2000)}\nDisallow: /late\n`;
+    const s = await site({ '/robots.txt': text(body) });
+    const urls = [`${s.origin}/early`, `${s.origin}/late`];
+    expect(await cache({ maxBytes: 1024 }).check(urls)).toMatchObject({ allowed: [urls[1]], disallowed: [urls[0]] });
+    expect(await cache().check(urls)).toMatchObject({ allowed: [], disallowed: urls });
+  });
+
+  it('passes URLs it cannot read through as allowed, without fetching anything', async () => {
+    const robots = cache();
+    expect(await robots.check(['not a url', 'ftp://x.test/f'])).toStrictEqual({
+      allowed: ['not a url', 'ftp://x.test/f'],
+      disallowed: [],
+      crawlDelayMs: new Map(),
+      disallowAll: new Map(),
+    });
+    expect(robots.fetches).toBe(0);
+  });
+});
+
+describe('robots.txt and the SSRF guard', () => {
+  it('does not fetch robots.txt from a private address without allowPrivate, and leaves the URLs to the worker', async () => {
+    const s = await site({ '/robots.txt': text('User-agent: *\nDisallow: /\n') });
+    const robots = new RobotsCache({ userAgent: 'fanout/9.9' });
+    caches.push(robots);
+
+    const result = await robots.check([`${s.origin}/page`]);
+
+    expect(result.allowed).toStrictEqual([`${s.origin}/page`]);
+    expect((await robots.rulesFor(s.origin)).reason).toContain('blocked');
+    expect(s.requests).toHaveLength(0);
+  });
+
+  it('uses the dispatcher it is given', async () => {
+    const s = await site({ '/robots.txt': text('User-agent: *\nDisallow: /\n') });
+    const agent = new Agent({ connect: createGuardedConnector({ allowPrivate: true }) });
+    const robots = new RobotsCache({ dispatcher: agent });
+    const result = await robots.check([`${s.origin}/page`]);
+    await robots.close(); // must leave the caller's agent open
+    expect(result.disallowed).toStrictEqual([`${s.origin}/page`]);
+    expect(agent.closed).toBe(false);
+    await agent.close();
+  });
+});
+
+describe('robotsDisallowedOutcome', () => {
+  it('is a valid failure outcome naming the robots.txt, with no attempt', () => {
+    const outcome = robotsDisallowedOutcome('https://a.test:8443/private/x?q=1');
+    expect(outcome).toStrictEqual({
+      url: 'https://a.test:8443/private/x?q=1',
+      ok: false,
+      error: { kind: 'robots-disallowed', message: 'disallowed by https://a.test:8443/robots.txt' },
+      attempts: 0,
+    });
+    expect(FailureOutcomeSchema.parse(outcome)).toStrictEqual(outcome);
+  });
+});
+
+describe('productToken', () => {
+  it.each([
+    ['fanout/0.1.0 (+https://github.com/fanout-scraper/fanout)', 'fanout'],
+    ['Fanout', 'fanout'],
+    ['My-Bot_2/1.0 (compatible)', 'my-bot_2'],
+    ['Mozilla/5.0 (compatible; fanout/1.0)', 'mozilla'],
+    ['  ', 'fanout'],
+  ])('%j -> %s', (userAgent, token) => expect(productToken(userAgent)).toBe(token));
+});
