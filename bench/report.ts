@@ -1,7 +1,7 @@
 /**
  * Pure: the bench's results -> bench/RESULTS.md text.
  */
-import type { CostEstimate } from '../orchestrator/cost-model';
+import type { CostEstimate } from '../report/cost-model';
 import type { ParseBoundResult } from './parse-bound';
 import type { ProfileSummary } from './profile-summary';
 import type { ScalingResult } from './scaling';

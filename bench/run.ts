@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { renderThroughputChart, type ChartPoint } from './chart';
-import { estimateCost } from '../orchestrator/cost-model';
+import { estimateCost } from '../report/cost-model';
 import { measure } from './measure';
 import type { ParseBoundResult } from './parse-bound';
 import { summariseProfiles } from './profile-summary';

@@ -3,10 +3,11 @@
  * Reads, normalises and de-duplicates the list, sizes the chunks as a real run would, and prices
  * the run on Lambda with the benchmark's cost model (orchestrator/cost-model.ts).
  */
+import { DEFAULT_WORKER_MEMORY_MB } from '../core/deploy';
 import os from 'node:os';
 import { defaultChunkSize } from '../orchestrator/chunk';
-import { DEFAULT_COST_PROFILE, estimateCost } from '../orchestrator/cost-model';
-import { DEFAULT_LAMBDA_CONCURRENCY } from '../orchestrator/invokers/lambda-defaults';
+import { DEFAULT_COST_PROFILE, estimateCost } from '../report/cost-model';
+import { DEFAULT_LAMBDA_CONCURRENCY } from '../core/run-control';
 import { hostOf } from '../core/normalise-url';
 import type { UrlList } from '../orchestrator/read-urls';
 
@@ -16,7 +17,7 @@ function usd(value: number): string {
 }
 
 /** Memory sizes priced: a cheap one, the stack's default (one full vCPU), a large one. */
-export const PRICED_MEMORY_MB = [1024, 1769, 3008] as const;
+export const PRICED_MEMORY_MB = [1024, DEFAULT_WORKER_MEMORY_MB, 3008] as const;
 
 export interface DryRunFlags {
   mode: 'local' | 'lambda';
@@ -55,7 +56,7 @@ export function describeDryRun(source: string, input: UrlList, flags: DryRunFlag
   );
   for (const memoryMb of PRICED_MEMORY_MB) {
     const e = estimateCost({ pages, chunkSize: lambdaChunk, memoryMb, concurrency: flags.concurrency });
-    const note = memoryMb === 1769 ? '  (the stack default: one vCPU)' : '';
+    const note = memoryMb === DEFAULT_WORKER_MEMORY_MB ? '  (the stack default: one vCPU)' : '';
     lines.push(
       `  ${`${memoryMb} MB`.padEnd(10)} ${e.gbSeconds.toFixed(1).padEnd(12)} ${usd(e.computeUsd).padEnd(10)} ${usd(e.requestUsd).padEnd(10)} ${usd(e.totalUsd).padEnd(10)} ${usd(e.usdPerMillionPages)}${note}`,
     );

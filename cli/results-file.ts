@@ -4,10 +4,13 @@
  */
 import fs from 'node:fs';
 import { OutcomeSchema, formatZodError, type Outcome } from '../core/contract';
+import { FanoutError } from '../core/errors';
 
 /** The results file cannot be used: it is missing, unreadable, or a line is not a fanout record. */
-export class ResultsFileError extends Error {
+export class ResultsFileError extends FanoutError {
   override readonly name = 'ResultsFileError';
+  readonly code = 'FANOUT_RESULTS_FILE';
+  override readonly userFacing = true;
   constructor(
     message: string,
     readonly file: string,

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { UsageError } from '../core/errors';
 import type { UrlList } from '../orchestrator/read-urls';
-import { ResultsFileError, scanResults } from './results-file';
+import { scanResults } from './results-file';
 
 export interface ResumeState {
   /** URLs (and invalid lines, as written) that already have a record. */
@@ -22,7 +22,7 @@ export interface ResumeState {
  * Reads the records already in `out` (a missing file is an empty one) and repairs its end so that
  * appended records stay on lines of their own: a last line cut short by an interrupted write is
  * removed (its URL runs again), a whole last record without a newline gets one.
- * Throws {@link UsageError} when there is no file to resume into or the file is not JSONL records.
+ * Throws {@link UsageError} when there is no file to resume into, and ResultsFileError when the file is not JSONL records.
  */
 export async function openResume(out: string | undefined, format: string): Promise<ResumeState> {
   if (out === undefined || out === '-') {
@@ -33,13 +33,8 @@ export async function openResume(out: string | undefined, format: string): Promi
   }
   const recorded = new Set<string>();
   if (!fs.existsSync(out)) return { recorded, records: 0 };
-  let scan;
-  try {
-    scan = await scanResults(out, ({ record }) => void recorded.add(record.url));
-  } catch (error) {
-    if (error instanceof ResultsFileError) throw new UsageError(`cannot resume into ${out}: ${error.message}`, { cause: error });
-    throw error;
-  }
+  // A file that is not JSONL records throws ResultsFileError, naming the file, the line and the fix.
+  const scan = await scanResults(out, ({ record }) => void recorded.add(record.url));
   const state: ResumeState = { recorded, records: scan.records };
   if (scan.partialTailAt !== undefined) {
     await fs.promises.truncate(out, scan.partialTailAt);

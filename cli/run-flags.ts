@@ -4,11 +4,11 @@
  */
 import os from 'node:os';
 import { ScrapeOptionsSchema, formatZodError, type ExtractSpec, type ScrapeOptions } from '../core/contract';
-import { loadSpecFile } from '../functions/worker/parse/extract';
+import { loadSpecFile } from '../core/extract-spec';
 import { UsageError } from '../core/errors';
 import type { Invoker } from '../orchestrator/invoker';
 import { LocalInvoker } from '../orchestrator/invokers/local';
-import type { RobotsMode } from '../orchestrator/robots';
+import type { RobotsMode } from '../core/run-control';
 import type { OutputFormat } from './write-output';
 
 /** The flags of `fanout run`, as commander hands them over (already range-checked). */
@@ -47,19 +47,9 @@ export interface RunFlags {
   graceMs?: number;
 }
 
-/** A failure caused by what the user gave (a spec file, an AWS setting), as the UsageError the CLI prints. */
-function asUsageError(err: unknown): UsageError {
-  return new UsageError(err instanceof Error ? err.message : String(err), { cause: err });
-}
-
 /** The `--extract` spec file, loaded and validated; `undefined` without the flag. */
 export async function loadExtractSpec(path: string | undefined): Promise<ExtractSpec | undefined> {
-  if (path === undefined) return undefined;
-  try {
-    return await loadSpecFile(path);
-  } catch (err) {
-    throw asUsageError(err);
-  }
+  return path === undefined ? undefined : loadSpecFile(path);
 }
 
 /** The options every worker gets, validated by the shared schema (so the CLI and the worker agree). */
@@ -84,18 +74,14 @@ export function createInvoker(flags: RunFlags): { invoker: Invoker; lambdaFuncti
   if (flags.mode === 'lambda') {
     // Loaded only in Lambda mode: the AWS SDK is most of the CLI's start-up time.
     const { createLambdaInvoker } = require('../orchestrator/invokers/lambda') as typeof import('../orchestrator/invokers/lambda');
-    try {
-      const invoker = createLambdaInvoker({
-        functionName: flags.function,
-        region: flags.region,
-        profile: flags.profile,
-        endpoint: flags.endpoint,
-        concurrency: flags.workers,
-      });
-      return { invoker, lambdaFunction: invoker.functionName };
-    } catch (err) {
-      throw asUsageError(err);
-    }
+    const invoker = createLambdaInvoker({
+      functionName: flags.function,
+      region: flags.region,
+      profile: flags.profile,
+      endpoint: flags.endpoint,
+      concurrency: flags.workers,
+    });
+    return { invoker, lambdaFunction: invoker.functionName };
   }
   // Started now, the workers load while the list is checked against robots.txt.
   return { invoker: new LocalInvoker({ size: flags.workers ?? os.availableParallelism(), chunkTimeoutMs: flags.chunkTimeoutMs }).prestart() };

@@ -3,6 +3,9 @@
  * types inferred from them. Both sides import this file, so a field cannot drift between them.
  */
 import { z } from 'zod';
+import { ExtractSpecSchema } from './extract-spec';
+
+export { ExtractSpecSchema, FieldSpecSchema, type ExtractSpec, type FieldSpec } from './extract-spec';
 
 /**
  * Every way a URL can fail. Closed: a record's `error.kind` is always one of these.
@@ -44,29 +47,6 @@ export const ERROR_KINDS = [
 ] as const;
 export const ErrorKindSchema = z.enum(ERROR_KINDS);
 export type ErrorKind = z.infer<typeof ErrorKindSchema>;
-
-/** One field of a declarative extraction spec: which elements, and what to take from them. */
-export const FieldSpecSchema = z
-  .strictObject({
-    /** CSS selector, as cheerio understands it. */
-    selector: z.string().min(1, 'selector must not be empty'),
-    /** Take this attribute's value instead of the text. */
-    attr: z.string().min(1).optional(),
-    /** Take the inner HTML instead of the text. */
-    html: z.boolean().optional(),
-    /** Take every match as an array; otherwise the first match, or null. */
-    all: z.boolean().optional(),
-  })
-  .refine((f) => !(f.attr !== undefined && f.html === true), {
-    message: 'use either "attr" or "html", not both',
-  });
-export type FieldSpec = z.infer<typeof FieldSpecSchema>;
-
-/** `{ fieldName: FieldSpec }`; the extracted values land in the record under `data`. */
-export const ExtractSpecSchema = z
-  .record(z.string().min(1, 'field names must not be empty'), FieldSpecSchema)
-  .refine((spec) => Object.keys(spec).length > 0, { message: 'the spec has no fields' });
-export type ExtractSpec = z.infer<typeof ExtractSpecSchema>;
 
 const MiB = 1024 * 1024;
 
@@ -178,9 +158,4 @@ export const WorkerResultSchema = z.object({
 });
 export type WorkerResult = z.output<typeof WorkerResultSchema>;
 
-/** Turns a zod error into one line that names the path of each problem. */
-export function formatZodError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('; ');
-}
+export { formatZodError } from './zod-error';

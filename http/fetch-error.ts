@@ -6,10 +6,12 @@
 import ipaddr from 'ipaddr.js';
 import type { ErrorKind, PageError } from '../core/contract';
 import { findBlockedAddressError, type BlockedAddressError } from './ssrf-guard';
+import { FanoutError } from '../core/errors';
 
 /** One attempt at one page failed; `kind` is what the record will say, `code` the low-level code. */
-export class FetchError extends Error {
+export class FetchError extends FanoutError {
   override readonly name = 'FetchError';
+  readonly code = 'FANOUT_FETCH';
   constructor(
     message: string,
     readonly kind: ErrorKind,
@@ -30,7 +32,8 @@ export class FetchError extends Error {
     return this.details.status;
   }
 
-  get code(): string | undefined {
+  /** The undici / Node / zlib code that caused it, if any. */
+  get causeCode(): string | undefined {
     return this.details.code;
   }
 
@@ -39,18 +42,6 @@ export class FetchError extends Error {
     return this.details.status === undefined
       ? { kind: this.kind, message: this.message }
       : { kind: this.kind, message: this.message, status: this.details.status };
-  }
-}
-
-/** An extraction spec (or spec file) is unusable; the message names the field and the problem. */
-export class SpecError extends Error {
-  override readonly name = 'SpecError';
-  constructor(
-    message: string,
-    readonly field?: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
   }
 }
 

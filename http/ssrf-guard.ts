@@ -16,6 +16,7 @@ import dns from 'node:dns';
 import net from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { buildConnector } from 'undici';
+import { FanoutError } from '../core/errors';
 
 /** Decides whether a socket may connect to `ip` (a canonical IPv4 or IPv6 string). */
 export type AddressPredicate = (ip: string) => boolean;
@@ -24,7 +25,7 @@ export type AddressPredicate = (ip: string) => boolean;
 export type LookupFunction = net.LookupFunction;
 
 /** The error a blocked connection fails with. No socket was opened and no byte was sent. */
-export class BlockedAddressError extends Error {
+export class BlockedAddressError extends FanoutError {
   override readonly name = 'BlockedAddressError';
   /** Stable code, in the style of undici's `UND_ERR_*` codes. */
   readonly code = 'FANOUT_BLOCKED';

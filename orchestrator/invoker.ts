@@ -3,6 +3,7 @@
  * Both back ends implement this one interface and are tested with the same cases.
  */
 import type { WorkerEventInput, WorkerResult } from '../core/contract';
+import { FanoutError } from '../core/errors';
 
 /** Why a chunk invocation failed; the orchestrator decides from `reason` whether and how to retry. */
 export type InvokeFailureReason =
@@ -17,8 +18,9 @@ export type InvokeFailureReason =
   /** The worker answered with something that is not a WorkerResult. */
   | 'bad-response';
 
-export class InvokeError extends Error {
+export class InvokeError extends FanoutError {
   override readonly name = 'InvokeError';
+  readonly code = 'FANOUT_INVOKE';
   constructor(
     message: string,
     readonly reason: InvokeFailureReason,

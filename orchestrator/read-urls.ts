@@ -7,18 +7,21 @@ import readline from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { FailureOutcome } from '../core/contract';
 import { normaliseUrl } from '../core/normalise-url';
+import { FanoutError } from '../core/errors';
 
 /** A NUL byte within this many leading bytes means the "list" is not text. */
 export const BINARY_SNIFF_BYTES = 8 * 1024;
 
-export type ListErrorCode = 'not-found' | 'unreadable' | 'not-a-file' | 'binary';
+export type ListErrorReason = 'not-found' | 'unreadable' | 'not-a-file' | 'binary';
 
 /** The URL list cannot be read at all; `message` names the file and says what to do. */
-export class ListError extends Error {
+export class ListError extends FanoutError {
   override readonly name = 'ListError';
+  readonly code = 'FANOUT_LIST';
+  override readonly userFacing = true;
   constructor(
     message: string,
-    readonly code: ListErrorCode,
+    readonly reason: ListErrorReason,
     /** The path as given, or `<stdin>`. */
     readonly file: string,
     options?: { cause?: unknown },

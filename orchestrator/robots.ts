@@ -10,10 +10,7 @@ import { productToken, rulesFromFetch, type RobotsRules, type UnreachablePolicy 
 
 export { robotsDisallowedOutcome, productToken, type RobotsRules, type UnreachablePolicy } from './robots-policy';
 
-/** `--robots`: `obey` checks every URL against its origin's robots.txt; `ignore` skips robots.txt. */
-export const ROBOTS_MODES = ['obey', 'ignore'] as const;
-export type RobotsMode = (typeof ROBOTS_MODES)[number];
-export const DEFAULT_ROBOTS_MODE: RobotsMode = 'obey';
+export type { RobotsMode } from '../core/run-control';
 
 export interface RobotsOptions {
   /** The User-Agent header sent for robots.txt (use the run's). @default DEFAULT_USER_AGENT */

@@ -1,3 +1,4 @@
+import { FanoutError } from '../core/errors';
 /**
  * The error a run's iteration throws when an invoke failed in a way no retry can fix.
  */
@@ -9,8 +10,11 @@
  * or a closed invoker. Retrying every chunk would only repeat it, so the run stops at once.
  * URLs without an outcome count in `abandonedUrls`; `fanout run --resume` can do them later.
  */
-export class RunAbortedError extends Error {
+export class RunAbortedError extends FanoutError {
   override readonly name = 'RunAbortedError';
+  readonly code = 'FANOUT_RUN_ABORTED';
+  /** Its message says what stopped the run, for the user. */
+  override readonly userFacing = true;
   constructor(
     /** The chunk whose invocation failed first. */
     readonly chunkId: string,

@@ -3,6 +3,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ScrapeOptionsInput, WorkerResult } from '../core/contract';
+import { RUN_DEFAULTS } from '../core/run-control';
 import type { HostBudget } from './host-budget';
 import type { Invoker } from './invoker';
 import type { RetryPolicy } from './chunk-retry';
@@ -21,7 +22,7 @@ export interface RunOptions {
   hostBudget?: HostBudget;
   /** Chunks in flight at once (retries waiting out a backoff count too). @default invoker.capacity */
   concurrency?: number;
-  /** Tries after the first for a chunk whose invocation fails. @default 2 */
+  /** Tries after the first for a chunk whose invocation fails. @default 2 (core/run-control.ts) */
   chunkRetries?: number;
   /** First retry backoff, doubling per try (equal jitter). @default 1000 */
   retryBaseDelayMs?: number;
@@ -122,7 +123,7 @@ export function resolveRunOptions(options: RunOptions, invoker: Invoker): Resolv
     runId: options.runId ?? randomUUID(),
     scrape: options.scrape,
     concurrency: options.concurrency ?? invoker.capacity,
-    chunkRetries: options.chunkRetries ?? 2,
+    chunkRetries: options.chunkRetries ?? RUN_DEFAULTS.chunkRetries,
     retryBaseDelayMs: options.retryBaseDelayMs ?? 1_000, // 1 s
     retryMaxDelayMs: options.retryMaxDelayMs ?? 30_000, // 30 s
     maxThrottles: options.maxThrottles ?? 50,

@@ -1,97 +1,99 @@
 /**
- * The invoking part of `fanout run`: robots.txt and the run-wide host budget, then the allowed
- * URLs in chunks through runChunks on the invoker for `--mode`, each outcome recorded as it
- * arrives, with Ctrl-C / SIGTERM trapped for the run's length.
+ * A whole run of a list, as the CLI makes it: robots.txt and the run-wide host budget, then the
+ * allowed URLs in chunks through runChunks on the given invoker, each outcome handed over as it
+ * arrives. Takes typed options only; the caller owns the invoker and the stop signals.
  */
-import type { Outcome, ScrapeOptions } from '../core/contract';
+import type { Outcome, ScrapeOptions, WorkerResult } from '../core/contract';
+import { RUN_DEFAULTS, type RobotsMode } from '../core/run-control';
 import { chunkUrls, defaultChunkSize } from './chunk';
-import { LambdaUsageMeter, type LambdaUsage } from './lambda-usage';
-import { preparePoliteness } from './politeness';
-import { RunAbortedError, runChunks, type ChunkErrorInfo } from './run';
-import { createInvoker, type RunFlags } from '../cli/run-flags';
-import { trapSignals } from '../cli/signals';
+import type { Invoker } from './invoker';
+import { preparePoliteness, type Politeness } from './politeness';
+import { RunAbortedError, runChunks, type ChunkErrorInfo, type RunProgress } from './run';
 
-/** How the invoking went, for the summary and the exit code. */
+export interface RunUrlsOptions {
+  /** Runs the chunks; the caller closes it. */
+  invoker: Invoker;
+  /** How workers fetch and parse, already validated (`ScrapeOptionsSchema`). */
+  scrape: ScrapeOptions;
+  /** @default 'obey' */
+  robots?: RobotsMode;
+  /** URLs per chunk. @default defaultChunkSize(allowed URLs, invoker.capacity) */
+  chunkSize?: number;
+  /** Chunks in flight. @default invoker.capacity */
+  concurrency?: number;
+  /** @default 2 (RUN_DEFAULTS.chunkRetries) */
+  chunkRetries?: number;
+  /** Graceful stop: see runChunks. */
+  stopSignal?: AbortSignal;
+  /** Hard stop: see runChunks. */
+  signal?: AbortSignal;
+  /** After `stopSignal`, chunks in flight get this long. @default wait for them */
+  stopGraceMs?: number;
+  /** Called once robots.txt has been read, before any page is fetched. */
+  onPoliteness?: (politeness: Politeness) => void;
+  /** Every worker result as it arrives (e.g. to meter Lambda usage). */
+  onResult?: (result: WorkerResult) => void;
+  /** A chunk invocation failed (for `--verbose`). */
+  onChunkError?: (info: ChunkErrorInfo) => void;
+}
+
+/** How the run went, for the summary and the exit code. */
 export interface RunUrlsResult {
   runId: string;
   /** The run ended before every URL had an outcome (stopped, cancelled or aborted). */
   interrupted: boolean;
   /** An invoke failed in a way no retry can fix; the outcomes before it were recorded. */
   aborted: RunAbortedError | undefined;
-  /** In Lambda mode, what the workers used, for the cost estimate. */
-  lambda: LambdaUsage | undefined;
-}
-
-/** The `--verbose` line for a failed chunk invocation. */
-function formatChunkError(info: ChunkErrorInfo): string {
-  const why = info.error instanceof Error ? info.error.message : String(info.error);
-  const next = info.willRetry ? ', retrying' : info.willSplit ? ', splitting it in halves to find the URL that kills its worker' : '';
-  return `\nfanout: ${info.chunkId} failed (${why})${next}\n`;
+  /** The run loop's counters at the end (undefined when there was nothing to run). */
+  progress: Readonly<RunProgress> | undefined;
 }
 
 /**
  * Runs `urls` (valid, de-duplicated) and hands every outcome to `record`, robots-disallowed ones
- * included; `report` is called after each outcome and once a second. Throws only what is not a
- * RunAbortedError; the invoker is closed either way.
+ * included; `tick` is called after each outcome and once a second. Throws only what is not a
+ * RunAbortedError.
  */
 export async function runUrls(
   urls: string[],
-  flags: RunFlags,
-  scrape: ScrapeOptions,
+  options: RunUrlsOptions,
   record: (outcome: Outcome) => Promise<void>,
-  report: () => void,
+  tick: () => void = () => {},
 ): Promise<RunUrlsResult> {
-  const { invoker, lambdaFunction } = createInvoker(flags);
-  const usage = lambdaFunction === undefined ? undefined : new LambdaUsageMeter();
-  const signals = trapSignals(flags.quiet ?? false, flags.graceMs);
+  const { invoker, scrape } = options;
+  const polite = await preparePoliteness(urls, {
+    robots: options.robots ?? RUN_DEFAULTS.robots,
+    perHost: scrape.perHost,
+    workerConcurrency: scrape.concurrency,
+    chunkConcurrency: options.concurrency ?? invoker.capacity,
+    userAgent: scrape.userAgent,
+    allowPrivate: scrape.allowPrivate,
+  });
+  options.onPoliteness?.(polite);
+  for (const outcome of polite.disallowed) await record(outcome);
+  const chunkSize = options.chunkSize ?? defaultChunkSize(polite.allowed.length, invoker.capacity);
+  const run = runChunks(chunkUrls(polite.allowed, chunkSize), invoker, {
+    scrape,
+    hostBudget: polite.budget,
+    concurrency: options.concurrency,
+    chunkRetries: options.chunkRetries,
+    stopSignal: options.stopSignal,
+    signal: options.signal,
+    stopGraceMs: options.stopGraceMs,
+    onResult: options.onResult,
+    onChunkError: options.onChunkError,
+  });
+  let aborted: RunAbortedError | undefined;
+  const ticker = setInterval(tick, 1000);
   try {
-    const chunkConcurrency = flags.mode === 'lambda' ? (flags.workers ?? invoker.capacity) : invoker.capacity;
-    const polite = await preparePoliteness(urls, {
-      robots: flags.robots ?? 'obey',
-      perHost: scrape.perHost,
-      workerConcurrency: scrape.concurrency,
-      chunkConcurrency,
-      userAgent: scrape.userAgent,
-      allowPrivate: scrape.allowPrivate,
-    });
-    if (flags.verbose && polite.robots.fetches > 0) {
-      process.stderr.write(`fanout: robots.txt fetched for ${polite.robots.fetches} origins; ${polite.disallowed.length} URLs disallowed; ${polite.robots.crawlDelayMs.size} hosts with a Crawl-delay\n`);
+    for await (const outcome of run) {
+      await record(outcome);
+      tick();
     }
-    for (const outcome of polite.disallowed) await record(outcome);
-    const chunkSize = flags.chunkSize ?? defaultChunkSize(polite.allowed.length, invoker.capacity);
-    const run = runChunks(chunkUrls(polite.allowed, chunkSize), invoker, {
-      scrape,
-      hostBudget: polite.budget,
-      concurrency: flags.mode === 'lambda' ? flags.workers : undefined,
-      chunkRetries: flags.chunkRetries,
-      stopSignal: signals.stopSignal,
-      signal: signals.signal,
-      stopGraceMs: flags.graceMs,
-      onResult: usage && ((result) => usage.add(result)),
-      onChunkError: flags.verbose ? (info) => process.stderr.write(formatChunkError(info)) : undefined,
-    });
-    let aborted: RunAbortedError | undefined;
-    const ticker = setInterval(report, 1000);
-    try {
-      for await (const outcome of run) {
-        await record(outcome);
-        report();
-      }
-    } catch (err) {
-      if (!(err instanceof RunAbortedError)) throw err;
-      aborted = err; // what arrived is recorded and the caller closes the output, so the file stays valid
-    } finally {
-      clearInterval(ticker);
-    }
-    return {
-      runId: run.runId,
-      interrupted: run.progress.state !== 'done',
-      aborted,
-      // Throttled invokes never ran, so Lambda bills neither their request nor any duration.
-      lambda: usage && lambdaFunction !== undefined ? usage.finish(lambdaFunction, run.progress.invocations - run.progress.throttles) : undefined,
-    };
+  } catch (err) {
+    if (!(err instanceof RunAbortedError)) throw err;
+    aborted = err; // what arrived is recorded and the caller closes the output, so the file stays valid
   } finally {
-    signals.release();
-    await invoker.close();
+    clearInterval(ticker);
   }
+  return { runId: run.runId, interrupted: run.progress.state !== 'done', aborted, progress: run.progress };
 }

@@ -6,6 +6,8 @@
 
 /** Rows in each "top N" list (slowest URLs, failed examples per error kind). @default 20 */
 export const DEFAULT_TOP = 20;
+/** The most rows a "top N" list may ask for. */
+export const MAX_TOP = 1_000;
 
 /** Host rows shown in the report's table, worst first; the rest fold into one "other" row. @default 50 */
 export const DEFAULT_HOST_ROWS = 50;

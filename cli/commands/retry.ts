@@ -18,7 +18,7 @@ import type { Command, Option } from 'commander';
 import { UsageError } from '../../core/errors';
 import { EXIT_OK } from '../exit-codes';
 import { isRetryable } from '../../core/retryable';
-import { ResultsFileError, scanResults } from '../results-file';
+import { scanResults } from '../results-file';
 import { runCommand, type RunFlags } from './run';
 
 /** `fanout retry` takes `fanout run`'s flags, except these: the output is always JSONL, and `-o` means where to put the merged file. */
@@ -47,8 +47,7 @@ export async function retryCommand(results: string, flags: RunFlags): Promise<nu
   let code: number;
   try {
     const out = fs.createWriteStream(temp, { flags: 'wx' });
-    await withResultsErrors(results, () =>
-      scanResults(results, async ({ record, text }) => {
+    await scanResults(results, async ({ record, text }) => {
         if (written.has(record.url) || (retry.has(record.url) && isRetryable(record))) {
           stats.duplicates++;
           return;
@@ -58,8 +57,7 @@ export async function retryCommand(results: string, flags: RunFlags): Promise<nu
         written.add(record.url);
         stats.kept++;
         if (!out.write(`${text}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-      }),
-    );
+    });
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
     stats.retried = retry.size;
     if (!flags.quiet) process.stderr.write(`fanout: ${results}: ${stats.kept} records kept, ${retry.size} to retry\n`);
@@ -89,7 +87,7 @@ export async function retryCommand(results: string, flags: RunFlags): Promise<nu
 /** Step 3: copies the old record of every retryable URL that has none in `temp`. Returns how many. */
 async function restoreMissing(original: string, temp: string, retry: ReadonlySet<string>): Promise<number> {
   const present = new Set<string>();
-  await withResultsErrors(temp, () => scanResults(temp, ({ record }) => void present.add(record.url)));
+  await scanResults(temp, ({ record }) => void present.add(record.url));
   const missing = [...retry].filter((url) => !present.has(url));
   if (missing.length === 0) return 0;
   const wanted = new Set(missing);
@@ -100,15 +98,6 @@ async function restoreMissing(original: string, temp: string, retry: ReadonlySet
   });
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   return missing.length;
-}
-
-async function withResultsErrors<T>(file: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof ResultsFileError) throw new UsageError(error.message, { cause: error });
-    throw error;
-  }
 }
 
 /**

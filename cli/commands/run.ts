@@ -10,10 +10,10 @@ import { describeDryRun } from '../dry-run';
 import { preferSmallHeap, preferSmallHeapForFile } from '../heap-mode';
 import { UsageError } from '../../core/errors';
 import { createProgress } from '../progress';
-import { ListError, readUrls, type UrlList } from '../../orchestrator/read-urls';
+import { readUrls, type UrlList } from '../../orchestrator/read-urls';
 import { openResume, skipRecorded } from '../resume';
 import { loadExtractSpec, scrapeOptionsFromFlags, type RunFlags } from '../run-flags';
-import { runUrls, type RunUrlsResult } from '../../orchestrator/run-urls';
+import { invokeRun, type InvokeRunResult } from '../invoke-run';
 import { SummaryBuilder, formatSummary, type RunSummary } from '../summary';
 import { ReportAggregator, fromCliSummary, renderReport, RunSummarySchema } from '../../report';
 import { openOutput, type OutcomeWriter } from '../write-output';
@@ -34,12 +34,7 @@ async function readList(list: string): Promise<UrlList> {
   if (list === '-' && process.stdin.isTTY) {
     process.stderr.write('fanout: reading URLs from the terminal, one per line; end with Ctrl-D\n');
   }
-  try {
-    return await readUrls(list === '-' ? process.stdin : list);
-  } catch (err) {
-    if (err instanceof ListError) throw new UsageError(err.message, { cause: err });
-    throw err;
-  }
+  return readUrls(list === '-' ? process.stdin : list);
 }
 
 /** Runs `fanout run` and returns its exit code; throws UsageError for bad flags, list or output path. */
@@ -83,9 +78,9 @@ export async function runCommand(list: string, flags: RunFlags, preset?: PresetL
 
   for (const outcome of input.invalid) await record(outcome);
 
-  const ran: RunUrlsResult =
+  const ran: InvokeRunResult =
     input.urls.length > 0
-      ? await runUrls(input.urls, flags, scrape, record, report)
+      ? await invokeRun(input.urls, flags, scrape, record, report)
       : { runId: 'none', interrupted: false, aborted: undefined, lambda: undefined };
   await out.close();
   progress.stop();

@@ -4,7 +4,7 @@
  * the version read, so exactly one invocation advances each generation.
  */
 import type { ErrorKind } from '../../core/contract';
-import type { RunSettings } from './input';
+import type { RunSettings } from '../../core/schedule-input';
 
 export interface RunCounts {
   /** Records written: one per URL plus one per invalid line. */

@@ -13,24 +13,17 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { formatZodError } from '../../core/contract';
+import { DEFAULT_WORKER_TIMEOUT_SECS, ENV } from '../../core/deploy';
+import { intFromEnv, requireEnv } from '../../core/env';
+import { InvalidEventError } from '../../core/errors';
 import { LambdaInvoker } from '../../orchestrator/invokers/lambda';
-import { OrchestratorEventSchema } from './input';
+import { OrchestratorEventSchema } from '../../core/schedule-input';
 import { S3ObjectStore } from './object-store';
 import { orchestrate, type OrchestrateResult } from './orchestrate';
 
 const logger = new Logger();
 const metrics = new Metrics();
 const lambda = new LambdaClient({});
-
-export class InvalidOrchestratorEventError extends Error {
-  override readonly name = 'InvalidOrchestratorEventError';
-}
-
-function requireEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set (the stack sets it)`);
-  return value;
-}
 
 export async function handler(event: unknown, context: Context): Promise<OrchestrateResult> {
   logger.addContext(context);
@@ -62,13 +55,13 @@ function recordMetrics(result: OrchestrateResult): void {
 
 async function run(event: unknown, context: Context): Promise<OrchestrateResult> {
   const parsed = OrchestratorEventSchema.safeParse(event);
-  if (!parsed.success) throw new InvalidOrchestratorEventError(`invalid orchestrator event: ${formatZodError(parsed.error)}`);
-  const functionName = requireEnv('FANOUT_FUNCTION');
+  if (!parsed.success) throw new InvalidEventError(`invalid scheduled-run event: ${formatZodError(parsed.error)}`);
+  const functionName = requireEnv(ENV.workerFunction);
   return orchestrate(parsed.data, {
-    store: new S3ObjectStore(requireEnv('RESULTS_BUCKET')),
+    store: new S3ObjectStore(requireEnv(ENV.resultsBucket)),
     createInvoker: (concurrency) => new LambdaInvoker({ functionName, concurrency }),
     remainingMs: () => context.getRemainingTimeInMillis(),
-    workerTimeoutMs: Number(process.env.WORKER_TIMEOUT_SECS ?? 300) * 1000,
+    workerTimeoutMs: intFromEnv(ENV.workerTimeoutSecs, { fallback: DEFAULT_WORKER_TIMEOUT_SECS, min: 1, max: 900 }) * 1000,
     requestId: context.awsRequestId,
     continueWith: async (next) => {
       await lambda.send(new InvokeCommand({ FunctionName: context.functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(next)) }));

@@ -12,6 +12,7 @@ import {
   UploadPartCommand,
   AbortMultipartUploadCommand,
 } from '@aws-sdk/client-s3';
+import { FanoutError } from '../../core/errors';
 
 export interface StoredObject {
   body: string;
@@ -19,8 +20,9 @@ export interface StoredObject {
 }
 
 /** A conditional write lost: someone else wrote the object first. */
-export class PreconditionFailedError extends Error {
+export class PreconditionFailedError extends FanoutError {
   override readonly name = 'PreconditionFailedError';
+  readonly code = 'FANOUT_PRECONDITION_FAILED';
   constructor(readonly key: string) {
     super(`conditional write to ${key} failed: the object changed`);
   }

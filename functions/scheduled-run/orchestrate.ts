@@ -12,7 +12,7 @@ import { createHostBudget, preparePoliteness } from '../../orchestrator/politene
 import { readUrls } from '../../orchestrator/read-urls';
 import { runChunks } from '../../orchestrator/run';
 import { checkpointKey, emptyCounts, partKey, resultsKey, runPrefixFor, summaryKey, type Checkpoint, type RunCounts } from './checkpoint';
-import { splitSettings, type ContinueInput, type OrchestratorEvent, type RunInput } from './input';
+import { splitSettings, type ContinueInput, type OrchestratorEvent, type RunInput } from '../../core/schedule-input';
 import { PreconditionFailedError, type ObjectStore } from './object-store';
 
 export interface OrchestrateDeps {

@@ -4,14 +4,11 @@
  */
 import type { Context } from 'aws-lambda';
 import { WorkerEventSchema, formatZodError, type WorkerResult } from '../../core/contract';
+import { InvalidEventError } from '../../core/errors';
 import { scrapeChunk } from './scrape-chunk';
 
 /** Stop starting new fetches this long before the Lambda deadline, to leave time to answer. */
 const DEADLINE_MARGIN_MS = 5_000;
-
-export class InvalidEventError extends Error {
-  override readonly name = 'InvalidEventError';
-}
 
 export async function handler(event: unknown, context?: Partial<Pick<Context, 'getRemainingTimeInMillis' | 'memoryLimitInMB'>>): Promise<WorkerResult> {
   const parsed = WorkerEventSchema.safeParse(event);

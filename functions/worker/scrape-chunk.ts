@@ -14,7 +14,7 @@
  * reported in `throttled` so the orchestrator slows the host for the rest of the run.
  */
 import { ScrapeOptionsSchema, type ChunkStats, type Outcome, type ScrapeOptionsInput } from '../../core/contract';
-import { validateSpec } from './parse/extract';
+import { validateSpec } from '../../core/extract-spec';
 import { hostKey } from '../../core/host-key';
 import { HostScheduler, type HostSlot } from './host-scheduler';
 import { RETRY_AFTER_CAP_MS } from './page-retry';

@@ -56,7 +56,7 @@ export async function scrapePage(input: string, url: URL, options: ScrapeOptions
         retries: options.retries,
         kind: error.kind,
         status: error.status,
-        code: error.code,
+        code: error.causeCode,
         retryAfterMs: error.details.retryAfterMs,
         timeoutMs: options.timeoutMs,
         now: Date.now(),

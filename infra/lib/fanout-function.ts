@@ -10,6 +10,7 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { DEFAULT_WORKER_MEMORY_MB, DEFAULT_WORKER_TIMEOUT_SECS } from '../../core/deploy';
 
 /** The repository root: where package-lock.json is, so bundling never looks elsewhere. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -23,9 +24,9 @@ export interface FanoutFunctionProps {
   /** Powertools service name (logs and metrics dimension). */
   serviceName: string;
   description?: string;
-  /** @default 1769 (one full vCPU; see docs/deploy.md) */
+  /** @default 1769 (one full vCPU; core/deploy.ts, see docs/deploy.md) */
   memorySizeMb?: number;
-  /** @default 300 */
+  /** @default 300 (core/deploy.ts) */
   timeoutSecs?: number;
   /** @default one month */
   logRetention?: RetentionDays;
@@ -51,8 +52,8 @@ export class FanoutFunction extends NodejsFunction {
       description: props.description,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySizeMb ?? 1769,
-      timeout: Duration.seconds(props.timeoutSecs ?? 300),
+      memorySize: props.memorySizeMb ?? DEFAULT_WORKER_MEMORY_MB,
+      timeout: Duration.seconds(props.timeoutSecs ?? DEFAULT_WORKER_TIMEOUT_SECS),
       logGroup,
       retryAttempts: props.retryAttempts,
       projectRoot: REPO_ROOT,

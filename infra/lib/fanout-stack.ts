@@ -8,7 +8,8 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { LISTS_PREFIX, RUNS_PREFIX } from '../../functions/scheduled-run/input';
+import { DEFAULT_WORKER_MEMORY_MB, DEFAULT_WORKER_TIMEOUT_SECS, ENV } from '../../core/deploy';
+import { LISTS_PREFIX, RUNS_PREFIX } from '../../core/schedule-input';
 import { FanoutFunction } from './fanout-function';
 import { ResultsBucket } from './results-bucket';
 import type { Schedule } from './schedule-config';
@@ -16,9 +17,9 @@ import type { Schedule } from './schedule-config';
 export interface FanoutStackProps extends StackProps {
   /** Validated schedules (loadScheduleConfig). @default none */
   schedules?: Schedule[];
-  /** @default 1769 (one vCPU) */
+  /** @default 1769 (one vCPU; core/deploy.ts) */
   workerMemoryMb?: number;
-  /** @default 300 */
+  /** @default 300 (core/deploy.ts) */
   workerTimeoutSecs?: number;
   /** @default 1024 */
   orchestratorMemoryMb?: number;
@@ -52,13 +53,13 @@ export class FanoutStack extends Stack {
     });
     this.bucket = new ResultsBucket(this, 'Results', { expireRunsAfterDays: props.expireRunsAfterDays, accessLogsBucket: accessLogs }).bucket;
 
-    const workerTimeoutSecs = props.workerTimeoutSecs ?? 300;
+    const workerTimeoutSecs = props.workerTimeoutSecs ?? DEFAULT_WORKER_TIMEOUT_SECS;
     // The worker needs no AWS permissions beyond its logs: it only fetches pages and answers.
     this.worker = new FanoutFunction(this, 'Worker', {
       entry: 'functions/worker/lambda.ts',
       serviceName: 'fanout-worker',
       description: 'fanout worker: scrapes one chunk of URLs',
-      memorySizeMb: props.workerMemoryMb ?? 1769,
+      memorySizeMb: props.workerMemoryMb ?? DEFAULT_WORKER_MEMORY_MB,
       timeoutSecs: workerTimeoutSecs,
     });
 
@@ -69,9 +70,9 @@ export class FanoutStack extends Stack {
       memorySizeMb: props.orchestratorMemoryMb ?? 1024,
       timeoutSecs: ORCHESTRATOR_TIMEOUT_SECS,
       environment: {
-        FANOUT_FUNCTION: this.worker.functionName,
-        RESULTS_BUCKET: this.bucket.bucketName,
-        WORKER_TIMEOUT_SECS: String(workerTimeoutSecs),
+        [ENV.workerFunction]: this.worker.functionName,
+        [ENV.resultsBucket]: this.bucket.bucketName,
+        [ENV.workerTimeoutSecs]: String(workerTimeoutSecs),
       },
     });
     // Least privilege: invoke only the worker, read lists/, read and write runs/ (never list or delete).

@@ -5,7 +5,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { RUNS_PREFIX } from '../../functions/scheduled-run/input';
+import { RUNS_PREFIX } from '../../core/schedule-input';
 
 export interface ResultsBucketProps {
   /** Days before `runs/` objects (results, summaries, checkpoints) expire; 0 keeps them. @default 90 */

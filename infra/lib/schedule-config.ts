@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { formatZodError } from '../../core/contract';
-import { ListSourceSchema, RunInputSchema, RunSettingsSchema, ScheduleNameSchema, type RunInput } from '../../functions/scheduled-run/input';
+import { ListSourceSchema, RunInputSchema, RunSettingsSchema, ScheduleNameSchema, type RunInput } from '../../core/schedule-input';
+import { FanoutError } from '../../core/errors';
 
 /** `rate(5 minutes)` or a six-field `cron(...)`, as EventBridge accepts them. */
 const EXPRESSION = /^(rate\(1 (minute|hour|day)\)|rate\([1-9]\d* (minutes|hours|days)\)|cron\(\S+( \S+){5}\))$/;
@@ -24,8 +25,10 @@ export type ScheduleEntry = z.output<typeof ScheduleEntrySchema>;
 
 export const ScheduleConfigSchema = z.strictObject({ schedules: z.array(z.unknown()) });
 
-export class ScheduleConfigError extends Error {
+export class ScheduleConfigError extends FanoutError {
   override readonly name = 'ScheduleConfigError';
+  readonly code = 'FANOUT_SCHEDULE_CONFIG';
+  override readonly userFacing = true;
   constructor(
     message: string,
     readonly file: string,

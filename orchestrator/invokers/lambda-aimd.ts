@@ -1,3 +1,4 @@
+import { FanoutError } from '../../core/errors';
 /**
  * An AIMD concurrency limiter: the number of Lambda invokes allowed in flight grows by about one
  * per window of successes (additive increase) and halves on throttling (multiplicative decrease),
@@ -23,8 +24,9 @@ export interface AimdOptions {
 /** Frees the slot taken by {@link AimdLimiter.acquire}; calling it twice is harmless. */
 export type Release = () => void;
 
-export class LimiterAbortedError extends Error {
+export class LimiterAbortedError extends FanoutError {
   override readonly name = 'LimiterAbortedError';
+  readonly code = 'FANOUT_LIMITER_ABORTED';
 }
 
 interface Waiter {

@@ -5,14 +5,18 @@
  */
 import { WorkerResultSchema, formatZodError, type WorkerResult } from '../../core/contract';
 import { InvokeError } from '../invoker';
+import { FanoutError } from '../../core/errors';
 
 /** A problem no retry can fix (no such function, access denied, no credentials): the run should stop. */
-export class LambdaSetupError extends Error {
+export class LambdaSetupError extends FanoutError {
   override readonly name = 'LambdaSetupError';
+  readonly code = 'FANOUT_LAMBDA_SETUP';
+  override readonly userFacing = true;
   constructor(
     message: string,
     readonly functionName: string,
-    readonly code: string,
+    /** The AWS error name, or `RegionMissing`. */
+    readonly awsCode: string,
     options?: { cause?: unknown },
   ) {
     super(message, options);

@@ -4,16 +4,20 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ENV } from '../../core/deploy';
+import { FanoutError } from '../../core/errors';
 
 /** The environment variable naming the worker function. */
-export const FUNCTION_NAME_ENV = 'FANOUT_FUNCTION';
+export const FUNCTION_NAME_ENV = ENV.workerFunction;
 /** The stack output key holding the worker function's name (infra/lib/fanout-stack.ts writes it). */
 export const WORKER_FUNCTION_OUTPUT = 'WorkerFunctionName';
 /** Where `cdk deploy --outputs-file` is told to write, relative to the working directory. */
 export const DEFAULT_OUTPUTS_FILE = 'cdk-outputs.json';
 
-export class FunctionNameNotFoundError extends Error {
+export class FunctionNameNotFoundError extends FanoutError {
   override readonly name = 'FunctionNameNotFoundError';
+  readonly code = 'FANOUT_FUNCTION_NOT_FOUND';
+  override readonly userFacing = true;
   constructor(
     message: string,
     readonly outputsFile: string,

@@ -17,10 +17,10 @@ import { InvokeError, type Invoker } from '../invoker';
 import { AimdLimiter, LimiterAbortedError } from './lambda-aimd';
 import { classifyInvokeOutput, classifySdkError, type InvokeVerdict } from './lambda-errors';
 import { resolveFunctionName } from './lambda-function-name';
-import { DEFAULT_LAMBDA_CONCURRENCY } from './lambda-defaults';
+import { DEFAULT_LAMBDA_CONCURRENCY } from '../../core/run-control';
 import { mergeResults, splitEvent, tooLargeResult } from './lambda-split';
 
-export { DEFAULT_LAMBDA_CONCURRENCY } from './lambda-defaults';
+export { DEFAULT_LAMBDA_CONCURRENCY } from '../../core/run-control';
 
 export interface LambdaInvokerOptions {
   /** Worker function name or ARN. */

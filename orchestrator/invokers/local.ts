@@ -6,6 +6,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { WorkerResultSchema, formatZodError, type WorkerEventInput, type WorkerResult } from '../../core/contract';
+import { RUN_DEFAULTS } from '../../core/run-control';
 import { InvokeError, type Invoker } from '../invoker';
 import type { ChildReply, InvokeMessage } from './local-protocol';
 
@@ -80,7 +81,7 @@ export class LocalInvoker implements Invoker {
 
   constructor(options: LocalInvokerOptions = {}) {
     this.capacity = options.size ?? os.availableParallelism();
-    this.chunkTimeoutMs = options.chunkTimeoutMs ?? 900_000; // 15 min
+    this.chunkTimeoutMs = options.chunkTimeoutMs ?? RUN_DEFAULTS.chunkTimeoutMs;
     this.workerModule = path.resolve(options.workerModule ?? DEFAULT_WORKER_MODULE);
     this.workerExport = options.workerExport ?? 'handler';
     this.childOutput = options.childOutput ?? 'stderr';

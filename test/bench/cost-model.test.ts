@@ -1,4 +1,4 @@
-import { ARM64_USD_PER_GB_SECOND, estimateCost, USD_PER_MILLION_REQUESTS } from '../../orchestrator/cost-model';
+import { ARM64_USD_PER_GB_SECOND, estimateCost, USD_PER_MILLION_REQUESTS } from '../../report/cost-model';
 
 describe('estimateCost', () => {
   const base = { pages: 1000, chunkSize: 100, memoryMb: 1024, cpuMsPerPage: 2, latencyMs: 640, concurrency: 64, overheadMsPerInvocation: 0 };

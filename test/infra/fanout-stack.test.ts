@@ -5,7 +5,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { RunInputSchema } from '../../functions/scheduled-run/input';
+import { RunInputSchema } from '../../core/schedule-input';
 import { FanoutStack } from '../../infra/lib/fanout-stack';
 import { parseScheduleConfig } from '../../infra/lib/schedule-config';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { RunInputSchema } from '../../functions/scheduled-run/input';
+import { RunInputSchema } from '../../core/schedule-input';
 import { loadScheduleConfig, parseScheduleConfig, ScheduleConfigError } from '../../infra/lib/schedule-config';
 
 const config = (...schedules: unknown[]) => JSON.stringify({ schedules });

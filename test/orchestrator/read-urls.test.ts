@@ -103,19 +103,19 @@ describe('readUrls', () => {
     const missing = path.join(dir, 'nope.txt');
     const error = await readUrls(missing).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ListError);
-    expect(error).toMatchObject({ name: 'ListError', code: 'not-found', file: missing, message: `URL list ${missing} does not exist; check the path` });
+    expect(error).toMatchObject({ name: 'ListError', reason: 'not-found', file: missing, message: `URL list ${missing} does not exist; check the path` });
   });
 
   it('rejects a directory', async () => {
-    await expect(readUrls(dir)).rejects.toMatchObject({ name: 'ListError', code: 'not-a-file' });
+    await expect(readUrls(dir)).rejects.toMatchObject({ name: 'ListError', reason: 'not-a-file' });
   });
 
   it('rejects a binary file (NUL bytes), and a UTF-16 stream', async () => {
     const binary = file('image.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]));
-    await expect(readUrls(binary)).rejects.toMatchObject({ name: 'ListError', code: 'binary', file: binary });
+    await expect(readUrls(binary)).rejects.toMatchObject({ name: 'ListError', reason: 'binary', file: binary });
     await expect(readUrls(binary)).rejects.toThrow(/looks binary.*UTF-8 text file/);
     const utf16 = Readable.from([Buffer.from('http://a.test/\n', 'utf16le')]);
-    await expect(readUrls(utf16)).rejects.toMatchObject({ name: 'ListError', code: 'binary', file: '<stdin>' });
+    await expect(readUrls(utf16)).rejects.toMatchObject({ name: 'ListError', reason: 'binary', file: '<stdin>' });
   });
 
   it('turns a stream error into a ListError', async () => {
@@ -124,6 +124,6 @@ describe('readUrls', () => {
         this.destroy(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }));
       },
     });
-    await expect(readUrls(broken)).rejects.toMatchObject({ name: 'ListError', code: 'unreadable', message: 'cannot read URL list <stdin> (EIO: i/o error); check the file' });
+    await expect(readUrls(broken)).rejects.toMatchObject({ name: 'ListError', reason: 'unreadable', message: 'cannot read URL list <stdin> (EIO: i/o error); check the file' });
   });
 });

@@ -153,7 +153,7 @@ describe('orchestrator handler (AWS mocked at the SDK edge)', () => {
   });
 
   test('an invalid event throws, and is counted as an error', async () => {
-    await expect(handler({ schedule: 'Bad Name', list: { urls: ['https://a.test/'] } }, context(60_000, 'req-x'))).rejects.toThrow(/invalid orchestrator event: schedule/);
+    await expect(handler({ schedule: 'Bad Name', list: { urls: ['https://a.test/'] } }, context(60_000, 'req-x'))).rejects.toThrow(/invalid scheduled-run event: schedule/);
     expect(published().values).toStrictEqual({ OrchestratorInvocations: 1, OrchestratorErrors: 1 });
   });
 });

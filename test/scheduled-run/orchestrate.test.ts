@@ -7,7 +7,7 @@
 import type { Outcome } from '../../core/contract';
 import { handler } from '../../functions/worker/handler';
 import { checkpointKey, resultsKey, summaryKey, type Checkpoint } from '../../functions/scheduled-run/checkpoint';
-import { RunInputSchema, type ContinueInput } from '../../functions/scheduled-run/input';
+import { RunInputSchema, type ContinueInput } from '../../core/schedule-input';
 import { PreconditionFailedError, type ObjectStore } from '../../functions/scheduled-run/object-store';
 import { orchestrate, type OrchestrateDeps } from '../../functions/scheduled-run/orchestrate';
 import { LambdaInvoker } from '../../orchestrator/invokers/lambda';

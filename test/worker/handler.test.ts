@@ -1,6 +1,7 @@
 import { closeAgents } from '../../http/agent';
 import { WorkerResultSchema } from '../../core/contract';
-import { handler, InvalidEventError } from '../../functions/worker/handler';
+import { InvalidEventError } from '../../core/errors';
+import { handler } from '../../functions/worker/handler';
 import { startDemoSite, type DemoSite } from '../../demo/site';
 
 let site: DemoSite;

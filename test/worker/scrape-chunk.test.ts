@@ -3,7 +3,7 @@
  * Loopback is private, so every call passes `allowPrivate: true` (the guard is tested in test/faults).
  */
 import { closeAgents } from '../../http/agent';
-import { SpecError } from '../../http/fetch-error';
+import { SpecError } from '../../core/extract-spec';
 import { scrapeChunk } from '../../functions/worker/scrape-chunk';
 import { expectedLinks, startDemoSite, type DemoSite } from '../../demo/site';
 import { startServer, type TestServer } from '../helpers/http-server';

@@ -1,12 +1,10 @@
 /**
  * Declarative extraction: `{ field: { selector, attr?, html?, all? } }` -> `{ field: value }`,
- * plus the validation that rejects a bad spec before anything is fetched.
+ * The spec's validation (before anything is fetched) is core/extract-spec.ts.
  */
-import { readFile } from 'node:fs/promises';
 import type * as Cheerio from 'cheerio';
 import type { DomHandler } from 'htmlparser2';
-import { ExtractSpecSchema, formatZodError, type ExtractSpec, type FieldSpec } from '../../../core/contract';
-import { SpecError } from '../../../http/fetch-error';
+import type { ExtractSpec, FieldSpec } from '../../../core/contract';
 import { collapseWhitespace } from './text';
 
 type Value = string | null;
@@ -53,54 +51,4 @@ export function extractData(document: Document, spec: ExtractSpec): Record<strin
     }
   }
   return data;
-}
-
-/** An empty document to compile selectors against: css-select throws on a selector it cannot compile. */
-let probe: Cheerio.CheerioAPI | undefined;
-
-/**
- * Checks untrusted JSON as an extraction spec: shape (via `ExtractSpecSchema`) and that every
- * selector compiles. Throws a {@link SpecError} whose message names the field and the problem.
- * @example validateSpec({ price: { selector: '.price', attr: 'data-value' } })
- */
-export function validateSpec(json: unknown): ExtractSpec {
-  const parsed = ExtractSpecSchema.safeParse(json);
-  if (!parsed.success) {
-    const field = parsed.error.issues[0]?.path[0];
-    throw new SpecError(`invalid extraction spec: ${formatZodError(parsed.error)}`, field === undefined ? undefined : String(field));
-  }
-  probe ??= cheerio().load('');
-  for (const [name, field] of Object.entries(parsed.data)) {
-    try {
-      probe(field.selector);
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      throw new SpecError(`invalid extraction spec: ${name}.selector: cannot use "${field.selector}": ${reason}`, name, { cause: err });
-    }
-  }
-  return parsed.data;
-}
-
-/** Reads and validates a spec file, with messages that say which file and what is wrong with it. */
-export async function loadSpecFile(path: string): Promise<ExtractSpec> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : (err as Error).message;
-    throw new SpecError(`cannot read extraction spec ${path}: ${why}`, undefined, { cause: err });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new SpecError(`extraction spec ${path} is not valid JSON: ${(err as Error).message}`, undefined, { cause: err });
-  }
-  try {
-    return validateSpec(json);
-  } catch (err) {
-    if (err instanceof SpecError) throw new SpecError(`${path}: ${err.message}`, err.field, { cause: err });
-    throw err;
-  }
 }

@@ -12,7 +12,7 @@
  * - Whichever is slower sets the pace (the two overlap: parsing happens while other requests wait).
  * Billed: duration (rounded up to 1 ms) x memory in GB, plus one request charge per invocation.
  */
-import { LAMBDA_PRICING } from '../report/constants';
+import { LAMBDA_PRICING } from './constants';
 
 /** Lambda arm64 compute price, USD per GB-second (from the one price table, report/constants.ts). */
 export const ARM64_USD_PER_GB_SECOND = LAMBDA_PRICING.usdPerGbSecond.arm64;

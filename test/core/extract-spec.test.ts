@@ -1,8 +1,8 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SpecError } from '../../http/fetch-error';
-import { loadSpecFile, validateSpec } from '../../functions/worker/parse/extract';
+import { SpecError } from '../../core/extract-spec';
+import { loadSpecFile, validateSpec } from '../../core/extract-spec';
 
 describe('validateSpec', () => {
   it('accepts every form and returns the spec', () => {

@@ -1,11 +1,11 @@
 /**
- * The orchestrator function's input: which URL list, which run options. One zod schema, used by the
+ * The scheduled-run function's input: which URL list, which run options. One zod schema, used by the
  * function to validate its event and by the CDK app to validate each schedule's rule input at synth
  * time, so a schedule cannot deploy an input the function would reject.
  */
 import { z } from 'zod';
-import { ScrapeOptionsSchema, type ScrapeOptions } from '../../core/contract';
-import { DEFAULT_ROBOTS_MODE, ROBOTS_MODES } from '../../orchestrator/robots';
+import { ScrapeOptionsSchema, type ScrapeOptions } from './contract';
+import { RunControlSchema } from './run-control';
 
 /** Results, checkpoints and list objects live under these prefixes of the results bucket. */
 export const LISTS_PREFIX = 'lists/';
@@ -32,20 +32,16 @@ export type ListSource = z.infer<typeof ListSourceSchema>;
 
 /** Worker scrape options (allowPrivate included, default false) plus how the run is driven. */
 export const RunSettingsSchema = ScrapeOptionsSchema.extend({
-  /** URLs per worker invocation. @default chunk.ts's defaultChunkSize */
-  chunkSize: z.number().int().min(1).max(10_000).optional(),
-  /** Worker invocations in flight. @default 100 */
-  invokeConcurrency: z.number().int().min(1).max(1_000).default(100),
-  /** Tries after the first for a failing chunk. @default 2 */
-  chunkRetries: z.number().int().min(0).max(10).default(2),
+  /** URLs per worker invocation: at most 10,000 here, so one invocation fits the worker's timeout. @default chunk.ts's defaultChunkSize */
+  chunkSize: RunControlSchema.shape.chunkSize.unwrap().max(10_000).optional(),
+  /** Worker invocations in flight. @default 100 (run-control.ts `lambdaConcurrency`) */
+  invokeConcurrency: z.number().int().min(1).max(1_000).default(RunControlSchema.shape.lambdaConcurrency.def.defaultValue),
+  /** Tries after the first for a failing chunk. @default 2 (run-control.ts) */
+  chunkRetries: RunControlSchema.shape.chunkRetries,
   /** Fresh orchestrator invocations a run may use before its remaining URLs are given up. @default 100 */
   maxInvocations: z.number().int().min(1).max(1_000).default(100),
-  /**
-   * robots.txt: `obey` fetches each origin's file once per run (on the run's first invocation),
-   * records the URLs it forbids as robots-disallowed and applies its Crawl-delays; `ignore` skips it.
-   * @default 'obey'
-   */
-  robots: z.enum(ROBOTS_MODES).default(DEFAULT_ROBOTS_MODE),
+  /** robots.txt, fetched once per run on its first invocation. @default 'obey' (run-control.ts) */
+  robots: RunControlSchema.shape.robots,
 });
 export type RunSettings = z.output<typeof RunSettingsSchema>;
 

@@ -1,0 +1,97 @@
+/**
+ * The `fanout` commander program: `run`, `retry` and `report`. Flags only; every range and default
+ * comes from the schema field it sets (core/contract.ts for the workers, core/run-control.ts for the run).
+ */
+import { Command, Option } from 'commander';
+import { ScrapeOptionsSchema } from '../core/contract';
+import { ROBOTS_MODES, RUN_DEFAULTS, RunControlSchema } from '../core/run-control';
+import { VERSION } from '../core/version';
+import { addReportCommand } from './commands/report';
+import { addRetryCommand } from './commands/retry';
+import { runCommand, type RunFlags } from './commands/run';
+import { bytesOption, intOption } from './options';
+import { OUTPUT_FORMATS } from './write-output';
+
+const RUN_EXAMPLES = `
+Examples:
+  $ fanout run urls.txt -o results.jsonl            scrape a list on this machine, one worker per CPU
+  $ cat urls.txt | fanout run - --format csv > out.csv
+  $ fanout run urls.txt --extract spec.json -o out.jsonl --summary summary.json
+  $ fanout run urls.txt --mode lambda -o out.jsonl  run the chunks on the deployed Lambda worker
+  $ fanout run urls.txt --dry-run                   count, de-duplicate and estimate the Lambda cost
+  $ fanout run urls.txt -o results.jsonl --resume   finish an interrupted run: only URLs without a record yet
+  $ fanout retry results.jsonl                      run again the retryable failures, one record per URL kept
+
+The list has one http(s) URL per line; blank lines and lines starting with # are skipped.
+Every valid URL gets exactly one record: a page, or an error with a kind that says why.`;
+
+const S = ScrapeOptionsSchema.shape;
+const R = RunControlSchema.shape;
+
+function addRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('Scrape every URL in a list and write one record per URL.')
+    .argument('<list>', 'file with one URL per line, or - for stdin')
+    .option('-o, --out <file>', 'write records to this file instead of stdout')
+    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('jsonl'))
+    .addOption(new Option('--mode <mode>', 'where workers run').choices(['local', 'lambda']).default('local'))
+    .addOption(intOption('--workers <n>', `workers in parallel: local processes (default: CPUs) or Lambda invocations (default: ${RUN_DEFAULTS.lambdaConcurrency})`, R.lambdaConcurrency.unwrap()))
+    .addOption(intOption('--concurrency <n>', 'requests in flight in each worker', S.concurrency))
+    .addOption(intOption('--per-host <n>', 'requests in flight to one host, across the whole run', S.perHost))
+    .addOption(intOption('--chunk-size <n>', 'URLs per worker invocation (default: sized to the list, see README)', R.chunkSize))
+    .addOption(intOption('--timeout-ms <ms>', 'whole time allowed for one fetch attempt', S.timeoutMs))
+    .addOption(intOption('--retries <n>', 'retries per URL for network errors, 5xx, 408 and 429', S.retries))
+    .addOption(bytesOption('--max-bytes <size>', 'body cap after decompression, e.g. 10mb', S.maxBytes))
+    .addOption(intOption('--max-redirects <n>', 'redirects followed per URL', S.maxRedirects))
+    .option('--extract <spec.json>', 'declarative extraction spec: {"field": {"selector": ".css", "attr": "href", "all": true}}')
+    .option('--user-agent <ua>', `User-Agent header (default: fanout/${VERSION} ...)`)
+    .addOption(intOption('--chunk-retries <n>', 'times a failed chunk (crashed or timed-out worker) is re-run', R.chunkRetries))
+    .addOption(intOption('--chunk-timeout-ms <ms>', 'a local worker running longer than this on one chunk is replaced', R.chunkTimeoutMs))
+    .addOption(intOption('--grace-ms <ms>', 'after Ctrl-C / SIGTERM, chunks in flight get this long to finish before they are cancelled', R.graceMs))
+    .option('--resume', 'append to the -o file, skipping URLs that already have a record there (finish an interrupted run)')
+    .option('--allow-private', 'let requests reach loopback and private networks (the SSRF guard is on by default)')
+    .addOption(
+      new Option('--robots <mode>', 'robots.txt: obey (fetched once per site; disallowed URLs get robots-disallowed, Crawl-delay is kept) or ignore')
+        .choices(ROBOTS_MODES)
+        .default(RUN_DEFAULTS.robots),
+    )
+    .option('--dry-run', 'read, de-duplicate and chunk the list and estimate the Lambda cost; fetch nothing')
+    .option('--summary <file>', 'also write the run summary as JSON to this file')
+    .option('--report <file.html>', 'also write a self-contained HTML report of the run')
+    .option('--function <name>', 'lambda mode: worker function name or ARN (default: $FANOUT_FUNCTION or cdk-outputs.json)')
+    .option('--region <region>', 'lambda mode: AWS region (default: the standard AWS chain)')
+    .option('--profile <profile>', 'lambda mode: AWS profile')
+    .option('--endpoint <url>', 'lambda mode: Lambda API endpoint, e.g. a local emulator')
+    .option('-q, --quiet', 'no progress and no summary on stderr')
+    .option('--verbose', 'print stack traces on errors')
+    .addHelpText('after', RUN_EXAMPLES)
+    .action(async (list: string, opts: Record<string, unknown>) => {
+      process.exitCode = await runCommand(list, opts as unknown as RunFlags);
+    });
+}
+
+/** The whole program; `main` runs it. */
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('fanout')
+    .description('Fan-out web scraper: many workers (local processes or AWS Lambda), results as they complete.')
+    .version(VERSION, '-V, --version')
+    .showSuggestionAfterError(true)
+    .configureHelp({ sortOptions: false })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ fanout run urls.txt -o results.jsonl --report report.html
+  $ fanout run urls.txt --dry-run
+  $ fanout retry results.jsonl
+  $ fanout report results.jsonl -o report.html
+
+Try it with no network: npm run demo. More: fanout run --help, and the README.`,
+    );
+  addRunCommand(program);
+  addReportCommand(program);
+  addRetryCommand(program); // after run: retry takes run's flags
+  return program;
+}
