@@ -3,24 +3,12 @@
  * prices it): fed each worker result through runChunks' `onResult`.
  */
 import type { WorkerResult } from '../core/contract';
+import type { LambdaUsage } from '../core/summary';
+
+export type { LambdaUsage } from '../core/summary';
 
 /** The stack deploys the worker on arm64 (infra/lib/fanout-function.ts). */
-export const WORKER_ARCHITECTURE = 'arm64';
-
-/** `summary.json`'s `lambda` field (a type, not an interface, so it fits the report's loose schema type). */
-export type LambdaUsage = {
-  functionName: string;
-  /** The worker's memory size, as its results report it; absent if none did (a worker older than the field). */
-  memoryMb?: number;
-  /**
-   * Approximate billed duration: each result's chunk time rounded up to the ms, as Lambda rounds
-   * each invocation. Leaves out the handler's own overhead and invocations that returned no result.
-   */
-  billedMs: number;
-  /** Invocations Lambda ran (throttled invokes are not run, so not billed). */
-  invocations: number;
-  architecture: typeof WORKER_ARCHITECTURE;
-};
+export const WORKER_ARCHITECTURE = 'arm64' as const;
 
 /**
  * @example

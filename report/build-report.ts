@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { type ReportAggregatorOptions, ReportAggregator, type ReportSource } from './report-aggregator';
 import type { ReportData } from './report-data';
 import { readResultsInto } from './read-results';
-import { parseRunSummary, type RunSummary } from './run-summary';
+import { parseRunSummary, type ReportSummary } from './read-summary';
 
 export interface BuildReportOptions extends ReportAggregatorOptions {
   /** The run's summary.json: wall time, duplicates, options, Lambda billing, timeline. */
@@ -18,7 +18,7 @@ export async function buildReportFromFile(resultsPath: string, opts: BuildReport
   const { summaryPath, ...aggregatorOptions } = opts;
   const aggregator = new ReportAggregator(aggregatorOptions);
   const source: ReportSource = { resultsPath };
-  let summary: RunSummary | undefined;
+  let summary: ReportSummary | undefined;
   if (summaryPath !== undefined) {
     source.summaryPath = summaryPath;
     const loaded = await loadSummary(summaryPath);
@@ -30,7 +30,7 @@ export async function buildReportFromFile(resultsPath: string, opts: BuildReport
 }
 
 /** Reads and parses summary.json; an unreadable or malformed file is an error value. */
-export async function loadSummary(summaryPath: string): Promise<{ summary: RunSummary } | { error: string }> {
+export async function loadSummary(summaryPath: string): Promise<{ summary: ReportSummary } | { error: string }> {
   let text: string;
   try {
     text = await readFile(summaryPath, 'utf8');

@@ -4,7 +4,7 @@ export { writeReport } from './write-report';
 export { ReportAggregator, type ReportAggregatorOptions, type ReportSource } from './report-aggregator';
 export { renderReport } from './render/render-report';
 export { readResultsInto } from './read-results';
-export { RunSummarySchema, fromCliSummary, parseRunSummary, type RunSummary } from './run-summary';
+export { parseRunSummary, toReportSummary, type ReportSummary } from './read-summary';
 export { estimateLambdaCost, type LambdaCost } from './lambda-cost';
 export { ReportRecordSchema, type ReportRecord } from './report-record';
 export { ReportInputError } from './errors';

@@ -1,6 +1,6 @@
 /** Estimates what a run cost on AWS Lambda from the billed duration and invocations in its summary. */
 import { LAMBDA_PRICING } from './constants';
-import type { RunSummary } from './run-summary';
+import type { ReportSummary } from './read-summary';
 
 export interface LambdaCost {
   architecture: 'arm64' | 'x86_64';
@@ -8,24 +8,23 @@ export interface LambdaCost {
   billedMs: number;
   gbSeconds: number;
   computeUsd: number;
-  /** Null when the summary does not say how many invocations were made. */
-  invocations: number | null;
+  invocations: number;
   requestUsd: number;
   totalUsd: number;
 }
 
 /**
  * `GB-s × price(architecture) + invocations × price per request`, or null when the run was not on
- * Lambda or the summary lacks memory size or billed duration. Excludes the free tier, S3 and transfer.
+ * Lambda or the summary lacks the workers' memory size. Excludes the free tier, S3 and transfer.
  */
-export function estimateLambdaCost(summary: RunSummary | undefined): LambdaCost | null {
+export function estimateLambdaCost(summary: ReportSummary | undefined): LambdaCost | null {
   const lambda = summary?.lambda;
-  if (summary?.mode !== 'lambda' || lambda?.memoryMb === undefined || lambda.billedMs === undefined) return null;
-  const architecture = lambda.architecture ?? 'arm64'; // the house default for the worker function
+  if (summary?.mode !== 'lambda' || lambda?.memoryMb === undefined) return null;
+  const architecture = lambda.architecture;
   const gbSeconds = (lambda.memoryMb / 1024) * (lambda.billedMs / 1000);
   const computeUsd = gbSeconds * LAMBDA_PRICING.usdPerGbSecond[architecture];
-  const invocations = lambda.invocations ?? null;
-  const requestUsd = (invocations ?? 0) * LAMBDA_PRICING.usdPerRequest;
+  const invocations = lambda.invocations;
+  const requestUsd = invocations * LAMBDA_PRICING.usdPerRequest;
   return {
     architecture,
     memoryMb: lambda.memoryMb,

@@ -16,7 +16,7 @@ import { HostTable } from './host-table';
 import { estimateLambdaCost } from './lambda-cost';
 import type { ErrorKindRow, FetchTimes, ReportData, Throughput, UrlExample } from './report-data';
 import type { ReportRecord } from './report-record';
-import type { RunSummary } from './run-summary';
+import type { ReportSummary } from './read-summary';
 import { TimeBins } from './time-bins';
 import { TopN } from './top-n';
 
@@ -104,8 +104,8 @@ export class ReportAggregator {
   }
 
   /** The report data so far, merged with what summary.json says about the run. Does not reset. */
-  finish(summary?: RunSummary, source: ReportSource = {}): ReportData {
-    const counts = summary?.counts;
+  finish(summary?: ReportSummary, source: ReportSource = {}): ReportData {
+    const input = summary?.input;
     const failed = this.records - this.ok;
     const throughput = this.throughput(summary);
     const wallMs = summary?.wallMs ?? (throughput ? this.bins.lastMs : null);
@@ -127,11 +127,11 @@ export class ReportAggregator {
       },
       totals: {
         records: this.records,
-        urls: counts?.urls ?? this.records,
+        urls: input?.valid ?? this.records,
         ok: this.ok,
         failed,
-        invalid: Math.max(this.kinds.get('invalid-url')?.count ?? 0, counts?.invalid ?? 0),
-        duplicates: counts?.duplicates ?? null,
+        invalid: Math.max(this.kinds.get('invalid-url')?.count ?? 0, input?.invalid ?? 0),
+        duplicates: input?.duplicate ?? null,
         bytes: this.bytes,
         retried: this.retried,
       },
@@ -167,15 +167,15 @@ export class ReportAggregator {
     this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
   }
 
-  private throughput(summary: RunSummary | undefined): Throughput | null {
+  private throughput(summary: ReportSummary | undefined): Throughput | null {
     let bins = this.bins;
     let source: Throughput['source'] | null = this.timeSource;
     if (!source && summary?.timeline && summary.timeline.length > 0) {
       bins = new TimeBins();
       let previous = 0;
-      for (const point of summary.timeline) {
-        if (point.done > previous) bins.add(point.t * 1000, point.done - previous);
-        previous = Math.max(previous, point.done);
+      for (const [seconds, done] of summary.timeline) {
+        if (done > previous) bins.add(seconds * 1000, done - previous);
+        previous = Math.max(previous, done);
       }
       source = 'summary-timeline';
     }

@@ -14,8 +14,10 @@ import { readUrls, type UrlList } from '../../orchestrator/read-urls';
 import { openResume, skipRecorded } from '../resume';
 import { loadExtractSpec, scrapeOptionsFromFlags, type RunFlags } from '../run-flags';
 import { invokeRun, type InvokeRunResult } from '../invoke-run';
-import { SummaryBuilder, formatSummary, type RunSummary } from '../summary';
-import { ReportAggregator, fromCliSummary, renderReport, RunSummarySchema } from '../../report';
+import type { RunSummary } from '../../core/summary';
+import { SummaryBuilder } from '../../report/summary-builder';
+import { formatSummary } from '../summary';
+import { ReportAggregator, renderReport } from '../../report';
 import { openOutput, type OutcomeWriter } from '../write-output';
 import { EXIT_INTERRUPTED, EXIT_LOST, EXIT_OK, EXIT_USAGE } from '../exit-codes';
 
@@ -101,7 +103,7 @@ export async function runCommand(list: string, flags: RunFlags, preset?: PresetL
   if (!flags.quiet) process.stderr.write(`${formatSummary(result)}\n`);
   if (flags.summary) fs.writeFileSync(flags.summary, `${JSON.stringify(result, null, 2)}\n`);
   if (reportAgg && flags.report) {
-    const data = reportAgg.finish(RunSummarySchema.parse(fromCliSummary(result)), { resultsPath: flags.out });
+    const data = reportAgg.finish(result, { resultsPath: flags.out });
     fs.writeFileSync(flags.report, renderReport(data));
     if (!flags.quiet) process.stderr.write(`  report    ${flags.report}\n`);
   }

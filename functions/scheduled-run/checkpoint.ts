@@ -3,17 +3,11 @@
  * Written to `runs/<schedule>/<timestamp>/checkpoint.json` after every invocation, conditionally on
  * the version read, so exactly one invocation advances each generation.
  */
-import type { ErrorKind } from '../../core/contract';
 import type { RunSettings } from '../../core/schedule-input';
+import type { RunCounts } from '../../report/summary-builder';
 
-export interface RunCounts {
-  /** Records written: one per URL plus one per invalid line. */
-  records: number;
-  ok: number;
-  failed: number;
-  failedByKind: Partial<Record<ErrorKind, number>>;
-  bytes: number;
-}
+export type { RunCounts } from '../../report/summary-builder';
+export { emptyCounts } from '../../report/summary-builder';
 
 export interface Checkpoint {
   version: 1;
@@ -25,7 +19,8 @@ export interface Checkpoint {
   generation: number;
   invocations: number;
   settings: RunSettings;
-  input: { lines: number; valid: number; duplicates: number; invalid: number };
+  /** The list as read; `skipped` (blank and # lines) is absent in checkpoints written before it was kept. */
+  input: { lines: number; skipped?: number; valid: number; duplicates: number; invalid: number };
   /** URLs without a record yet (robots.txt-allowed ones only: robots.txt is read once, by the first invocation). */
   pending: string[];
   /**
@@ -55,8 +50,4 @@ export const partKey = (runPrefix: string, generation: number, requestId: string
 /** `runs/<schedule>/<2024-01-02T03-04-05-678Z>/`: sortable, and free of characters S3 consoles escape. */
 export function runPrefixFor(schedule: string, startedAt: Date): string {
   return `runs/${schedule}/${startedAt.toISOString().replace(/[:.]/g, '-')}/`;
-}
-
-export function emptyCounts(): RunCounts {
-  return { records: 0, ok: 0, failed: 0, failedByKind: {}, bytes: 0 };
 }

@@ -6,6 +6,8 @@
  */
 import { Readable } from 'node:stream';
 import type { Outcome } from '../../core/contract';
+import type { RunSummary } from '../../core/summary';
+import { countOutcome, summaryCounts } from '../../report/summary-builder';
 import type { Invoker } from '../../orchestrator/invoker';
 import { chunkUrls, defaultChunkSize } from '../../orchestrator/chunk';
 import { createHostBudget, preparePoliteness } from '../../orchestrator/politeness';
@@ -92,7 +94,7 @@ async function start(input: RunInput, deps: OrchestrateDeps): Promise<{ checkpoi
   if (unfetched.length > 0) {
     const key = partKey(runPrefix, 0, deps.requestId, 0);
     await deps.store.put(key, toJsonl(unfetched));
-    unfetched.forEach((o) => count(counts, o));
+    unfetched.forEach((o) => countOutcome(counts, o));
     parts.push(key);
   }
   const checkpoint: Checkpoint = {
@@ -104,7 +106,7 @@ async function start(input: RunInput, deps: OrchestrateDeps): Promise<{ checkpoi
     generation: 0,
     invocations: 0,
     settings: input.options,
-    input: { lines: list.counts.lines, valid: list.counts.valid, duplicates: list.counts.duplicates, invalid: list.counts.invalid },
+    input: { lines: list.counts.lines, skipped: list.counts.skipped, valid: list.counts.valid, duplicates: list.counts.duplicates, invalid: list.counts.invalid },
     pending: polite.allowed,
     crawlDelayMs: Object.fromEntries(polite.robots.crawlDelayMs),
     robotsFetches: polite.robots.fetches,
@@ -146,7 +148,7 @@ async function advance(checkpoint: Checkpoint, deps: OrchestrateDeps): Promise<C
     const line = JSON.stringify(outcome) + '\n';
     lines.push(line);
     buffered += line.length;
-    count(counts, outcome);
+    countOutcome(counts, outcome);
     done.add(outcome.url);
     if (buffered >= PART_FLUSH_BYTES) await flush();
   };
@@ -209,35 +211,21 @@ async function readList(key: string, store: ObjectStore): Promise<string> {
   return object.body;
 }
 
-function count(counts: RunCounts, outcome: Outcome): void {
-  counts.records++;
-  if (outcome.ok) {
-    counts.ok++;
-    counts.bytes += outcome.bytes;
-  } else {
-    counts.failed++;
-    counts.failedByKind[outcome.error.kind] = (counts.failedByKind[outcome.error.kind] ?? 0) + 1;
-  }
-}
-
 function toJsonl(outcomes: readonly Outcome[]): string {
   return outcomes.map((o) => JSON.stringify(o) + '\n').join('');
 }
 
-function summaryOf(checkpoint: Checkpoint, finishedAt: Date) {
-  const wallMs = finishedAt.getTime() - Date.parse(checkpoint.startedAt);
+/** summary.json of a finished run, in the same schema the CLI writes (core/summary.ts). */
+function summaryOf(checkpoint: Checkpoint, finishedAt: Date): RunSummary {
+  const { input } = checkpoint;
   return {
     runId: checkpoint.runId,
-    mode: 'lambda' as const,
+    mode: 'lambda',
     schedule: checkpoint.schedule,
-    startedAt: checkpoint.startedAt,
-    finishedAt: finishedAt.toISOString(),
-    wallMs,
     invocations: checkpoint.invocations,
-    input: checkpoint.input,
-    ...checkpoint.counts,
-    lost: checkpoint.counts.failedByKind['worker-failed'] ?? 0,
-    pagesPerSec: wallMs > 0 ? Math.round((checkpoint.counts.records / wallMs) * 100_000) / 100 : 0,
+    ...summaryCounts(checkpoint.counts, Date.parse(checkpoint.startedAt), finishedAt.getTime()),
+    input: { read: input.lines - (input.skipped ?? 0), valid: input.valid, duplicate: input.duplicates, invalid: input.invalid },
+    interrupted: false,
     robots: { mode: checkpoint.settings.robots, fetches: checkpoint.robotsFetches ?? 0, crawlDelayHosts: Object.keys(checkpoint.crawlDelayMs ?? {}).length },
     options: checkpoint.settings,
   };

@@ -10,9 +10,9 @@ import { handler } from '../../functions/worker/handler';
 import { startDemoSite, type DemoSite } from '../../demo/site';
 import { startLambdaEmulator, type EmulatedCall, type Injection, type LambdaEmulator } from '../helpers/lambda-emulator';
 import { runCli } from './run-cli';
-import { estimateLambdaCost, fromCliSummary, RunSummarySchema } from '../../report';
+import { estimateLambdaCost } from '../../report';
 import { formatUsd } from '../../report/render/format';
-import type { RunSummary } from '../../cli/summary';
+import type { RunSummary } from '../../core/summary';
 
 const AWS_ENV = {
   AWS_ACCESS_KEY_ID: 'test',
@@ -97,7 +97,7 @@ describe('fanout run --mode lambda against the emulator', () => {
       expect(summary.lambda!.invocations).toBe(emulator.log.filter((l) => l.status === 200).length);
       expect(summary.lambda!.billedMs).toBeGreaterThan(0);
 
-      const cost = estimateLambdaCost(RunSummarySchema.parse(fromCliSummary(summary)));
+      const cost = estimateLambdaCost(summary);
       expect(cost).not.toBeNull();
       expect(stderr).toContain(`cost      ~${formatUsd(cost!.totalUsd)} (${summary.lambda!.invocations} invocations, `);
       expect(stderr).toMatch(/GB-s at 1769 MB arm64\)/);

@@ -4,7 +4,8 @@
 import type { WorkerResult } from '../../core/contract';
 import { LambdaUsageMeter } from '../../orchestrator/lambda-usage';
 import { LAMBDA_PRICING } from '../../report/constants';
-import { SummaryBuilder, formatSummary } from '../../cli/summary';
+import { formatSummary } from '../../cli/summary';
+import { SummaryBuilder } from '../../report/summary-builder';
 
 const result = (ms: number, memoryMb?: number): WorkerResult => ({
   runId: 'r',

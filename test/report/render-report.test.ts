@@ -1,13 +1,13 @@
 import { ReportAggregator } from '../../report/report-aggregator';
 import { renderReport } from '../../report/render/render-report';
-import { RunSummarySchema } from '../../report/run-summary';
+import { toReportSummary } from '../../report/read-summary';
 import { sampleRecords } from '../../scripts/sample-results';
 import { failOutcome, okOutcome } from './factories';
 
 function reportOf(count: number): string {
   const agg = new ReportAggregator();
   for (const r of sampleRecords({ count, seed: 3 })) agg.add(r);
-  return renderReport(agg.finish(RunSummarySchema.parse({ runId: 'run-1', mode: 'local', wallMs: 4000, options: { concurrency: 64 } })));
+  return renderReport(agg.finish(toReportSummary({ runId: 'run-1', mode: 'local', wallMs: 4000, options: { concurrency: 64 } })));
 }
 
 describe('renderReport', () => {
@@ -17,7 +17,7 @@ describe('renderReport', () => {
     agg.add(okOutcome({ url: `https://x.example/${evil}` }));
     agg.add(failOutcome('http', { url: 'javascript:alert(1)', message: `"><img src=x onerror=alert(1)>`, status: 500 }));
     agg.addBadLine(1, 'not JSON', evil);
-    const summary = RunSummarySchema.parse({ runId: evil, mode: evil, options: { [evil]: evil } });
+    const summary = toReportSummary({ runId: evil, mode: evil, options: { [evil]: evil } });
 
     const page = renderReport(agg.finish(summary, { resultsPath: evil }));
 

@@ -1,5 +1,5 @@
 import { ReportAggregator } from '../../report/report-aggregator';
-import { RunSummarySchema } from '../../report/run-summary';
+import { toReportSummary } from '../../report/read-summary';
 import { sampleRecords } from '../../scripts/sample-results';
 import { failOutcome, okOutcome } from './factories';
 
@@ -94,7 +94,7 @@ describe('ReportAggregator', () => {
     it("falls back to summary.json's cumulative timeline", () => {
       const agg = new ReportAggregator();
       agg.add(okOutcome());
-      const summary = RunSummarySchema.parse({ wallMs: 3000, timeline: [{ t: 0, done: 0 }, { t: 1, done: 10 }, { t: 2.5, done: 12 }] });
+      const summary = toReportSummary({ wallMs: 3000, timeline: [[0, 0], [1, 10], [2.5, 12]] });
       const data = agg.finish(summary);
       expect(data.throughput?.source).toBe('summary-timeline');
       expect(data.throughput?.counts.reduce((a, b) => a + b, 0)).toBe(12);
@@ -115,9 +115,9 @@ describe('ReportAggregator', () => {
     const agg = new ReportAggregator();
     agg.add(okOutcome());
     agg.add(okOutcome());
-    const summary = RunSummarySchema.parse({
-      runId: 'r1', mode: 'lambda', wallMs: 4000, counts: { urls: 3, duplicates: 1 }, options: { concurrency: 8 },
-      lambda: { memoryMb: 2048, billedMs: 10_000, invocations: 4 },
+    const summary = toReportSummary({
+      runId: 'r1', mode: 'lambda', wallMs: 4000, input: { read: 4, valid: 3, duplicate: 1, invalid: 0 }, options: { concurrency: 8 },
+      lambda: { functionName: 'w', memoryMb: 2048, billedMs: 10_000, invocations: 4, architecture: 'arm64' },
     });
     const data = agg.finish(summary, { resultsPath: 'out.jsonl' });
     expect(data.totals).toMatchObject({ urls: 3, duplicates: 1 });

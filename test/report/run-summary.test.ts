@@ -1,17 +1,24 @@
 import { LAMBDA_PRICING } from '../../report/constants';
+import { SummaryBuilder } from '../../report/summary-builder';
 import { estimateLambdaCost } from '../../report/lambda-cost';
-import { parseRunSummary, RunSummarySchema } from '../../report/run-summary';
+import { parseRunSummary, toReportSummary } from '../../report/read-summary';
 
 describe('parseRunSummary', () => {
   it('keeps the fields it knows and passes unknown ones through', () => {
-    const result = parseRunSummary(JSON.stringify({ runId: 'r', wallMs: 12, counts: { duplicates: 3 }, future: 1 }));
-    expect(result).toStrictEqual({ summary: { runId: 'r', wallMs: 12, counts: { duplicates: 3 }, future: 1 } });
+    const input = { read: 4, valid: 3, duplicate: 1, invalid: 0 };
+    const result = parseRunSummary(JSON.stringify({ runId: 'r', wallMs: 12, input, future: 1 }));
+    expect(result).toStrictEqual({ summary: { runId: 'r', wallMs: 12, input, future: 1 } });
+  });
+
+  it('reads what the CLI writes', () => {
+    const written = new SummaryBuilder(0).finish({ runId: 'r', mode: 'local', input: { read: 0, valid: 0, duplicate: 0, invalid: 0 }, options: { perHost: 8 }, now: 1000 });
+    expect(parseRunSummary(JSON.stringify(written))).toStrictEqual({ summary: written });
   });
 
   it('drops a malformed field instead of rejecting the whole summary', () => {
     const result = parseRunSummary(JSON.stringify({ runId: 'r', wallMs: 'soon', timeline: 'n/a' }));
     // toEqual: a caught field is present as `undefined`, which is what "dropped" means to a reader.
-    expect(result).toEqual({ summary: { runId: 'r' } });
+    expect(result).toStrictEqual({ summary: { runId: 'r' } });
     expect('summary' in result && result.summary.wallMs).toBeUndefined();
   });
 
@@ -28,7 +35,7 @@ describe('parseRunSummary', () => {
 describe('estimateLambdaCost', () => {
   it('prices GB-seconds by architecture plus requests', () => {
     const cost = estimateLambdaCost(
-      RunSummarySchema.parse({ mode: 'lambda', lambda: { memoryMb: 512, billedMs: 3_600_000, invocations: 1_000_000 } }),
+      toReportSummary({ mode: 'lambda', lambda: { functionName: 'w', memoryMb: 512, billedMs: 3_600_000, invocations: 1_000_000, architecture: 'arm64' } }),
     );
     expect(cost).toStrictEqual({
       architecture: 'arm64',
@@ -44,16 +51,16 @@ describe('estimateLambdaCost', () => {
 
   it('uses the x86 price when the summary says so', () => {
     const cost = estimateLambdaCost(
-      RunSummarySchema.parse({ mode: 'lambda', lambda: { memoryMb: 1024, billedMs: 1000, architecture: 'x86_64' } }),
+      toReportSummary({ mode: 'lambda', lambda: { functionName: 'w', memoryMb: 1024, billedMs: 1000, invocations: 1, architecture: 'x86_64' } }),
     );
     expect(cost?.computeUsd).toBe(LAMBDA_PRICING.usdPerGbSecond.x86_64);
-    expect(cost?.invocations).toBeNull();
   });
 
   it.each([
     ['no summary', undefined],
-    ['a local run', RunSummarySchema.parse({ mode: 'local', lambda: { memoryMb: 1024, billedMs: 1000 } })],
-    ['no billed duration', RunSummarySchema.parse({ mode: 'lambda', lambda: { memoryMb: 1024 } })],
+    ['a local run', toReportSummary({ mode: 'local', lambda: { functionName: 'w', memoryMb: 1024, billedMs: 1000, invocations: 1, architecture: 'arm64' } })],
+    ['no billed duration', toReportSummary({ mode: 'lambda', lambda: { memoryMb: 1024 } })],
+    ['no memory size', toReportSummary({ mode: 'lambda', lambda: { functionName: 'w', billedMs: 1000, invocations: 1, architecture: 'arm64' } })],
   ])('is null for %s', (_label, summary) => {
     expect(estimateLambdaCost(summary)).toBeNull();
   });

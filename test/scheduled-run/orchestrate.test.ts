@@ -6,6 +6,7 @@
  */
 import type { Outcome } from '../../core/contract';
 import { handler } from '../../functions/worker/handler';
+import { RunSummarySchema } from '../../core/summary';
 import { checkpointKey, resultsKey, summaryKey, type Checkpoint } from '../../functions/scheduled-run/checkpoint';
 import { RunInputSchema, type ContinueInput } from '../../core/schedule-input';
 import { PreconditionFailedError, type ObjectStore } from '../../functions/scheduled-run/object-store';
@@ -94,7 +95,9 @@ describe('orchestrate (the orchestrator function core)', () => {
     expect(new Set(records.map((r) => r.url)).size).toBe(201);
     expect(records.filter((r) => r.ok)).toHaveLength(200);
     const summary = JSON.parse(store.objects.get(summaryKey(prefix))!.body);
-    expect(summary).toMatchObject({ records: 201, ok: 200, failed: 1, failedByKind: { 'invalid-url': 1 }, invocations: invocations, input: { duplicates: 1, invalid: 1 } });
+    expect(summary).toMatchObject({ records: 201, ok: 200, failed: 1, failedByKind: { 'invalid-url': 1 }, invocations: invocations, input: { duplicate: 1, invalid: 1 } });
+    // The same schema the CLI writes and the report reads.
+    expect(RunSummarySchema.parse(summary)).toStrictEqual(summary);
   });
 
   test('a duplicated continuation (async invokes are at-least-once) is ignored: no record twice', async () => {
