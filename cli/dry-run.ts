@@ -5,11 +5,10 @@
  */
 import { DEFAULT_WORKER_MEMORY_MB } from '../core/deploy';
 import os from 'node:os';
-import { defaultChunkSize } from '../orchestrator/chunk';
+import { defaultChunkSize, type UrlList } from '../orchestrator';
 import { DEFAULT_COST_PROFILE, estimateCost } from '../report/cost-model';
 import { DEFAULT_LAMBDA_CONCURRENCY } from '../core/run-control';
 import { hostOf } from '../core/normalise-url';
-import type { UrlList } from '../orchestrator/read-urls';
 
 /** Dollars with cents, or four decimals under a dollar, so a column of estimates lines up. */
 function usd(value: number): string {

@@ -4,9 +4,7 @@
  * runUrls. The flags stop here: the engine gets typed options.
  */
 import type { Outcome, ScrapeOptions } from '../core/contract';
-import { LambdaUsageMeter, type LambdaUsage } from '../orchestrator/lambda-usage';
-import type { ChunkErrorInfo } from '../orchestrator/run';
-import { runUrls, type RunUrlsResult } from '../orchestrator/run-urls';
+import { LambdaUsageMeter, runUrls, type ChunkErrorInfo, type LambdaUsage, type RunUrlsResult } from '../orchestrator';
 import { createInvoker, type RunFlags } from './run-flags';
 import { trapSignals } from './signals';
 

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { UsageError } from '../core/errors';
-import type { UrlList } from '../orchestrator/read-urls';
+import type { UrlList } from '../orchestrator';
 import { scanResults } from './results-file';
 
 export interface ResumeState {

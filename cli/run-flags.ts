@@ -6,8 +6,7 @@ import os from 'node:os';
 import { ScrapeOptionsSchema, formatZodError, type ExtractSpec, type ScrapeOptions } from '../core/contract';
 import { loadSpecFile } from '../core/extract-spec';
 import { UsageError } from '../core/errors';
-import type { Invoker } from '../orchestrator/invoker';
-import { LocalInvoker } from '../orchestrator/invokers/local';
+import { LocalInvoker, type Invoker } from '../orchestrator';
 import type { RobotsMode } from '../core/run-control';
 import type { OutputFormat } from './write-output';
 

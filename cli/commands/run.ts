@@ -10,7 +10,7 @@ import { describeDryRun } from '../dry-run';
 import { preferSmallHeap, preferSmallHeapForFile } from '../heap-mode';
 import { UsageError } from '../../core/errors';
 import { createProgress } from '../progress';
-import { readUrls, type UrlList } from '../../orchestrator/read-urls';
+import { readUrls, type UrlList } from '../../orchestrator';
 import { openResume, skipRecorded } from '../resume';
 import { loadExtractSpec, scrapeOptionsFromFlags, type RunFlags } from '../run-flags';
 import { invokeRun, type InvokeRunResult } from '../invoke-run';
