@@ -8,6 +8,7 @@ import type { Option } from 'commander';
 import { RUN_DEFAULTS } from '../../core/run-control';
 import { bytesArg } from '../../cli/options';
 import { buildProgram } from '../../cli/program';
+import { DEFAULT_COST_PROFILE } from '../../report/cost-model';
 
 const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
 const rows = [...readme.matchAll(/^\| `(-[^`]+)` \| ([^|]+) \|/gm)].map((m) => ({ flags: m[1] ?? '', stated: (m[2] ?? '').trim() }));
@@ -45,5 +46,16 @@ describe('README options table', () => {
   it('states the Lambda default of --workers', () => {
     const workers = rows.find((r) => r.flags.startsWith('--workers'));
     expect(workers?.stated).toContain(`${RUN_DEFAULTS.lambdaConcurrency} (lambda)`);
+  });
+});
+
+describe('README figures', () => {
+  it('quotes the CPU per page the cost model uses, which the bench measured', () => {
+    const quoted = /CPU time per page \(about (\d+(?:\.\d+)?) ms/.exec(readme)?.[1];
+    expect(Number(quoted)).toBe(DEFAULT_COST_PROFILE.cpuMsPerPage);
+    const results = readFileSync(path.join(__dirname, '../../bench/RESULTS.md'), 'utf8');
+    const measured = Number(/CPU per page measured here: \*\*(\d+(?:\.\d+)?) ms\*\*/.exec(results)?.[1]);
+    expect(Math.ceil(measured)).toBe(DEFAULT_COST_PROFILE.cpuMsPerPage);
+    expect(readme).toContain(`the bench measured ${measured.toFixed(1)} ms`);
   });
 });
