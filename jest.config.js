@@ -3,6 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  globalSetup: '<rootDir>/test/global-setup.js',
   transform: {
     // Type checking is `npm run typecheck` (tsc), so ts-jest only transpiles: much faster on 2 cores.
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],

@@ -31,7 +31,7 @@ export interface ProfileSummary {
 }
 
 /**
- * `node_modules/undici/...` -> `undici`; fanout's bundles -> `bundle fanout/cli.js`; project files ->
+ * `node_modules/undici/...` -> `undici`; project files (fanout's bundles too: `dist/cli.js`) ->
  * their path from the repo; node internals -> `node:<area>`.
  */
 export function packageOf(url: string, root: string): string {
@@ -39,8 +39,6 @@ export function packageOf(url: string, root: string): string {
   const nm = url.lastIndexOf('node_modules/');
   if (nm !== -1) {
     const rest = url.slice(nm + 'node_modules/'.length).split('/');
-    // bin/bundle.js puts fanout's own esbuild bundles under node_modules/.cache/fanout.
-    if (rest[0] === '.cache') return `bundle ${rest.slice(1).join('/')}`;
     return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
   }
   if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[1] ?? url.slice(5)}`;

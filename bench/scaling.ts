@@ -12,7 +12,6 @@ import path from 'node:path';
 import type { Outcome, WorkerEventInput, WorkerResult } from '../core/contract';
 import { chunkUrls } from '../orchestrator/chunk';
 import type { Invoker } from '../orchestrator/invoker';
-import { preferSmallHeapForFile } from '../cli/heap-mode';
 import { readUrls } from '../orchestrator/read-urls';
 import { runChunks } from '../orchestrator/run';
 import { createWriter } from '../cli/write-output';
@@ -112,8 +111,6 @@ async function main(): Promise<void> {
 
   const cpuStart = process.cpuUsage();
   const readStarted = performance.now();
-  // As `fanout run` does with a list file (cli/heap-mode.ts).
-  preferSmallHeapForFile(file);
   const list = await readUrls(file);
   fs.rmSync(file, { force: true });
   const chunks = chunkUrls(list.urls, chunkSize);

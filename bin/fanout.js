@@ -4,14 +4,18 @@
 // version works, and the warning would land in every run's stderr. Users can still opt back in.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-// Run the esbuild bundle of the CLI (rebuilt whenever a source is newer), or the TypeScript
-// sources through tsx where no bundle can be written. Either way `npx fanout` works right after `npm ci`.
-const bundle = require('./bundle').ensureBundle();
-if (bundle) {
+// dist/ holds the esbuild bundles that `npm ci` builds (scripts/build.js). Where it is missing or
+// older than a source (an edited checkout), the TypeScript sources run through tsx instead: slower
+// to start, never stale. Nothing is written here, so a read-only install works either way.
+const verbose = process.argv.includes('--verbose');
+const build = require('../scripts/build');
+const stale = build.staleReason();
+if (stale === null) {
   // Source maps cost ~80 MB and a second of parsing: only for --verbose, where stacks are shown.
-  if (process.argv.includes('--verbose')) process.setSourceMapsEnabled(true);
-  require(bundle).main(process.argv);
+  if (verbose) process.setSourceMapsEnabled(true);
+  require(`${build.DIST}/cli.js`).main(process.argv);
 } else {
+  if (verbose) process.stderr.write(`fanout: ${stale}; running the sources through tsx (npm run build to rebuild dist/)\n`);
   require('tsx/cjs');
   require('../cli/main.ts').main(process.argv);
 }

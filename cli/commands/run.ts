@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import type { Outcome } from '../../core/contract';
 import { describeDryRun } from '../dry-run';
-import { preferSmallHeap, preferSmallHeapForFile } from '../heap-mode';
 import { UsageError } from '../../core/errors';
 import { createProgress } from '../progress';
 import { readUrls, type UrlList } from '../../orchestrator';
@@ -44,9 +43,7 @@ export async function runCommand(list: string, flags: RunFlags, preset?: PresetL
   const startedAt = Date.now();
   const extract = await loadExtractSpec(flags.extract);
   const scrape = scrapeOptionsFromFlags(flags, extract);
-  if (preset === undefined && list !== '-') preferSmallHeapForFile(list);
   let input = preset?.input ?? (await readList(list));
-  preferSmallHeap(input.urls.length);
   const source = preset?.source ?? (list === '-' ? 'stdin' : list);
   if (input.urls.length === 0 && input.invalid.length === 0) {
     throw new UsageError(`${source} has no URLs (${input.counts.lines} lines, all blank or # comments). Put one http(s) URL per line.`);

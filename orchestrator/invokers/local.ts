@@ -12,7 +12,7 @@ import type { ChildReply, InvokeMessage } from './local-protocol';
 
 const EXT = path.extname(__filename); // '.ts' under tsx / ts-jest, '.js' when compiled
 
-/** Defined as `true` by bin/bundle.js: the CLI runs as one esbuild bundle beside local-child.js and worker.js. */
+/** Defined as `true` by scripts/build.js: the CLI runs as one esbuild bundle beside local-child.js and worker.js. */
 declare const __FANOUT_BUNDLED__: boolean | undefined;
 const BUNDLED = typeof __FANOUT_BUNDLED__ !== 'undefined' && __FANOUT_BUNDLED__;
 /** The worker handler module: the bundled worker (built like the Lambda asset), or the TypeScript source. */

@@ -6,7 +6,7 @@ describe('packageOf', () => {
   it.each([
     ['file:///r/node_modules/htmlparser2/dist/commonjs/Tokenizer.js', 'htmlparser2'],
     ['file:///r/node_modules/@aws-sdk/client-lambda/dist/index.js', '@aws-sdk/client-lambda'],
-    ['file:///r/node_modules/.cache/fanout/cli.js', 'bundle fanout/cli.js'],
+    ['file:///r/dist/cli.js', 'dist/cli.js'],
     ['file:///r/functions/worker/parse-page.ts', 'functions/worker/parse-page.ts'],
     ['node:internal/streams/readable', 'node:streams'],
     ['', '(v8: gc, program)'],
