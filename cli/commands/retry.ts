@@ -47,7 +47,7 @@ export async function retryCommand(results: string, flags: RunFlags): Promise<nu
   let code: number;
   try {
     const out = fs.createWriteStream(temp, { flags: 'wx' });
-    await withResultsErrors(results, () =>
+    await withResultsErrors(() =>
       scanResults(results, async ({ record, text }) => {
         if (written.has(record.url) || (retry.has(record.url) && isRetryable(record))) {
           stats.duplicates++;
@@ -89,7 +89,7 @@ export async function retryCommand(results: string, flags: RunFlags): Promise<nu
 /** Step 3: copies the old record of every retryable URL that has none in `temp`. Returns how many. */
 async function restoreMissing(original: string, temp: string, retry: ReadonlySet<string>): Promise<number> {
   const present = new Set<string>();
-  await withResultsErrors(temp, () => scanResults(temp, ({ record }) => void present.add(record.url)));
+  await withResultsErrors(() => scanResults(temp, ({ record }) => void present.add(record.url)));
   const missing = [...retry].filter((url) => !present.has(url));
   if (missing.length === 0) return 0;
   const wanted = new Set(missing);
@@ -102,7 +102,7 @@ async function restoreMissing(original: string, temp: string, retry: ReadonlySet
   return missing.length;
 }
 
-async function withResultsErrors<T>(file: string, fn: () => Promise<T>): Promise<T> {
+async function withResultsErrors<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
