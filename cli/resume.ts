@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { UsageError } from '../core/errors';
 import type { UrlList } from '../orchestrator/read-urls';
-import { ResultsFileError, scanResults } from './results-file';
+import { ResultsFileError, scanResults, type ScanResult } from './results-file';
 
 export interface ResumeState {
   /** URLs (and invalid lines, as written) that already have a record. */
@@ -33,7 +33,7 @@ export async function openResume(out: string | undefined, format: string): Promi
   }
   const recorded = new Set<string>();
   if (!fs.existsSync(out)) return { recorded, records: 0 };
-  let scan;
+  let scan: ScanResult;
   try {
     scan = await scanResults(out, ({ record }) => void recorded.add(record.url));
   } catch (error) {
