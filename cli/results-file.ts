@@ -83,8 +83,7 @@ export async function scanResults(file: string, onLine: (line: ResultsLine) => v
   };
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     let data = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
-    let newline: number;
-    while ((newline = data.indexOf(0x0a)) !== -1) {
+    for (let newline = data.indexOf(0x0a); newline !== -1; newline = data.indexOf(0x0a)) {
       await handle(data.subarray(0, newline));
       offset += newline + 1;
       data = data.subarray(newline + 1);

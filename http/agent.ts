@@ -6,7 +6,7 @@
  * socket to a non-public address is refused before it exists. Redirects are followed by hand in
  * fetch-page.ts through the same Agent, so every hop is checked at connect time too.
  */
-import { Agent, buildConnector } from 'undici';
+import { Agent, type buildConnector } from 'undici';
 import { createGuardedConnector, type AddressPredicate, type LookupFunction } from './ssrf-guard';
 
 /** Idle keep-alive sockets are closed after this (servers often close at 5 s; stay under). */

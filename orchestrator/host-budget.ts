@@ -170,7 +170,10 @@ export class HostBudget {
     let out: Record<string, number> | undefined;
     for (const key of hosts) {
       const intervalMs = this.hosts.get(key)?.intervalMs ?? 0;
-      if (intervalMs > 0) (out ??= {})[key] = intervalMs;
+      if (intervalMs > 0) {
+        out ??= {};
+        out[key] = intervalMs;
+      }
     }
     return out;
   }

@@ -43,7 +43,10 @@ export class HostTable {
     stats.requests += 1;
     if (!ok) stats.errors += 1;
     stats.bytes += bytes;
-    if (ms !== undefined) (stats.hist ??= new LogHistogram()).add(ms);
+    if (ms !== undefined) {
+      stats.hist ??= new LogHistogram();
+      stats.hist.add(ms);
+    }
   }
 
   /**
@@ -77,7 +80,10 @@ function mergeInto(target: HostStats, sources: HostStats[]): HostStats {
     target.requests += s.requests;
     target.errors += s.errors;
     target.bytes += s.bytes;
-    if (s.hist) (target.hist ??= new LogHistogram()).merge(s.hist);
+    if (s.hist) {
+      target.hist ??= new LogHistogram();
+      target.hist.merge(s.hist);
+    }
   }
   return target;
 }

@@ -87,7 +87,10 @@ export class ReportAggregator {
     } else {
       if (outcome.error.status !== undefined) this.countStatus(outcome.error.status);
       let kind = this.kinds.get(outcome.error.kind);
-      if (!kind) this.kinds.set(outcome.error.kind, (kind = { count: 0, examples: [] }));
+      if (!kind) {
+        kind = { count: 0, examples: [] };
+        this.kinds.set(outcome.error.kind, kind);
+      }
       kind.count += 1;
       if (kind.examples.length < this.top) kind.examples.push(example(outcome));
     }

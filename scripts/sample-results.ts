@@ -55,7 +55,11 @@ export function* sampleRecords(options: SampleOptions): Generator<SampleRecord> 
       yield { url: `not a url ${i}`, ok: false, error, attempts: 0, at: Math.round(at) };
     } else if (roll < (slowHost ? 0.2 : 0.05)) {
       let pick = random() * FAILURE_WEIGHT;
-      const failure = FAILURES.find((f) => (pick -= f.weight) < 0) ?? FAILURES[0]!;
+      const failure =
+        FAILURES.find((f) => {
+          pick -= f.weight;
+          return pick < 0;
+        }) ?? FAILURES[0]!;
       const { kind, message, status } = failure;
       const error = status === undefined ? { kind, message } : { kind, message, status };
       const timedOut = kind === 'timeout';

@@ -90,7 +90,7 @@ async function start(input: RunInput, deps: OrchestrateDeps): Promise<{ checkpoi
   if (unfetched.length > 0) {
     const key = partKey(runPrefix, 0, deps.requestId, 0);
     await deps.store.put(key, toJsonl(unfetched));
-    unfetched.forEach((o) => countOutcome(counts, o));
+    for (const o of unfetched) countOutcome(counts, o);
     parts.push(key);
   }
   const checkpoint: Checkpoint = {

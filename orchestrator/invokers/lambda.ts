@@ -14,7 +14,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { WorkerEventInput, WorkerResult } from '../../core/contract';
 import { InvokeError, type Invoker } from '../invoker';
-import { AimdLimiter, LimiterAbortedError } from './lambda-aimd';
+import { AimdLimiter, LimiterAbortedError, type Release } from './lambda-aimd';
 import { classifyInvokeOutput, classifySdkError, type InvokeVerdict } from './lambda-errors';
 import { resolveFunctionName } from './lambda-function-name';
 import { DEFAULT_LAMBDA_CONCURRENCY } from '../../core/run-control';
@@ -95,7 +95,7 @@ export class LambdaInvoker implements Invoker {
 
   /** One InvokeCommand holding one limiter slot; the slot is released before any split recurses. */
   private async invokeOnce(event: WorkerEventInput, signal?: AbortSignal): Promise<InvokeVerdict> {
-    let release;
+    let release: Release;
     try {
       release = await this.limiter.acquire(signal);
     } catch (error) {

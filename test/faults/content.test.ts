@@ -9,7 +9,7 @@ import { closeAgents, setConnectSeamsForTests } from '../../http/agent';
 import type { Outcome, ScrapeOptionsInput } from '../../core/contract';
 import { scrapeChunk } from '../../functions/worker/scrape-chunk';
 import type { LookupFunction } from '../../http/ssrf-guard';
-import { BROKEN_PAGE, DEEP_PAGE, HUGE_ATTRIBUTE_PAGE, PNG, startFaultServer, type FaultServer } from '../helpers/fault-server';
+import { BROKEN_PAGE, DEEP_PAGE, PNG, startFaultServer, type FaultServer } from '../helpers/fault-server';
 import { MARGIN_MS, report, within } from './measure';
 
 const TIMEOUT_MS = 1_500;

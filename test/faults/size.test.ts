@@ -38,7 +38,7 @@ describe('a 60 MB body', () => {
   it.each([
     ['streamed without Content-Length', 'chunked', ''],
     ['with a Content-Length', 'declared', '&declared'],
-  ])('%s is too-large, not retried, and the transfer stops early', async (name, id, query) => {
+  ])('%s is too-large, not retried, and the transfer stops early', async (_name, id, query) => {
     const outcome = await withinMemory(`60 MB ${id}`, MEMORY_LIMIT_MB, () =>
       within(`60 MB body ${id}`, TIMEOUT_MS + MARGIN_MS, () => scrape(`${server.origin}/huge?id=${id}${query}`)),
     );

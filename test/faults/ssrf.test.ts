@@ -30,7 +30,11 @@ async function listen(host: string, handler: http.RequestListener = (_q, res) =>
     port: (server.address() as AddressInfo).port,
     connections: 0,
     requests: [],
-    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
   return counting;
 }

@@ -68,7 +68,11 @@ export const PNG = Buffer.from(
 /** Deterministic noise: every byte value, in an order that repeats only after `length`. */
 function noise(length: number): Buffer {
   const bytes = Buffer.alloc(length);
-  for (let i = 0, x = 12345; i < length; i++) bytes[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
+  let x = 12345;
+  for (let i = 0; i < length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    bytes[i] = x >>> 24;
+  }
   return bytes;
 }
 

@@ -51,9 +51,9 @@ beforeAll(async () => {
   routes.set('/chain/*', (req, res) => redirect(res, `/chain/${Number(req.url!.split('/')[2]) + 1}`));
   routes.set('/no-location', (_req, res) => redirect(res, undefined));
   routes.set('/to-ftp', (_req, res) => redirect(res, 'ftp://example.com/file'));
-  routes.set('/flaky', (req, res) => (hit('flaky-count') === 1 ? res.writeHead(503).end('busy') : html(res)));
+  routes.set('/flaky', (_req, res) => (hit('flaky-count') === 1 ? res.writeHead(503).end('busy') : html(res)));
   routes.set('/always-500', (_req, res) => res.writeHead(500).end());
-  routes.set('/throttled', (req, res) => (hit('throttled-count') === 1 ? res.writeHead(429, { 'retry-after': '1' }).end() : html(res)));
+  routes.set('/throttled', (_req, res) => (hit('throttled-count') === 1 ? res.writeHead(429, { 'retry-after': '1' }).end() : html(res)));
   routes.set('/missing', (_req, res) => res.writeHead(404).end('no'));
   routes.set('/silent', () => undefined); // never answers
   routes.set('/drip', (_req, res) => {

@@ -21,7 +21,7 @@ const summaryOf = (mode: 'local' | 'lambda', lambda?: ReturnType<LambdaUsageMete
 describe('LambdaUsageMeter', () => {
   test('rounds each result up to the ms, as Lambda bills, and takes the memory size the workers report', () => {
     const meter = new LambdaUsageMeter();
-    [result(10.2), result(0.1, 1769), result(5, 1769)].forEach((r) => meter.add(r));
+    for (const r of [result(10.2), result(0.1, 1769), result(5, 1769)]) meter.add(r);
     expect(meter.finish('fanout-worker', 4)).toStrictEqual({ functionName: 'fanout-worker', memoryMb: 1769, billedMs: 11 + 1 + 5, invocations: 4, architecture: 'arm64' });
   });
 

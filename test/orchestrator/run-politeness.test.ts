@@ -84,7 +84,8 @@ it('shares one host between 50 workers within its budget, without tiny invocatio
     async invoke(event: WorkerEventInput, signal?: AbortSignal) {
       const slots = event.options?.hostLimits?.['one.test:80'] ?? NaN;
       leased.perCall.push(slots);
-      leased.max = Math.max(leased.max, (leased.now += slots));
+      leased.now += slots;
+      leased.max = Math.max(leased.max, leased.now);
       try {
         return await sim.invoke(event, signal);
       } finally {

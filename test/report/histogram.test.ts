@@ -44,8 +44,14 @@ describe('LogHistogram', () => {
     const a = new LogHistogram();
     const b = new LogHistogram();
     const all = new LogHistogram();
-    [3, 40, 500].forEach((ms) => (a.add(ms), all.add(ms)));
-    [0.2, 7000].forEach((ms) => (b.add(ms), all.add(ms)));
+    [3, 40, 500].forEach((ms) => {
+      a.add(ms);
+      all.add(ms);
+    });
+    [0.2, 7000].forEach((ms) => {
+      b.add(ms);
+      all.add(ms);
+    });
     a.merge(b);
     expect(a.count).toBe(5);
     expect(a.meanMs()).toBeCloseTo((3 + 40 + 500 + 0.2 + 7000) / 5);

@@ -37,7 +37,9 @@ describe('ReportAggregator', () => {
 
   it('lists the slowest URLs, ok or not, slowest first, cut to `top`', () => {
     const agg = new ReportAggregator({ top: 3 });
-    [120, 5, 900, 40, 3000].forEach((ms, i) => agg.add(okOutcome({ url: `https://x.example/${i}`, ms })));
+    [120, 5, 900, 40, 3000].forEach((ms, i) => {
+      agg.add(okOutcome({ url: `https://x.example/${i}`, ms }));
+    });
     agg.add(failOutcome('timeout', { url: 'https://slow.example/', ms: 30_000 }));
     agg.add(failOutcome('dns')); // no time: not a candidate
     expect(agg.finish().slowest.map((s) => [s.url, s.ms, s.kind])).toStrictEqual([

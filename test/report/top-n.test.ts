@@ -36,7 +36,7 @@ describe('TimeBins', () => {
 
   it('coarsens for drawing by whole bins', () => {
     const bins = new TimeBins();
-    [0, 150, 250, 480].forEach((t) => bins.add(t));
+    for (const t of [0, 150, 250, 480]) bins.add(t);
     expect(bins.coarsened(2)).toStrictEqual({ binMs: 300, counts: [3, 1] });
   });
 });

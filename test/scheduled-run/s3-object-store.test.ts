@@ -109,7 +109,9 @@ describe('S3ObjectStore.concat', () => {
     // Seven 3 MiB part files: each alone is under S3's minimum, so the adapter must join them.
     const parts: Record<string, string> = {};
     const keys = Array.from({ length: 7 }, (_, i) => `runs/r/parts/${i}.jsonl`);
-    keys.forEach((key, i) => (parts[key] = String.fromCharCode(97 + i).repeat(3 * MiB - 1) + '\n'));
+    keys.forEach((key, i) => {
+      parts[key] = String.fromCharCode(97 + i).repeat(3 * MiB - 1) + '\n';
+    });
     serveParts(parts);
 
     await store().concat(keys, 'runs/r/results.jsonl');

@@ -22,7 +22,7 @@ function cheerio(): typeof Cheerio {
 /** The document htmlparser2 builds (domhandler's `Document`, named without depending on domhandler). */
 type Document = DomHandler['root'];
 
-function valueOf(element: ReturnType<Cheerio.CheerioAPI>, field: FieldSpec): Value {
+function fieldValue(element: ReturnType<Cheerio.CheerioAPI>, field: FieldSpec): Value {
   if (field.attr !== undefined) return element.attr(field.attr) ?? null;
   if (field.html === true) return element.html();
   return collapseWhitespace(element.text());
@@ -42,12 +42,12 @@ export function extractData(document: Document, spec: ExtractSpec): Record<strin
     if (field.all === true) {
       const values: string[] = [];
       for (let i = 0; i < matches.length; i++) {
-        const value = valueOf(matches.eq(i), field);
+        const value = fieldValue(matches.eq(i), field);
         if (value !== null) values.push(value);
       }
       data[name] = values;
     } else {
-      data[name] = matches.length === 0 ? null : valueOf(matches.first(), field);
+      data[name] = matches.length === 0 ? null : fieldValue(matches.first(), field);
     }
   }
   return data;

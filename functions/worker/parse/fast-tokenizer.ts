@@ -88,4 +88,4 @@ if (typeof (Tokenizer.prototype as unknown as Record<string, unknown>).fastForwa
 }
 
 /** Whether the indexOf skip-ahead is in use (false only if htmlparser2's internals changed). */
-export const FAST_FORWARD_INSTALLED = Object.prototype.hasOwnProperty.call(FastTokenizer.prototype, 'fastForwardTo');
+export const FAST_FORWARD_INSTALLED = Object.hasOwn(FastTokenizer.prototype, 'fastForwardTo');
