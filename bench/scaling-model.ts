@@ -8,7 +8,7 @@ export const DURATION_SIGMA = 1.0;
 /** Durations are capped here, in means: a worker timeout ends any chunk eventually. */
 export const DURATION_CAP_MEANS = 10;
 
-import { seededRandom } from './seeded-random';
+import { seededRandom } from '../scripts/seeded-random';
 
 /** The seeded PRNG, so every run of the bench draws the same chunks. */
 export { seededRandom };

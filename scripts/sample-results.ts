@@ -3,7 +3,7 @@
  * 1M-line benchmark: mostly successes with log-normal fetch times, a few slow hosts, and the usual
  * failures (404s, timeouts, DNS, connection refused, invalid lines), each record with an `at` time.
  */
-import { seededRandom } from '../bench/seeded-random';
+import { seededRandom } from './seeded-random';
 import type { ErrorKind, Outcome } from '../core/contract';
 
 /** A full contract outcome plus the proposed `at` (ms since the run started). */
