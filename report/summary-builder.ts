@@ -25,7 +25,8 @@ export function emptyCounts(): RunCounts {
 /** Counts one record. */
 export function countOutcome(counts: RunCounts, outcome: Outcome): void {
   counts.records++;
-  const byStatus = (counts.byStatus ??= {});
+  counts.byStatus ??= {};
+  const byStatus = counts.byStatus;
   if (outcome.ok) {
     counts.ok++;
     counts.bytes += outcome.bytes;

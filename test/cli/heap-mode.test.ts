@@ -33,7 +33,7 @@ let site: TestServer;
 /** Responses held until the test has looked at the worker processes. */
 const held: http.ServerResponse[] = [];
 beforeAll(async () => {
-  site = await startServer((req, res) => {
+  site = await startServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });
     held.push(res);
   });
