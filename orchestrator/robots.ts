@@ -4,6 +4,7 @@
  */
 import { Agent, type Dispatcher } from 'undici';
 import { createGuardedConnector } from '../http/ssrf-guard';
+import { Semaphore } from '../core/semaphore';
 import { DEFAULT_USER_AGENT } from '../core/version';
 import { fetchRobotsTxt } from './robots-fetch';
 import { productToken, rulesFromFetch, type RobotsRules, type UnreachablePolicy } from './robots-policy';
@@ -96,13 +97,13 @@ export class RobotsCache {
   private readonly dispatcher: Dispatcher;
   private readonly ownAgent: Agent | undefined;
   private readonly rules = new Map<string, Promise<RobotsRules>>();
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly slots: Semaphore;
   /** robots.txt fetches started so far (one per origin). */
   fetches = 0;
 
   constructor(options: RobotsOptions = {}) {
     this.options = resolveRobotsOptions(options);
+    this.slots = new Semaphore(this.options.concurrency);
     if (this.options.dispatcher) {
       this.dispatcher = this.options.dispatcher;
     } else {
@@ -149,7 +150,7 @@ export class RobotsCache {
   }
 
   private async load(origin: string): Promise<RobotsRules> {
-    await this.acquire();
+    const release = await this.slots.acquire();
     try {
       this.fetches += 1;
       const policy = {
@@ -165,23 +166,8 @@ export class RobotsCache {
         return rulesFromFetch(origin, { kind: 'unreachable', reason: `internal: ${String(error)}` }, policy);
       }
     } finally {
-      this.release();
+      release();
     }
-  }
-
-  private async acquire(): Promise<void> {
-    if (this.active < this.options.concurrency) {
-      this.active += 1;
-      return;
-    }
-    // The slot is handed over by release(), so `active` stays counted.
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active -= 1;
   }
 }
 
