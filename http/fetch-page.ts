@@ -11,7 +11,7 @@ import type { ScrapeOptions } from '../core/contract';
 import { FetchError, toFetchError } from './fetch-error';
 import { parseContentEncoding, readBody } from './read-body';
 import { RedirectCookies } from './redirect-cookies';
-import { parseRetryAfter } from '../functions/worker/page-retry';
+import { parseRetryAfter } from './retry-after';
 import { DEFAULT_USER_AGENT } from '../core/version';
 
 /** The options one attempt uses. */

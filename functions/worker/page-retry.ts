@@ -72,15 +72,3 @@ export function decideRetry(input: RetryInput): RetryDecision {
   }
   return { retry: true, delayMs };
 }
-
-/**
- * Parses `Retry-After` (delta seconds or an HTTP date) into ms from `now`; undefined if absent or
- * unreadable. A date in the past means "now" (0).
- */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
