@@ -5,7 +5,7 @@
 import type { ErrorKind, Outcome } from '../core/contract';
 import type { LambdaUsage } from '../orchestrator/lambda-usage';
 import { estimateLambdaCost } from '../report/lambda-cost';
-import { formatUsd } from '../report/render/format';
+import { formatBytes, formatUsd } from '../report/render/format';
 
 /** What the input list held, as counted by the reader. */
 export interface InputCounts {
@@ -149,17 +149,6 @@ export class SummaryBuilder {
       ...(meta.lambda === undefined ? {} : { lambda: meta.lambda }),
     };
   }
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 export function formatDuration(ms: number): string {

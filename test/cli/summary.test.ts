@@ -1,5 +1,5 @@
 import type { Outcome } from '../../core/contract';
-import { SummaryBuilder, formatBytes, formatSummary } from '../../cli/summary';
+import { SummaryBuilder, formatSummary } from '../../cli/summary';
 
 const ok = (ms: number, bytes = 100): Outcome => ({
   url: `http://h/${ms}`, ok: true, finalUrl: 'http://h/', status: 200, contentType: 'text/html', bytes, ms, title: null, description: null, links: [], attempts: 1,
@@ -35,11 +35,4 @@ describe('SummaryBuilder', () => {
     for (let i = 0; i < 5000; i++) b.add(ok(i % 10), 10);
     expect(b.finish({ runId: 'r', mode: 'local', input: { read: 0, valid: 0, duplicate: 0, invalid: 0 }, options: {}, now: 1000 }).fetchMs.max).toBe(9);
   });
-
-  test.each([
-    [0, '0 B'],
-    [1023, '1023 B'],
-    [1536, '1.5 KiB'],
-    [10 * 1024 * 1024, '10.0 MiB'],
-  ])('formatBytes(%d) = %s', (n, text) => expect(formatBytes(n)).toBe(text));
 });
