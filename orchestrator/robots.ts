@@ -2,8 +2,9 @@
  * robots.txt for a run (`--robots obey|ignore`): the orchestrator fetches each origin's file ONCE
  * per run, before chunking, and drops the URLs it forbids; workers never see robots.txt.
  */
-import { Agent, type Dispatcher } from 'undici';
-import { createGuardedConnector } from '../http/ssrf-guard';
+import type { Agent, Dispatcher } from 'undici';
+import { createAgent } from '../http/agent';
+import { connectTimeoutFor } from '../http/follow-redirects';
 import { Semaphore } from '../core/semaphore';
 import { DEFAULT_USER_AGENT } from '../core/version';
 import { fetchRobotsTxt } from './robots-fetch';
@@ -23,7 +24,8 @@ export interface RobotsOptions {
   agentToken?: string;
   /**
    * Dispatcher for the robots.txt requests; it should carry the SSRF guard. The caller keeps
-   * ownership. @default a guarded Agent of the cache's own (unguarded if `allowPrivate`), closed by `close()`
+   * ownership. @default an Agent of the cache's own, made like the pages' (http/agent.ts: guarded
+   * unless `allowPrivate`), closed by `close()`
    */
   dispatcher?: Dispatcher;
   /** Only used when `dispatcher` is not given. @default false */
@@ -107,8 +109,12 @@ export class RobotsCache {
     if (this.options.dispatcher) {
       this.dispatcher = this.options.dispatcher;
     } else {
-      this.ownAgent = new Agent({
-        connect: createGuardedConnector({ allowPrivate: this.options.allowPrivate, timeout: this.options.timeoutMs }),
+      // The pages' Agent settings and guard; sockets per origin = fetches in flight, so a host that
+      // many origins redirect their robots.txt to never makes them queue inside undici.
+      this.ownAgent = createAgent({
+        perHost: this.options.concurrency,
+        connectTimeoutMs: connectTimeoutFor(this.options.timeoutMs),
+        allowPrivate: this.options.allowPrivate,
       });
       this.dispatcher = this.ownAgent;
     }
