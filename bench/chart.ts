@@ -1,8 +1,11 @@
 /**
  * Pure: the throughput chart as a self-contained SVG string. Pages per second against requests in
  * flight (log2 axis), with the two limits drawn: the latency bound (in flight / latency) and the
- * parse-CPU bound (a flat line).
+ * parse-CPU bound (a flat line). Written with the report's SVG helpers, styled inline so the file
+ * stands alone.
  */
+import type { SafeHtml } from '../report/render/escape';
+import { svgElement, valueGridLine, xAxisMark, type GridStyle, type PlotBox, type SvgAttributes } from '../report/render/svg';
 
 export interface ChartPoint {
   inFlight: number;
@@ -22,10 +25,7 @@ const W = 820;
 const H = 440;
 const M = { left: 70, right: 250, top: 40, bottom: 50 };
 const COLORS: Record<ChartPoint['kind'], string> = { baseline: '#888', sweep: '#6fa8dc', default: '#e69138', best: '#cc0000' };
-
-function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+const GRID: GridStyle = { line: { stroke: '#eee' }, label: {} };
 
 function niceStep(max: number): number {
   const raw = max / 6;
@@ -40,25 +40,21 @@ export function renderThroughputChart(input: ChartInput): string {
   const maxY = Math.max(parseBoundPagesPerS, ...points.map((p) => p.pagesPerS)) * 1.15;
   const plotW = W - M.left - M.right;
   const plotH = H - M.top - M.bottom;
+  const box: PlotBox = { left: M.left, top: M.top, width: plotW, height: plotH };
   const x = (v: number) => M.left + (Math.log2(Math.max(1, v)) / Math.log2(maxX)) * plotW;
   const y = (v: number) => M.top + plotH - (Math.min(v, maxY) / maxY) * plotH;
   const parts: string[] = [];
+  const add = (name: string, attributes: SvgAttributes, content?: string | SafeHtml) => parts.push(svgElement(name, attributes, content).value);
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`);
-  parts.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
-  parts.push(`<text x="${M.left}" y="22" font-size="15" font-weight="bold">${escapeXml(input.title)}</text>`);
+  add('rect', { width: W, height: H, fill: '#fff' });
+  add('text', { x: M.left, y: 22, 'font-size': 15, 'font-weight': 'bold' }, input.title);
 
   const step = niceStep(maxY);
-  for (let v = 0; v <= maxY; v += step) {
-    parts.push(`<line x1="${M.left}" x2="${M.left + plotW}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#eee"/>`);
-    parts.push(`<text x="${M.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${Math.round(v)}</text>`);
-  }
-  for (let v = 1; v <= maxX; v *= 2) {
-    parts.push(`<line x1="${x(v).toFixed(1)}" x2="${x(v).toFixed(1)}" y1="${M.top}" y2="${M.top + plotH}" stroke="#eee"/>`);
-    parts.push(`<text x="${x(v).toFixed(1)}" y="${M.top + plotH + 16}" text-anchor="middle">${v}</text>`);
-  }
-  parts.push(`<rect x="${M.left}" y="${M.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#999"/>`);
-  parts.push(`<text x="${M.left + plotW / 2}" y="${H - 10}" text-anchor="middle">requests in flight (all workers, log scale)</text>`);
-  parts.push(`<text transform="translate(18 ${M.top + plotH / 2}) rotate(-90)" text-anchor="middle">pages per second</text>`);
+  for (let v = 0; v <= maxY; v += step) parts.push(valueGridLine(box, y(v), String(Math.round(v)), GRID).value);
+  for (let v = 1; v <= maxX; v *= 2) parts.push(xAxisMark(box, x(v), String(v), GRID, 'plot').value);
+  add('rect', { x: M.left, y: M.top, width: plotW, height: plotH, fill: 'none', stroke: '#999' });
+  add('text', { x: M.left + plotW / 2, y: H - 10, 'text-anchor': 'middle' }, 'requests in flight (all workers, log scale)');
+  add('text', { transform: `translate(18 ${M.top + plotH / 2}) rotate(-90)`, 'text-anchor': 'middle' }, 'pages per second');
 
   // Latency bound: y = inFlight * 1000 / latencyMs, a curve on the log axis; sampled finely.
   const curve: string[] = [];
@@ -68,15 +64,15 @@ export function renderThroughputChart(input: ChartInput): string {
     curve.push(`${x(v).toFixed(1)},${y(rate).toFixed(1)}`);
     if (rate > maxY) break;
   }
-  parts.push(`<polyline points="${curve.join(' ')}" fill="none" stroke="#38761d" stroke-width="2" stroke-dasharray="6 4"/>`);
-  parts.push(`<line x1="${M.left}" x2="${M.left + plotW}" y1="${y(parseBoundPagesPerS).toFixed(1)}" y2="${y(parseBoundPagesPerS).toFixed(1)}" stroke="#674ea7" stroke-width="2" stroke-dasharray="6 4"/>`);
+  const dashed = { 'stroke-width': 2, 'stroke-dasharray': '6 4' };
+  add('polyline', { points: curve.join(' '), fill: 'none', stroke: '#38761d', ...dashed });
+  add('line', { x1: M.left, x2: M.left + plotW, y1: y(parseBoundPagesPerS), y2: y(parseBoundPagesPerS), stroke: '#674ea7', ...dashed });
 
   for (const p of points) {
-    const r = p.kind === 'sweep' ? 4 : 6;
-    parts.push(`<circle cx="${x(p.inFlight).toFixed(1)}" cy="${y(p.pagesPerS).toFixed(1)}" r="${r}" fill="${COLORS[p.kind]}" stroke="#fff"><title>${escapeXml(`${p.label}: ${p.pagesPerS.toFixed(0)} pages/s at ${p.inFlight} in flight`)}</title></circle>`);
-    if (p.kind !== 'sweep') {
-      parts.push(`<text x="${(x(p.inFlight) + 8).toFixed(1)}" y="${(y(p.pagesPerS) - 8).toFixed(1)}" fill="${COLORS[p.kind]}">${escapeXml(p.label)}</text>`);
-    }
+    const [cx, cy, fill] = [x(p.inFlight), y(p.pagesPerS), COLORS[p.kind]];
+    const title = svgElement('title', {}, `${p.label}: ${p.pagesPerS.toFixed(0)} pages/s at ${p.inFlight} in flight`);
+    add('circle', { cx, cy, r: p.kind === 'sweep' ? 4 : 6, fill, stroke: '#fff' }, title);
+    if (p.kind !== 'sweep') add('text', { x: cx + 8, y: cy - 8, fill }, p.label);
   }
 
   const legend: [string, string, boolean][] = [
@@ -87,15 +83,12 @@ export function renderThroughputChart(input: ChartInput): string {
     [COLORS.sweep, 'fanout sweep points', false],
     [COLORS.best, 'fanout best (re-run, median of 3)', false],
   ];
-  legend.forEach(([color, text, dashed], i) => {
+  legend.forEach(([color, text, isLine], i) => {
     const ly = M.top + 10 + i * 20;
     const lx = M.left + plotW + 12;
-    parts.push(
-      dashed
-        ? `<line x1="${lx}" x2="${lx + 18}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2" stroke-dasharray="6 4"/>`
-        : `<circle cx="${lx + 9}" cy="${ly}" r="5" fill="${color}"/>`,
-    );
-    parts.push(`<text x="${lx + 24}" y="${ly + 4}" font-size="11">${escapeXml(text)}</text>`);
+    if (isLine) add('line', { x1: lx, x2: lx + 18, y1: ly, y2: ly, stroke: color, ...dashed });
+    else add('circle', { cx: lx + 9, cy: ly, r: 5, fill: color });
+    add('text', { x: lx + 24, y: ly + 4, 'font-size': 11 }, text);
   });
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;

@@ -4,18 +4,7 @@
  */
 import type { RunSummary } from '../core/summary';
 import { estimateLambdaCost } from '../report/lambda-cost';
-import { formatUsd } from '../report/render/format';
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
+import { formatBytes, formatUsd } from '../report/render/format';
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;

@@ -4,7 +4,7 @@
  *
  * Every Agent connects through the SSRF guard (ssrf-guard.ts): unless `allowPrivate` is on, a
  * socket to a non-public address is refused before it exists. Redirects are followed by hand in
- * fetch-page.ts through the same Agent, so every hop is checked at connect time too.
+ * follow-redirects.ts through the same Agent, so every hop is checked at connect time too.
  */
 import { Agent, type buildConnector } from 'undici';
 import { createGuardedConnector, type AddressPredicate, type LookupFunction } from './ssrf-guard';

@@ -41,20 +41,35 @@ function decoderFor(coding: string): NodeJS.ReadWriteStream | undefined {
   }
 }
 
+export interface ReadBodyOptions {
+  /** Decoded bytes allowed. */
+  maxBytes: number;
+  /** False: only count the bytes (a PNG's size, without holding the PNG). */
+  keep: boolean;
+  /**
+   * Past `maxBytes`: `throw` a `too-large` {@link FetchError} (a page), or `truncate`, i.e. keep the
+   * first `maxBytes` and stop reading (robots.txt, which RFC 9309 lets a crawler cut at a limit).
+   */
+  overflow: 'throw' | 'truncate';
+}
+
 export interface ReadBodyResult {
   /** The decoded body, or an empty buffer when `keep` was false. */
   body: Buffer;
-  /** Decoded bytes read. */
+  /** Decoded bytes read (at most `maxBytes` when truncated). */
   bytes: number;
+  /** More than `maxBytes` came, and the rest was not read (`overflow: 'truncate'` only). */
+  truncated: boolean;
 }
 
 /**
  * Reads `body`, undoing `codings` (as from {@link parseContentEncoding}), and counts decoded bytes.
- * With `keep: false` the bytes are only counted (a PNG's size, without holding the PNG).
- * Throws a `too-large` {@link FetchError} as soon as the count passes `maxBytes`; stream and
- * zlib errors propagate as they are, for the caller to classify.
+ * As soon as the count passes `maxBytes` the socket is dropped and, per `overflow`, a `too-large`
+ * {@link FetchError} is thrown or what came so far is returned. Stream and zlib errors propagate
+ * as they are, for the caller to classify.
  */
-export async function readBody(body: Readable, codings: string[], maxBytes: number, keep: boolean): Promise<ReadBodyResult> {
+export async function readBody(body: Readable, codings: string[], options: ReadBodyOptions): Promise<ReadBodyResult> {
+  const { maxBytes, keep } = options;
   const decoders: NodeJS.ReadWriteStream[] = [];
   for (let i = codings.length - 1; i >= 0; i--) {
     const decoder = decoderFor(codings[i]!);
@@ -67,19 +82,30 @@ export async function readBody(body: Readable, codings: string[], maxBytes: numb
         (pipeline([body, ...decoders], () => {}) as unknown as Readable);
   const chunks: Buffer[] = [];
   let bytes = 0;
-  try {
-    for await (const chunk of source) {
-      bytes += (chunk as Buffer).length;
-      if (bytes > maxBytes) {
-        throw new FetchError(`body larger than maxBytes (${maxBytes} bytes after decompression)`, 'too-large');
-      }
-      if (keep) chunks.push(chunk as Buffer);
-    }
-  } catch (err) {
-    // Destroying the undici body aborts the request and drops the socket: nothing more is read.
+  let truncated = false;
+  // Destroying the undici body aborts the request and drops the socket: nothing more is read.
+  const stop = () => {
     body.destroy();
     source.destroy();
+  };
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      if (bytes + chunk.length > maxBytes) {
+        if (options.overflow === 'throw') {
+          throw new FetchError(`body larger than maxBytes (${maxBytes} bytes after decompression)`, 'too-large');
+        }
+        if (keep) chunks.push(chunk.subarray(0, maxBytes - bytes));
+        bytes = maxBytes;
+        truncated = true;
+        stop();
+        break;
+      }
+      bytes += chunk.length;
+      if (keep) chunks.push(chunk);
+    }
+  } catch (err) {
+    stop();
     throw err;
   }
-  return { body: keep ? (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes)) : EMPTY, bytes };
+  return { body: keep ? (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes)) : EMPTY, bytes, truncated };
 }

@@ -1,9 +1,13 @@
 /**
- * Fetches one origin's robots.txt: a small, separate request with its own time limit, size cap and
- * redirect limit. Every outcome is a value: what it means for crawling is decided in robots-policy.
+ * Fetches one origin's robots.txt through the pages' own fetch path (http/follow-redirects.ts):
+ * the guarded dispatcher, redirects followed by hand with loop detection, one deadline, and the
+ * capped decoding reader, here set to truncate rather than fail. Every outcome is a value: what it
+ * means for crawling is decided in robots-policy.
  */
 import type { Dispatcher } from 'undici';
-import { request } from 'undici';
+import { FetchError } from '../http/fetch-error';
+import { discardBody, fetchFollowingRedirects, responseHeader, type FinalResponse } from '../http/follow-redirects';
+import { parseContentEncoding, readBody } from '../http/read-body';
 import { findBlockedAddressError } from '../http/ssrf-guard';
 
 /** What fetching `<origin>/robots.txt` came to. */
@@ -32,71 +36,57 @@ export interface RobotsFetchOptions {
   maxRedirects: number;
 }
 
-/** GETs `<origin>/robots.txt`, following up to `maxRedirects` redirects by hand (each hop goes through the dispatcher, so the guard sees it). */
+/** Every 3xx with a Location is followed, not only the five that browsers follow (RFC 9309 §2.3.1.2 says "redirects"). */
+const ANY_3XX: ReadonlySet<number> = new Set(Array.from({ length: 100 }, (_, i) => 300 + i));
+const ACCEPT = 'text/plain, */*;q=0.5';
+
+/**
+ * GETs `<origin>/robots.txt`, following up to `maxRedirects` redirects (each hop goes through the
+ * dispatcher, so the guard sees it). Never rejects.
+ */
 export async function fetchRobotsTxt(origin: string, options: RobotsFetchOptions): Promise<RobotsFetchResult> {
-  const signal = AbortSignal.timeout(options.timeoutMs);
-  let url = `${origin}/robots.txt`;
+  const { dispatcher, userAgent, timeoutMs, maxRedirects } = options;
   try {
-    for (let hop = 0; ; hop++) {
-      const response = await request(url, {
-        dispatcher: options.dispatcher,
-        method: 'GET',
-        headers: { 'user-agent': options.userAgent, accept: 'text/plain, */*;q=0.5' },
-        signal,
-      });
-      const { statusCode: status, headers, body } = response;
-      if (status >= 200 && status < 300) {
-        const { text, truncated } = await readCapped(body, options.maxBytes);
-        return { kind: 'ok', status, body: text, truncated };
-      }
-      await body.dump();
-      if (status >= 300 && status < 400) {
-        const next = redirectTarget(url, headers.location);
-        if (next === undefined) return { kind: 'unavailable', status, reason: `${status} without a usable http(s) Location` };
-        if (hop >= options.maxRedirects) {
-          return { kind: 'unavailable', status, reason: `more than ${options.maxRedirects} redirects` };
-        }
-        url = next;
-        continue;
-      }
-      // Google and RFC 9309 §2.3.1.4 treat 429 as a server error, not as "no robots.txt".
-      if (status >= 400 && status < 500 && status !== 429) return { kind: 'unavailable', status, reason: `HTTP ${status}` };
-      return { kind: 'unreachable', status, reason: `HTTP ${status}` };
-    }
+    return await fetchFollowingRedirects(
+      new URL(`${origin}/robots.txt`),
+      { dispatcher, userAgent, timeoutMs, maxRedirects, accept: ACCEPT, redirectStatuses: ANY_3XX },
+      (response) => readRobotsTxt(response, options.maxBytes),
+    );
   } catch (error) {
-    const blocked = findBlockedAddressError(error);
-    if (blocked) return { kind: 'blocked', reason: blocked.message };
-    if (signal.aborted) return { kind: 'no-answer', reason: `no answer within ${options.timeoutMs} ms` };
-    return { kind: 'no-answer', reason: error instanceof Error ? error.message : String(error) };
+    return failure(error, options);
   }
 }
 
-function redirectTarget(from: string, location: string | string[] | undefined): string | undefined {
-  const value = Array.isArray(location) ? location[0] : location;
-  if (!value) return undefined;
-  try {
-    const next = new URL(value, from);
-    return next.protocol === 'http:' || next.protocol === 'https:' ? next.href : undefined;
-  } catch {
-    return undefined;
+/** The final answer (not a redirect) as a robots.txt result. */
+async function readRobotsTxt({ status, headers, body }: FinalResponse, maxBytes: number): Promise<RobotsFetchResult> {
+  if (status >= 200 && status < 300) {
+    const codings = parseContentEncoding(responseHeader(headers, 'content-encoding'));
+    const read = await readBody(body, codings, { maxBytes, keep: true, overflow: 'truncate' });
+    // UTF-8 (RFC 9309 §2.3), BOM removed. A cut may split a multi-byte character: `fatal: false`
+    // turns the fragment into U+FFFD.
+    return { kind: 'ok', status, body: new TextDecoder('utf-8').decode(read.body), truncated: read.truncated };
   }
+  await discardBody(body);
+  // Google and RFC 9309 §2.3.1.4 treat 429 as a server error, not as "no robots.txt".
+  if (status >= 400 && status < 500 && status !== 429) return { kind: 'unavailable', status, reason: `HTTP ${status}` };
+  return { kind: 'unreachable', status, reason: `HTTP ${status}` };
 }
 
-/** Reads at most `maxBytes`, then drops the connection's remaining body. Decodes as UTF-8 (RFC 9309 §2.3), BOM removed. */
-async function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: number) {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let truncated = false;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    const room = maxBytes - size;
-    if (chunk.length > room) {
-      chunks.push(chunk.subarray(0, room));
-      truncated = true;
-      break; // leaving the loop destroys the stream
-    }
-    chunks.push(chunk);
-    size += chunk.length;
+/** What a failed fetch (always a FetchError from the fetch path) means for robots.txt. */
+function failure(error: unknown, options: RobotsFetchOptions): RobotsFetchResult {
+  const blocked = findBlockedAddressError(error);
+  if (blocked) return { kind: 'blocked', reason: blocked.message };
+  if (!(error instanceof FetchError)) return { kind: 'no-answer', reason: String(error) };
+  switch (error.kind) {
+    case 'too-many-redirects':
+      return { kind: 'unavailable', reason: `more than ${options.maxRedirects} redirects` };
+    case 'bad-redirect':
+      return { kind: 'unavailable', status: error.status, reason: `${error.status} without a usable http(s) Location` };
+    case 'redirect-loop':
+      return { kind: 'unavailable', reason: error.message };
+    case 'timeout':
+      return { kind: 'no-answer', reason: `no answer within ${options.timeoutMs} ms` };
+    default:
+      return { kind: 'no-answer', reason: error.message };
   }
-  // A cut may split a multi-byte character: `fatal: false` turns the fragment into U+FFFD.
-  return { text: new TextDecoder('utf-8').decode(Buffer.concat(chunks)), truncated };
 }

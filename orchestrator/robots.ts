@@ -2,8 +2,10 @@
  * robots.txt for a run (`--robots obey|ignore`): the orchestrator fetches each origin's file ONCE
  * per run, before chunking, and drops the URLs it forbids; workers never see robots.txt.
  */
-import { Agent, type Dispatcher } from 'undici';
-import { createGuardedConnector } from '../http/ssrf-guard';
+import type { Agent, Dispatcher } from 'undici';
+import { createAgent } from '../http/agent';
+import { connectTimeoutFor } from '../http/follow-redirects';
+import { Semaphore } from '../core/semaphore';
 import { DEFAULT_USER_AGENT } from '../core/version';
 import { fetchRobotsTxt } from './robots-fetch';
 import { productToken, rulesFromFetch, type RobotsRules, type UnreachablePolicy } from './robots-policy';
@@ -19,7 +21,8 @@ export interface RobotsOptions {
   agentToken?: string;
   /**
    * Dispatcher for the robots.txt requests; it should carry the SSRF guard. The caller keeps
-   * ownership. @default a guarded Agent of the cache's own (unguarded if `allowPrivate`), closed by `close()`
+   * ownership. @default an Agent of the cache's own, made like the pages' (http/agent.ts: guarded
+   * unless `allowPrivate`), closed by `close()`
    */
   dispatcher?: Dispatcher;
   /** Only used when `dispatcher` is not given. @default false */
@@ -93,18 +96,22 @@ export class RobotsCache {
   private readonly dispatcher: Dispatcher;
   private readonly ownAgent: Agent | undefined;
   private readonly rules = new Map<string, Promise<RobotsRules>>();
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly slots: Semaphore;
   /** robots.txt fetches started so far (one per origin). */
   fetches = 0;
 
   constructor(options: RobotsOptions = {}) {
     this.options = resolveRobotsOptions(options);
+    this.slots = new Semaphore(this.options.concurrency);
     if (this.options.dispatcher) {
       this.dispatcher = this.options.dispatcher;
     } else {
-      this.ownAgent = new Agent({
-        connect: createGuardedConnector({ allowPrivate: this.options.allowPrivate, timeout: this.options.timeoutMs }),
+      // The pages' Agent settings and guard; sockets per origin = fetches in flight, so a host that
+      // many origins redirect their robots.txt to never makes them queue inside undici.
+      this.ownAgent = createAgent({
+        perHost: this.options.concurrency,
+        connectTimeoutMs: connectTimeoutFor(this.options.timeoutMs),
+        allowPrivate: this.options.allowPrivate,
       });
       this.dispatcher = this.ownAgent;
     }
@@ -146,7 +153,7 @@ export class RobotsCache {
   }
 
   private async load(origin: string): Promise<RobotsRules> {
-    await this.acquire();
+    const release = await this.slots.acquire();
     try {
       this.fetches += 1;
       const policy = {
@@ -162,23 +169,8 @@ export class RobotsCache {
         return rulesFromFetch(origin, { kind: 'unreachable', reason: `internal: ${String(error)}` }, policy);
       }
     } finally {
-      this.release();
+      release();
     }
-  }
-
-  private async acquire(): Promise<void> {
-    if (this.active < this.options.concurrency) {
-      this.active += 1;
-      return;
-    }
-    // The slot is handed over by release(), so `active` stays counted.
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active -= 1;
   }
 }
 

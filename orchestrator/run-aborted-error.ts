@@ -1,7 +1,7 @@
-import { FanoutError } from '../core/errors';
 /**
  * The error a run's iteration throws when an invoke failed in a way no retry can fix.
  */
+import { FanoutError } from '../core/errors';
 
 /**
  * Thrown by a run's iteration after it has stopped dispatching and every invocation in flight has

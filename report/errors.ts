@@ -1,4 +1,5 @@
 import { FanoutError } from '../core/errors';
+
 /** Raised only when no report can be made at all: the results file cannot be read. */
 export class ReportInputError extends FanoutError {
   override readonly name = 'ReportInputError';

@@ -2,6 +2,7 @@
  * Whether and when to try a page again: one pure function, so the policy is a table in the tests.
  */
 import type { ErrorKind } from '../../core/contract';
+import { isRetryableStatus } from '../../core/retryable';
 
 /** First backoff ceiling; doubles each retry (full jitter picks uniformly below it). */
 export const BACKOFF_BASE_MS = 250;
@@ -33,11 +34,6 @@ export interface RetryInput {
 
 export type RetryDecision = { retry: false; reason: string } | { retry: true; delayMs: number };
 
-/** Statuses worth asking again: the server is struggling or asked us to slow down. */
-export function isRetryableStatus(status: number): boolean {
-  return status >= 500 || status === 408 || status === 429;
-}
-
 /** Kinds that a second attempt may fix. Redirect, size, TLS and other 4xx answers will not change. */
 export function isRetryable(kind: ErrorKind, status?: number, code?: string): boolean {
   switch (kind) {
@@ -48,7 +44,7 @@ export function isRetryable(kind: ErrorKind, status?: number, code?: string): bo
     case 'dns':
       return code === 'EAI_AGAIN';
     case 'http':
-      return status !== undefined && isRetryableStatus(status);
+      return isRetryableStatus(status);
     default:
       return false;
   }
@@ -71,16 +67,4 @@ export function decideRetry(input: RetryInput): RetryDecision {
     return { retry: false, reason: 'the worker deadline leaves no time for another attempt' };
   }
   return { retry: true, delayMs };
-}
-
-/**
- * Parses `Retry-After` (delta seconds or an HTTP date) into ms from `now`; undefined if absent or
- * unreadable. A date in the past means "now" (0).
- */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -1,9 +1,11 @@
 import { FanoutError } from '../../core/errors';
+
 /**
  * An AIMD concurrency limiter: the number of Lambda invokes allowed in flight grows by about one
  * per window of successes (additive increase) and halves on throttling (multiplicative decrease),
  * as TCP congestion control does. Throttling then slows the fan-out down instead of burning retries.
  */
+import { Semaphore, type Release } from '../../core/semaphore';
 
 export interface AimdOptions {
   /** The most calls in flight; the limit starts here. */
@@ -21,21 +23,16 @@ export interface AimdOptions {
   now?: () => number;
 }
 
-/** Frees the slot taken by {@link AimdLimiter.acquire}; calling it twice is harmless. */
-export type Release = () => void;
-
+/** {@link AimdLimiter.acquire} was aborted before a slot was free; `cause` is the signal's reason. */
 export class LimiterAbortedError extends FanoutError {
   override readonly name = 'LimiterAbortedError';
   readonly code = 'FANOUT_LIMITER_ABORTED';
 }
 
-interface Waiter {
-  resolve: (release: Release) => void;
-  reject: (error: unknown) => void;
-  signal?: AbortSignal;
-  onAbort?: () => void;
-}
-
+/**
+ * The AIMD rule around a {@link Semaphore}: the semaphore queues and hands out the slots, this
+ * class only decides how many there are.
+ */
 export class AimdLimiter {
   private readonly max: number;
   private readonly min: number;
@@ -44,9 +41,8 @@ export class AimdLimiter {
   private readonly now: () => number;
   /** Fractional, so additive increase can add 1/limit per success; slots are its floor. */
   private currentLimit: number;
-  private running = 0;
   private lastDecreaseAt = Number.NEGATIVE_INFINITY;
-  private readonly waiters: Waiter[] = [];
+  private readonly slots: Semaphore;
 
   constructor(options: AimdOptions) {
     if (!Number.isInteger(options.max) || options.max < 1) throw new RangeError(`max must be an integer >= 1, got ${options.max}`);
@@ -56,45 +52,37 @@ export class AimdLimiter {
     this.decreaseCooldownMs = options.decreaseCooldownMs ?? 1_000;
     this.now = options.now ?? Date.now;
     this.currentLimit = this.max;
+    this.slots = new Semaphore(this.max);
   }
 
   /** Calls allowed in flight now (an integer between `min` and `max`). */
   get limit(): number {
-    return Math.max(this.min, Math.floor(this.currentLimit));
+    return this.slots.limit;
   }
 
   /** Calls holding a slot now. */
   get inFlight(): number {
-    return this.running;
+    return this.slots.inFlight;
   }
 
   /** Calls waiting for a slot. */
   get queued(): number {
-    return this.waiters.length;
+    return this.slots.queued;
   }
 
-  /** Resolves with a release function once a slot is free; rejects if `signal` aborts first. */
-  acquire(signal?: AbortSignal): Promise<Release> {
-    if (signal?.aborted) return Promise.reject(new LimiterAbortedError('aborted while waiting for a slot', { cause: signal.reason }));
-    if (this.running < this.limit && this.waiters.length === 0) return Promise.resolve(this.take());
-    return new Promise<Release>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal };
-      if (signal) {
-        waiter.onAbort = () => {
-          const i = this.waiters.indexOf(waiter);
-          if (i >= 0) this.waiters.splice(i, 1);
-          reject(new LimiterAbortedError('aborted while waiting for a slot', { cause: signal.reason }));
-        };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
-      }
-      this.waiters.push(waiter);
-    });
+  /** Resolves with a release function once a slot is free; rejects with {@link LimiterAbortedError} if `signal` aborts first. */
+  async acquire(signal?: AbortSignal): Promise<Release> {
+    try {
+      return await this.slots.acquire(signal);
+    } catch (reason) {
+      throw new LimiterAbortedError('aborted while waiting for a slot', { cause: reason });
+    }
   }
 
   /** A call succeeded: grow the limit by 1/limit, i.e. by about one per window of successes. */
   onSuccess(): void {
     this.currentLimit = Math.min(this.max, this.currentLimit + 1 / Math.max(1, this.currentLimit));
-    this.drain();
+    this.resize();
   }
 
   /** A call was throttled: shrink the limit, once per congestion event. */
@@ -103,24 +91,11 @@ export class AimdLimiter {
     if (at - this.lastDecreaseAt < this.decreaseCooldownMs) return;
     this.lastDecreaseAt = at;
     this.currentLimit = Math.max(this.min, this.currentLimit * this.decreaseFactor);
+    this.resize();
   }
 
-  private take(): Release {
-    this.running++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.running--;
-      this.drain();
-    };
-  }
-
-  private drain(): void {
-    while (this.running < this.limit && this.waiters.length > 0) {
-      const waiter = this.waiters.shift()!;
-      if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
-      waiter.resolve(this.take());
-    }
+  private resize(): void {
+    const limit = Math.max(this.min, Math.floor(this.currentLimit));
+    if (limit !== this.slots.limit) this.slots.limit = limit;
   }
 }

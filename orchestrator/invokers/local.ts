@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { WorkerResultSchema, formatZodError, type WorkerEventInput, type WorkerResult } from '../../core/contract';
 import { RUN_DEFAULTS } from '../../core/run-control';
+import { Semaphore } from '../../core/semaphore';
 import { InvokeError, type Invoker } from '../invoker';
 import type { ChildReply, InvokeMessage } from './local-protocol';
 
@@ -51,11 +52,6 @@ interface Child {
   onReady?: () => void;
 }
 
-interface Waiter {
-  resolve(child: Child): void;
-  reject(error: unknown): void;
-}
-
 /**
  * @example
  * const invoker = new LocalInvoker({ size: 4 });
@@ -72,7 +68,8 @@ export class LocalInvoker implements Invoker {
   /** Every child process not yet exited, pool or dying (killed but not yet gone). */
   private readonly alive = new Set<Child>();
   private readonly idle: Child[] = [];
-  private readonly waiters: Waiter[] = [];
+  /** One slot per chunk in flight: a slot is held from before a child is picked until its job settles. */
+  private readonly slots: Semaphore;
   private nextId = 1;
   private closed = false;
   private readonly killAll = () => {
@@ -89,12 +86,19 @@ export class LocalInvoker implements Invoker {
     if (!Number.isInteger(this.chunkTimeoutMs) || this.chunkTimeoutMs < 1) {
       throw new RangeError(`chunkTimeoutMs must be a positive integer, got ${this.chunkTimeoutMs}`);
     }
+    this.slots = new Semaphore(this.capacity);
   }
 
   async invoke(event: WorkerEventInput, signal?: AbortSignal): Promise<WorkerResult> {
     if (this.closed) throw new Error('LocalInvoker is closed');
     signal?.throwIfAborted();
-    const child = await this.acquire(signal);
+    const release = await this.slots.acquire(signal);
+    // The wait may have outlasted the invoker (close() wakes the waiters by failing the jobs) or the caller.
+    if (this.closed || signal?.aborted) {
+      release();
+      throw this.closed ? new Error('LocalInvoker is closed') : signal!.reason;
+    }
+    const child = this.idle.pop() ?? this.spawn();
     return new Promise<WorkerResult>((resolve, reject) => {
       const id = this.nextId++;
       const { chunkId } = event;
@@ -124,6 +128,7 @@ export class LocalInvoker implements Invoker {
         cleanup: () => {
           clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
+          release();
         },
       };
       if (child.ready) start();
@@ -131,11 +136,10 @@ export class LocalInvoker implements Invoker {
     });
   }
 
-  /** Kills every child; in-flight invocations reject, queued ones too. */
+  /** Kills every child; in-flight invocations reject, queued ones too (as their slots free up). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('LocalInvoker is closed'));
     const exits = [...this.alive].map((child) => child.exited);
     for (const child of [...this.children]) {
       if (child.job) this.fail(child, new InvokeError(`chunk ${child.job.chunkId} was cut short: the invoker closed`, 'crashed', child.job.chunkId));
@@ -153,35 +157,6 @@ export class LocalInvoker implements Invoker {
   prestart(): this {
     while (!this.closed && this.children.size < this.capacity) this.idle.push(this.spawn());
     return this;
-  }
-
-  /** An idle child, a new one while the pool has room, or the next one to free up. */
-  private acquire(signal?: AbortSignal): Promise<Child> {
-    const idle = this.idle.pop();
-    if (idle) return Promise.resolve(idle);
-    if (this.children.size < this.capacity) return Promise.resolve(this.spawn());
-    return new Promise<Child>((resolve, reject) => {
-      const onAbort = () => {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        reject(signal?.reason);
-      };
-      const waiter: Waiter = {
-        resolve: (child) => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(child);
-        },
-        reject,
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(waiter);
-    });
-  }
-
-  /** Hands a free child to the longest waiter, or parks it. */
-  private release(child: Child): void {
-    const waiter = this.waiters.shift();
-    if (waiter) waiter.resolve(child);
-    else this.idle.push(child);
   }
 
   private spawn(): Child {
@@ -210,8 +185,6 @@ export class LocalInvoker implements Invoker {
         const how = sig ? `was killed by ${sig}` : `exited with code ${code}`;
         this.settle(child, () => job.reject(new InvokeError(`worker process running chunk ${job.chunkId} ${how}`, 'crashed', job.chunkId)));
       }
-      // A waiter lost its chance at this child: give it a fresh one.
-      if (!this.closed && this.waiters.length > 0 && this.children.size < this.capacity) this.release(this.spawn());
     });
     proc.on('error', (error) => {
       if (child.job) this.fail(child, new InvokeError(`worker process error: ${error.message}`, 'crashed', child.job.chunkId, undefined, { cause: error }));
@@ -240,7 +213,7 @@ export class LocalInvoker implements Invoker {
           : job.reject(new InvokeError(`worker returned an invalid result: ${formatZodError(parsed.error)}`, 'bad-response', job.chunkId)),
       );
     }
-    if (!this.closed) this.release(child);
+    if (!this.closed) this.idle.push(child); // before the next waiter runs: settle() only queued its wake-up
   }
 
   /** Ends the child's job once, whichever of reply, exit, timeout or abort comes first. */

@@ -26,6 +26,10 @@ export function formatMsShort(ms: number): string {
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
+/**
+ * Bytes in binary units with about three significant digits, the same in the CLI's summary and
+ * the HTML report: `1023 B`, `1.50 KiB`, `10.0 MiB`, `123.4 MiB`.
+ */
 export function formatBytes(bytes: number): string {
   let value = bytes;
   let unit = 0;

@@ -7,14 +7,17 @@ import { HISTOGRAM_BUCKETS_PER_DOUBLING as PER_DOUBLING } from '../constants';
 import type { FetchTimes, Throughput } from '../report-data';
 import { html, type SafeHtml } from './escape';
 import { formatCount, formatMsShort, formatRate } from './format';
+import { r1, valueGridLine, xAxisMark, type GridStyle, type PlotBox } from './svg';
 
 const WIDTH = 760;
 const HEIGHT = 230;
 const PAD = { left: 56, right: 16, top: 26, bottom: 30 };
 const PLOT_W = WIDTH - PAD.left - PAD.right;
 const PLOT_H = HEIGHT - PAD.top - PAD.bottom;
-
-const r1 = (n: number): number => Math.round(n * 10) / 10;
+const BOX: PlotBox = { left: PAD.left, top: PAD.top, width: PLOT_W, height: PLOT_H };
+/** Classes styled in styles.ts. */
+const GRID: GridStyle = { line: { class: 'grid' }, label: { class: 'tick-label' } };
+const TICK: GridStyle = { line: { class: 'tick' }, label: { class: 'tick-label' } };
 
 /** Position of `ms` on the histogram's axis, in bucket units: linear below 1 ms, log above. */
 function logPosition(ms: number): number {
@@ -80,13 +83,9 @@ function frame(title: string, parts: SafeHtml[]): SafeHtml {
 }
 
 function xTick(x: number, label: string): SafeHtml {
-  const bottom = PAD.top + PLOT_H;
-  return html`<line class="tick" x1="${r1(x)}" x2="${r1(x)}" y1="${bottom}" y2="${bottom + 4}"/><text class="tick-label" x="${r1(x)}" y="${bottom + 17}" text-anchor="middle">${label}</text>`;
+  return xAxisMark(BOX, x, label, TICK, 'tick');
 }
 
 function yAxis(max: number, format: (n: number) => string): SafeHtml[] {
-  return [0, 0.5, 1].map((f) => {
-    const yy = r1(PAD.top + PLOT_H - f * PLOT_H);
-    return html`<line class="grid" x1="${PAD.left}" x2="${PAD.left + PLOT_W}" y1="${yy}" y2="${yy}"/><text class="tick-label" x="${PAD.left - 6}" y="${yy + 4}" text-anchor="end">${format(f * max)}</text>`;
-  });
+  return [0, 0.5, 1].map((f) => valueGridLine(BOX, PAD.top + PLOT_H - f * PLOT_H, format(f * max), GRID));
 }

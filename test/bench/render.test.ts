@@ -36,7 +36,7 @@ describe('renderThroughputChart', () => {
   it('draws both limits, every point and an escaped title', () => {
     const svg = renderThroughputChart(input);
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-    expect(svg).toContain('T &#60;&#38;&#62;');
+    expect(svg).toContain('T &lt;&amp;&gt;');
     expect(svg).toContain('latency bound (in flight / 50 ms)');
     expect(svg).toContain('parse-CPU bound (700 pages/s)');
     expect(svg.match(/<circle /g)?.length).toBe(2 + 4); // two points, four legend dots

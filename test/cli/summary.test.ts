@@ -1,5 +1,5 @@
 import type { Outcome } from '../../core/contract';
-import { formatBytes, formatSummary } from '../../cli/summary';
+import { formatSummary } from '../../cli/summary';
 import { SummaryBuilder } from '../../report/summary-builder';
 
 const ok = (ms: number, bytes = 100): Outcome => ({
@@ -36,11 +36,4 @@ describe('SummaryBuilder', () => {
     for (let i = 0; i < 5000; i++) b.add(ok(i % 10), 10);
     expect(b.finish({ runId: 'r', mode: 'local', input: { read: 0, valid: 0, duplicate: 0, invalid: 0 }, options: {}, now: 1000 }).fetchMs?.max).toBe(9);
   });
-
-  test.each([
-    [0, '0 B'],
-    [1023, '1023 B'],
-    [1536, '1.5 KiB'],
-    [10 * 1024 * 1024, '10.0 MiB'],
-  ])('formatBytes(%d) = %s', (n, text) => expect(formatBytes(n)).toBe(text));
 });

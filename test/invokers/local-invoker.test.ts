@@ -166,6 +166,20 @@ describe('LocalInvoker', () => {
     await expect(local.invoke({ runId: 'r', chunkId: 'c', urls: urls(1) })).rejects.toThrow('LocalInvoker is closed');
   });
 
+  it('close() rejects the calls queued for a child as closed, and the busy one as cut short', async () => {
+    const local = fake('hangSome', { size: 1 });
+    const busy = local.invoke({ runId: 'r', chunkId: 'a', urls: ['http://127.0.0.1/hang'] });
+    const queued = local.invoke({ runId: 'r', chunkId: 'b', urls: urls(1) });
+    busy.catch(() => {}); // observed below, after close
+    queued.catch(() => {});
+    await new Promise((resolve) => setImmediate(resolve)); // `busy` has its child, `queued` waits for it
+
+    await local.close();
+
+    await expect(busy).rejects.toMatchObject({ reason: 'crashed', message: 'chunk a was cut short: the invoker closed' });
+    await expect(queued).rejects.toThrow('LocalInvoker is closed');
+  });
+
   it('children do not outlive a parent that is SIGKILLed', async () => {
     const script = path.join(__dirname, '../helpers/fake-workers/orphan-parent.ts');
     const stdout = await new Promise<string>((resolve) => {

@@ -3,6 +3,7 @@
  * `allowPrivate: true`, except the one test that shows the SSRF guard applies to robots.txt too.
  */
 import type http from 'node:http';
+import zlib from 'node:zlib';
 import { Agent } from 'undici';
 import { FailureOutcomeSchema } from '../../core/contract';
 import { createGuardedConnector } from '../../http/ssrf-guard';
@@ -156,6 +157,34 @@ describe('RobotsCache.check', () => {
     expect((await robots.check([`${s.origin}/x`])).allowed).toStrictEqual([`${s.origin}/x`]);
     expect(s.requests).toHaveLength(6); // the first request and 5 redirects
     expect((await robots.rulesFor(s.origin)).reason).toContain('more than 5 redirects');
+  });
+
+  it('stops at a redirect loop and allows everything (robots.txt unavailable)', async () => {
+    const s = await site({ '/robots.txt': redirect('/a'), '/a': redirect('/b'), '/b': redirect('/a') });
+    const robots = cache();
+    expect((await robots.check([`${s.origin}/x`])).allowed).toStrictEqual([`${s.origin}/x`]);
+    expect(s.requests).toHaveLength(3); // /robots.txt, /a, /b: /a again is the loop
+    expect((await robots.rulesFor(s.origin)).reason).toBe(`no robots.txt: redirect loop: ${s.origin}/a was already visited`);
+  });
+
+  it.each([
+    [300, '/rules.txt', 'file'],
+    [302, 'ftp://a.test/robots.txt', 'no robots.txt: 302 without a usable http(s) Location'],
+    [304, undefined, 'no robots.txt: 304 without a usable http(s) Location'],
+  ])('treats every 3xx as a redirect: %i to %s', async (code, location, expected) => {
+    const s = await site({
+      '/robots.txt': (_req, res) => res.writeHead(code, location === undefined ? {} : { location }).end(),
+      '/rules.txt': text('User-agent: *\nDisallow: /\n'),
+    });
+    const rules = await cache().rulesFor(s.origin);
+    expect(rules.source === 'file' ? rules.source : rules.reason).toBe(expected);
+  });
+
+  it('decodes a compressed robots.txt and drops its byte order mark', async () => {
+    const body = zlib.gzipSync('\uFEFFUser-agent: *\nDisallow: /private\n');
+    const s = await site({ '/robots.txt': (_req, res) => res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' }).end(body) });
+    const urls = [`${s.origin}/private/1`, `${s.origin}/open`];
+    expect(await cache().check(urls)).toMatchObject({ allowed: [urls[1]], disallowed: [urls[0]] });
   });
 
   it('reads at most maxBytes of robots.txt', async () => {

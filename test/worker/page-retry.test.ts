@@ -1,4 +1,4 @@
-import { decideRetry, parseRetryAfter, RETRY_AFTER_CAP_MS, type RetryInput } from '../../functions/worker/page-retry';
+import { decideRetry, RETRY_AFTER_CAP_MS, type RetryInput } from '../../functions/worker/page-retry';
 
 const NOW = 1_700_000_000_000;
 const input = (over: Partial<RetryInput>): RetryInput => ({
@@ -53,18 +53,5 @@ describe('decideRetry', () => {
     [{ kind: 'http' as const, status: 503, retryAfterMs: 3_600_000 }, RETRY_AFTER_CAP_MS],
   ])('delay for %j is %d ms', (over, delayMs) => {
     expect(decideRetry(input(over))).toStrictEqual({ retry: true, delayMs });
-  });
-});
-
-describe('parseRetryAfter', () => {
-  it.each([
-    ['1', 1_000],
-    [' 120 ', 120_000],
-    [new Date(NOW + 30_000).toUTCString(), 30_000],
-    [new Date(NOW - 30_000).toUTCString(), 0],
-    ['soon', undefined],
-    [undefined, undefined],
-  ])('%s -> %s', (value, ms) => {
-    expect(parseRetryAfter(value, NOW)).toBe(ms);
   });
 });

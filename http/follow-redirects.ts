@@ -1,0 +1,165 @@
+/**
+ * The one fetch path, up to the final response: GET through a (guarded) undici dispatcher, follow
+ * redirects by hand with the chain's cookies and loop detection, all inside one wall-time deadline
+ * that also covers reading the body. Pages (fetch-page.ts) and robots.txt (orchestrator) differ only
+ * in what they do with the final response, which they pass in as `read`.
+ *
+ * Why by hand rather than undici's `redirect` interceptor: the interceptor carries no cookies from
+ * hop to hop, and its loop check compares URLs alone, so a site's "set a cookie and come back to the
+ * same URL" would end as a loop (see redirect-cookies.ts). Each hop still goes through the
+ * dispatcher, so the SSRF guard checks every address the chain reaches.
+ */
+import type { Dispatcher } from 'undici';
+import { CONNECT_TIMEOUT_CAP_MS } from './agent';
+import { FetchError, toFetchError } from './fetch-error';
+import { RedirectCookies } from './redirect-cookies';
+import { DEFAULT_USER_AGENT } from '../core/version';
+
+/** What browsers follow (the fetch standard's redirect statuses). */
+export const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * undici's connect, headers and body timeouts run on its coarse "fast timers" (a 499 ms tick that
+ * counts a new timer from the previous tick), so they can fire up to ~0.5 s early. They are only
+ * a backstop set this far past timeoutMs; the attempt's own (native, exact) timer is what ends it.
+ */
+const UNDICI_TIMER_SLACK_MS = 1_000;
+
+/** The connect timeout of an Agent used for attempts of `timeoutMs`: a backstop past the deadline, capped. */
+export function connectTimeoutFor(timeoutMs: number): number {
+  return Math.min(timeoutMs + UNDICI_TIMER_SLACK_MS, CONNECT_TIMEOUT_CAP_MS);
+}
+
+export interface FollowOptions {
+  /** Sends every hop; it should carry the SSRF guard (see agent.ts). */
+  dispatcher: Dispatcher;
+  /** The whole attempt: every hop, and `read` of the final response. */
+  timeoutMs: number;
+  /** Redirects followed; one more is a `too-many-redirects` error. */
+  maxRedirects: number;
+  /** The `Accept` header. */
+  accept: string;
+  /** @default DEFAULT_USER_AGENT */
+  userAgent?: string;
+  /** Statuses followed as redirects; any other status is the final response. @default REDIRECT_STATUSES */
+  redirectStatuses?: ReadonlySet<number>;
+}
+
+/** The answer at the end of the chain, for `read`. */
+export interface FinalResponse {
+  /** Where it came from, after redirects. */
+  url: URL;
+  status: number;
+  headers: Dispatcher.ResponseData['headers'];
+  /** Still unread: `read` consumes it, or drops it with {@link discardBody}. */
+  body: Dispatcher.ResponseData['body'];
+}
+
+/** A response header's first value. */
+export function responseHeader(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Reads and drops an unwanted (small) body so its socket goes back to the pool. */
+export async function discardBody(body: Dispatcher.ResponseData['body']): Promise<void> {
+  await body.dump().catch(() => undefined);
+}
+
+function withoutHash(url: URL): string {
+  return url.hash === '' ? url.href : url.href.slice(0, url.href.indexOf('#'));
+}
+
+/**
+ * GETs `url`, following redirects, and returns what `read` makes of the final response. Every
+ * failure, `read`'s included, is thrown as a {@link FetchError} (`timeout` once `timeoutMs` has
+ * passed). `signal` aborts it from outside; the caller tells that apart by checking `signal.aborted`.
+ * Only GET is ever sent, so 301/302/303 need no method rewrite.
+ *
+ * @example
+ * const status = await fetchFollowingRedirects(url, { dispatcher, timeoutMs: 10_000, maxRedirects: 5, accept: '*\/*' },
+ *   async (final) => { await discardBody(final.body); return final.status; });
+ */
+export async function fetchFollowingRedirects<T>(
+  url: URL,
+  options: FollowOptions,
+  read: (response: FinalResponse) => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  const { dispatcher, timeoutMs, maxRedirects } = options;
+  const redirectStatuses = options.redirectStatuses ?? REDIRECT_STATUSES;
+  const headers = {
+    'user-agent': options.userAgent ?? DEFAULT_USER_AGENT,
+    accept: options.accept,
+    'accept-encoding': 'gzip, deflate, br',
+  };
+  // One deadline for the whole attempt: headers/body timeouts alone would let a server that
+  // drips a byte every few hundred ms hold the page forever.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new FetchError(`no complete answer within timeoutMs (${timeoutMs} ms)`, 'timeout'));
+  }, timeoutMs);
+  const onAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) onAbort();
+
+  let gotResponse = false;
+  try {
+    let current = url;
+    const cookies = new RedirectCookies();
+    // A chain loops when it comes back to a URL with nothing new to send: coming back with a cookie
+    // the last answer set is how sites say "now you have a session", not a loop.
+    const visitKey = (target: URL) => `${withoutHash(target)} ${cookies.headerFor(target.hostname) ?? ''}`;
+    const seen = new Set([visitKey(url)]);
+    for (let redirects = 0; ; ) {
+      const cookie = cookies.headerFor(current.hostname);
+      const response = await dispatcher.request({
+        origin: current.origin,
+        path: current.pathname + current.search,
+        method: 'GET',
+        headers: cookie === undefined ? headers : { ...headers, cookie },
+        signal: controller.signal,
+        headersTimeout: timeoutMs + UNDICI_TIMER_SLACK_MS,
+        bodyTimeout: timeoutMs + UNDICI_TIMER_SLACK_MS,
+      });
+      gotResponse = true;
+      const { statusCode: status, body } = response;
+      if (!redirectStatuses.has(status)) return await read({ url: current, status, headers: response.headers, body });
+
+      const location = responseHeader(response.headers, 'location');
+      await discardBody(body);
+      cookies.store(current.hostname, response.headers['set-cookie']);
+      current = nextHop(current, location, status);
+      const key = visitKey(current);
+      if (seen.has(key)) throw new FetchError(`redirect loop: ${withoutHash(current)} was already visited`, 'redirect-loop');
+      if (++redirects > maxRedirects) throw new FetchError(`more than maxRedirects (${maxRedirects}) redirects`, 'too-many-redirects');
+      seen.add(key);
+      gotResponse = false;
+    }
+  } catch (err) {
+    if (timedOut) throw controller.signal.reason as FetchError;
+    throw toFetchError(err, gotResponse);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Where a redirect points, or a `bad-redirect` error when it points nowhere usable. */
+function nextHop(from: URL, location: string | undefined, status: number): URL {
+  if (location === undefined || location.trim() === '') {
+    throw new FetchError(`HTTP ${status} redirect without a Location header`, 'bad-redirect', { status });
+  }
+  let next: URL;
+  try {
+    next = new URL(location, from);
+  } catch (err) {
+    throw new FetchError(`redirect to an invalid URL: ${location}`, 'bad-redirect', { status, cause: err });
+  }
+  if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+    throw new FetchError(`redirect to a non-http(s) URL: ${next.href}`, 'bad-redirect', { status });
+  }
+  return next;
+}
