@@ -18,7 +18,7 @@ export function isRetryableStatus(status: number | undefined): boolean {
 }
 
 /** Whether `fanout retry` should run this record's URL again. */
-export function isRetryable(record: Outcome): boolean {
+export function isRetryableRecord(record: Outcome): boolean {
   if (record.ok) return false;
   if (record.error.kind === 'http') return isRetryableStatus(record.error.status);
   return RETRYABLE_KINDS.has(record.error.kind);

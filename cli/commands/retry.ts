@@ -17,7 +17,7 @@ import path from 'node:path';
 import type { Command, Option } from 'commander';
 import { UsageError } from '../../core/errors';
 import { EXIT_OK } from '../exit-codes';
-import { isRetryable } from '../../core/retryable';
+import { isRetryableRecord } from '../../core/retryable';
 import { scanResults } from '../results-file';
 import { runCommand, type RunFlags } from './run';
 
@@ -48,11 +48,11 @@ export async function retryCommand(results: string, flags: RunFlags): Promise<nu
   try {
     const out = fs.createWriteStream(temp, { flags: 'wx' });
     await scanResults(results, async ({ record, text }) => {
-        if (written.has(record.url) || (retry.has(record.url) && isRetryable(record))) {
+        if (written.has(record.url) || (retry.has(record.url) && isRetryableRecord(record))) {
           stats.duplicates++;
           return;
         }
-        if (isRetryable(record)) return void retry.add(record.url);
+        if (isRetryableRecord(record)) return void retry.add(record.url);
         retry.delete(record.url); // a final record wins over an earlier retryable one
         written.add(record.url);
         stats.kept++;

@@ -35,7 +35,7 @@ export interface RetryInput {
 export type RetryDecision = { retry: false; reason: string } | { retry: true; delayMs: number };
 
 /** Kinds that a second attempt may fix. Redirect, size, TLS and other 4xx answers will not change. */
-export function isRetryable(kind: ErrorKind, status?: number, code?: string): boolean {
+export function isRetryableAttempt(kind: ErrorKind, status?: number, code?: string): boolean {
   switch (kind) {
     case 'connect':
     case 'timeout':
@@ -56,7 +56,7 @@ export function isRetryable(kind: ErrorKind, status?: number, code?: string): bo
  * could not finish (delay + timeoutMs) before `deadline` is not made.
  */
 export function decideRetry(input: RetryInput): RetryDecision {
-  if (!isRetryable(input.kind, input.status, input.code)) return { retry: false, reason: 'not retryable' };
+  if (!isRetryableAttempt(input.kind, input.status, input.code)) return { retry: false, reason: 'not retryable' };
   if (input.attempts > input.retries) return { retry: false, reason: 'no retries left' };
   const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (input.attempts - 1));
   const delayMs =

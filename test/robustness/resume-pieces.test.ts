@@ -9,7 +9,7 @@ import type { FailureOutcome, Outcome } from '../../core/contract';
 import { UsageError } from '../../core/errors';
 import { ResultsFileError, scanResults } from '../../cli/results-file';
 import { openResume, skipRecorded } from '../../cli/resume';
-import { isRetryable } from '../../core/retryable';
+import { isRetryableRecord } from '../../core/retryable';
 import { okOutcome } from '../helpers/simulated-invoker';
 
 const fail = (url: string, kind: string, status?: number): FailureOutcome =>
@@ -37,8 +37,8 @@ const RETRYABLE_CASES: [Outcome, boolean][] = [
   [fail('http://a/', 'http', 403), false],
 ];
 
-describe('isRetryable', () => {
-  test.each(RETRYABLE_CASES)('%j -> %p', (record, expected) => expect(isRetryable(record)).toBe(expected));
+describe('isRetryableRecord', () => {
+  test.each(RETRYABLE_CASES)('%j -> %p', (record, expected) => expect(isRetryableRecord(record)).toBe(expected));
 });
 
 describe('scanResults', () => {
