@@ -26,6 +26,11 @@ export interface OrchestrateDeps {
   /** Names this invocation's part files, so a duplicate invocation never overwrites them. */
   requestId: string;
   now?: () => Date;
+  /**
+   * Starts one of the time budget's timers; returns what cancels it. Tests pass a virtual clock's,
+   * so which way a budget goes does not depend on how fast the machine is. @default setTimeout
+   */
+  setTimer?: (callback: () => void, ms: number) => () => void;
 }
 
 /** Records this invocation wrote (for its metrics). */
@@ -160,7 +165,8 @@ async function advance(checkpoint: Checkpoint, deps: OrchestrateDeps): Promise<C
     const hard = new AbortController();
     const stopIn = Math.max(0, deps.remainingMs() - HANDOVER_MARGIN_MS - deps.workerTimeoutMs);
     const hardIn = Math.max(0, deps.remainingMs() - HANDOVER_MARGIN_MS);
-    const timers = [setTimeout(() => stop.abort(), stopIn), setTimeout(() => hard.abort(), hardIn)];
+    const setTimer = deps.setTimer ?? realTimer;
+    const timers = [setTimer(() => stop.abort(), stopIn), setTimer(() => hard.abort(), hardIn)];
     const invoker = deps.createInvoker(invokeConcurrency);
     try {
       // Rebuilt each invocation: slots are only held while chunks run, and the Crawl-delays persist.
@@ -185,7 +191,7 @@ async function advance(checkpoint: Checkpoint, deps: OrchestrateDeps): Promise<C
         if (until > now) hostNotBefore[host] = until;
       }
     } finally {
-      timers.forEach(clearTimeout);
+      for (const cancel of timers) cancel();
       await invoker.close();
     }
   }
@@ -199,6 +205,11 @@ async function advance(checkpoint: Checkpoint, deps: OrchestrateDeps): Promise<C
   }
   await flush();
   return { ...checkpoint, generation, invocations: checkpoint.invocations + 1, pending, parts, counts, hostNotBefore, done: pending.length === 0 };
+}
+
+function realTimer(callback: () => void, ms: number): () => void {
+  const timer = setTimeout(callback, ms);
+  return () => clearTimeout(timer);
 }
 
 async function readList(key: string, store: ObjectStore): Promise<string> {

@@ -1,14 +1,15 @@
 /**
  * Faults at the connection and protocol level: resets, silence, drips, slow-loris headers, bytes
- * that are not HTTP, lies about length, broken chunking. Each ends as one record with the right
- * kind, within its deadline (the options' bound plus MARGIN_MS). Retries are off unless the case
- * is about them, so a deadline is one attempt's timeoutMs.
+ * that are not HTTP, lies about length, broken chunking. Each ends as one record of the right kind.
+ * Faults that end by themselves run with a generous timeoutMs, so a slow machine cannot turn them
+ * into timeouts; faults that only a timeout can end run with TIMEOUT_MS and must end by the
+ * worker's own deadline, no sooner (measure.ts). Retries are off unless the case is about them.
  */
 import { closeAgents, setConnectSeamsForTests } from '../../http/agent';
 import type { ErrorKind, Outcome, ScrapeOptionsInput } from '../../core/contract';
 import { scrapeChunk } from '../../functions/worker/scrape-chunk';
 import { startFaultServer, type FaultServer } from '../helpers/fault-server';
-import { MARGIN_MS, report, within } from './measure';
+import { expectTimedOut, GENEROUS_TIMEOUT_MS } from './measure';
 
 const TIMEOUT_MS = 800;
 let server: FaultServer;
@@ -17,18 +18,17 @@ beforeAll(async () => {
   server = await startFaultServer();
 });
 afterAll(async () => {
-  console.log(report('connection.test.ts'));
   await server.close();
   await closeAgents();
 });
 
 async function scrape(url: string, options: ScrapeOptionsInput = {}): Promise<Outcome> {
-  const { outcomes, unstarted } = await scrapeChunk([url], { allowPrivate: true, retries: 0, timeoutMs: TIMEOUT_MS, ...options });
+  const { outcomes, unstarted } = await scrapeChunk([url], { allowPrivate: true, retries: 0, timeoutMs: GENEROUS_TIMEOUT_MS, ...options });
   expect(unstarted).toStrictEqual([]);
   return outcomes[0]!;
 }
 
-describe('one attempt, one record of the right kind, within timeoutMs', () => {
+describe('one attempt, one record of the right kind', () => {
   it.each<[string, ErrorKind, () => string]>([
     // The status line had not arrived, so nothing was served: the contract counts a reset then
     // as `connect` (errors.ts), the same as a reset during the handshake.
@@ -40,12 +40,18 @@ describe('one attempt, one record of the right kind, within timeoutMs', () => {
     ['a Content-Length larger than the body, then close', 'network', () => `${server.rawOrigin}/short-body`],
     ['a bad chunk size', 'network', () => `${server.rawOrigin}/bad-chunk`],
     ['chunked encoding cut before the last chunk', 'network', () => `${server.rawOrigin}/truncated-chunked`],
-    ['a server that never answers', 'timeout', () => `${server.origin}/never`],
-    ['a body dripped a byte at a time', 'timeout', () => `${server.origin}/drip`],
-    ['slow-loris headers, a line at a time', 'timeout', () => `${server.rawOrigin}/slow-headers`],
-  ])('%s -> %s', async (name, kind, url) => {
-    const outcome = await within(name, TIMEOUT_MS + MARGIN_MS, () => scrape(url()));
-    expect(outcome).toMatchObject({ ok: false, error: { kind }, attempts: 1 });
+  ])('%s -> %s, without waiting for the timeout', async (_name, kind, url) => {
+    // Had the worker missed the fault and waited, the record would say `timeout` instead.
+    expect(await scrape(url())).toMatchObject({ ok: false, error: { kind }, attempts: 1 });
+  });
+
+  it.each<[string, () => string]>([
+    ['a server that never answers', () => `${server.origin}/never`],
+    ['a body dripped a byte at a time', () => `${server.origin}/drip`],
+    ['slow-loris headers, a line at a time', () => `${server.rawOrigin}/slow-headers`],
+  ])('%s -> timeout, by the worker\'s deadline', async (_name, url) => {
+    // These servers never finish: without the deadline the test would hang until jest's timeout.
+    expectTimedOut(await scrape(url(), { timeoutMs: TIMEOUT_MS }), TIMEOUT_MS);
   });
 
   it('a hanging DNS lookup, a silent, a dripping and a slow-loris server each get their whole timeoutMs, no less', async () => {
@@ -66,16 +72,11 @@ describe('one attempt, one record of the right kind, within timeoutMs', () => {
     await paced;
     await setConnectSeamsForTests({});
     expect(outcomes).toHaveLength(4);
-    for (const outcome of outcomes) {
-      expect(outcome).toMatchObject({ ok: false, error: { kind: 'timeout', message: `no complete answer within timeoutMs (${timeoutMs} ms)` } });
-      expect(outcome.ms).toBeGreaterThanOrEqual(timeoutMs - 20);
-    }
+    for (const outcome of outcomes) expectTimedOut(outcome, timeoutMs);
   });
 
   it('retried faults still give one record, the attempts counted', async () => {
-    const outcome = await within('a reset mid-body, 2 retries', 3 * TIMEOUT_MS + 2 * 500 + MARGIN_MS, () =>
-      scrape(`${server.origin}/reset-body`, { retries: 2 }),
-    );
+    const outcome = await scrape(`${server.origin}/reset-body`, { retries: 2 });
     expect(outcome).toMatchObject({ ok: false, error: { kind: 'network' }, attempts: 3 });
   });
 });

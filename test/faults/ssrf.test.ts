@@ -11,6 +11,9 @@ import { closeAgents, setConnectSeamsForTests } from '../../http/agent';
 import type { FailureOutcome, Outcome, ScrapeOptionsInput } from '../../core/contract';
 import { scrapeChunk } from '../../functions/worker/scrape-chunk';
 import { runCli } from '../cli/run-cli';
+import { canListenOnIpv6Loopback } from '../helpers/ipv6-loopback';
+
+const itWithIpv6 = canListenOnIpv6Loopback ? it : it.skip;
 
 interface CountingServer {
   port: number;
@@ -71,12 +74,8 @@ describe('the worker blocks loopback by default', () => {
     expect(loopback.connections).toBe(0);
   });
 
-  it('http://[::1]:PORT/ is blocked when IPv6 loopback exists', async () => {
-    const v6 = await listen('::1').catch((err: NodeJS.ErrnoException) => err);
-    if (v6 instanceof Error) {
-      console.warn(`skipped: cannot bind ::1 here (${v6.code})`);
-      return;
-    }
+  itWithIpv6('http://[::1]:PORT/ is blocked (needs IPv6 loopback; skipped without it)', async () => {
+    const v6 = await listen('::1');
     try {
       const outcome = (await scrapeOne(`http://[::1]:${v6.port}/`)) as FailureOutcome;
       expect(outcome).toMatchObject({ ok: false, error: { kind: 'blocked', message: expect.stringMatching(/^blocked: ::1 is a loopback address/) }, attempts: 1 });

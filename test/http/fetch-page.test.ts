@@ -223,16 +223,21 @@ describe('retries', () => {
 });
 
 describe('timeouts and size caps', () => {
+  // Both end by the attempt's own deadline, which the message names (undici's backstop timers say
+  // something else). No upper bound on the time: were the deadline ignored, the drip would go on
+  // until jest's test timeout, and a loaded machine may legitimately take longer than timeoutMs.
   it('times out on a server that never answers', async () => {
-    expect(await failure(`${origin}/silent`, { timeoutMs: 300, retries: 0 })).toMatchObject({ error: { kind: 'timeout' }, attempts: 1 });
+    expect(await failure(`${origin}/silent`, { timeoutMs: 300, retries: 0 })).toMatchObject({
+      error: { kind: 'timeout', message: 'no complete answer within timeoutMs (300 ms)' },
+      attempts: 1,
+    });
   });
 
   it('holds a dripping server to timeoutMs for the whole attempt', async () => {
     const outcome = await failure(`${origin}/drip`, { timeoutMs: 600, retries: 0 });
-    expect(outcome.error.kind).toBe('timeout');
     // Every 100 ms a byte arrives, so per-read timeouts never fire: only the attempt deadline ends it.
+    expect(outcome.error).toMatchObject({ kind: 'timeout', message: 'no complete answer within timeoutMs (600 ms)' });
     expect(outcome.ms).toBeGreaterThanOrEqual(550);
-    expect(outcome.ms).toBeLessThan(3_000);
   });
 
   it.each(['/big-declared', '/big-chunked'])('rejects %s past maxBytes as too-large', async (path) => {

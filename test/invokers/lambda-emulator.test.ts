@@ -77,13 +77,21 @@ describe('LambdaInvoker against the Invoke API emulator (real SDK)', () => {
   });
 
   test('the HTTP agent is sized to the fan-out: 80 invokes run at once, past the SDK default of 50 sockets', async () => {
-    const slowEcho = async (event: unknown) => {
-      await new Promise((r) => setTimeout(r, 300));
+    // Each invoke is held until all 80 have arrived, so they overlap however slowly they are sent.
+    // An agent of 50 sockets would queue the other 30 behind held ones: the test would then hang
+    // into the emulator's or jest's timeout and fail.
+    const INVOKES = 80;
+    let arrived = 0;
+    let releaseAll!: () => void;
+    const allArrived = new Promise<void>((resolve) => (releaseAll = resolve));
+    const heldEcho = async (event: unknown) => {
+      if (++arrived === INVOKES) releaseAll();
+      await allArrived;
       return resultFor(event as WorkerEventInput);
     };
-    await withEmulator({ functions: { worker: slowEcho } }, 80, async (invoker, emulator) => {
-      await Promise.all(Array.from({ length: 80 }, (_, i) => invoker.invoke(makeEvent(urlsOf(1), { chunkId: `c${i}` }))));
-      expect(emulator.peakConcurrency).toBe(80);
+    await withEmulator({ functions: { worker: heldEcho } }, INVOKES, async (invoker, emulator) => {
+      await Promise.all(Array.from({ length: INVOKES }, (_, i) => invoker.invoke(makeEvent(urlsOf(1), { chunkId: `c${i}` }))));
+      expect(emulator.peakConcurrency).toBe(INVOKES);
     });
   });
 });

@@ -2,19 +2,23 @@
  * The orchestrator function's core over several invocations: an in-memory ObjectStore stands in for
  * S3 (the S3ObjectStore adapter is a thin mapping), workers run through LambdaInvoker + emulator.
  * A tiny time budget forces the run across invocations via checkpoints, as a long list would.
+ * The budget runs on a virtual clock that each chunk start moves on by CHUNK_MS, so an invocation
+ * hands over after the same number of chunk starts however busy the machine is.
  * Politeness cases use a counting loopback site (robots.txt, requests in flight, request starts).
  */
-import type { Outcome } from '../../core/contract';
+import type { Outcome, WorkerEventInput } from '../../core/contract';
 import { handler } from '../../functions/worker/handler';
 import { RunSummarySchema } from '../../core/summary';
 import { checkpointKey, resultsKey, summaryKey, type Checkpoint } from '../../functions/scheduled-run/checkpoint';
 import { RunInputSchema, type ContinueInput } from '../../core/schedule-input';
 import { PreconditionFailedError, type ObjectStore } from '../../functions/scheduled-run/object-store';
-import { orchestrate, type OrchestrateDeps } from '../../functions/scheduled-run/orchestrate';
+import { HANDOVER_MARGIN_MS, orchestrate, type OrchestrateDeps } from '../../functions/scheduled-run/orchestrate';
+import type { Invoker } from '../../orchestrator/invoker';
 import { LambdaInvoker } from '../../orchestrator/invokers/lambda';
 import { startDemoSite, type DemoSite } from '../../demo/site';
 import { startLambdaEmulator, type LambdaEmulator } from '../helpers/lambda-emulator';
 import { startCountingSite, type CountingSite } from '../helpers/counting-site';
+import { VirtualClock } from '../helpers/virtual-clock';
 
 class MemoryStore implements ObjectStore {
   readonly objects = new Map<string, { body: string; etag: string }>();
@@ -54,19 +58,44 @@ afterAll(async () => {
   await site.close();
 });
 
+/** Virtual time each chunk start spends of an invocation's budget. */
+const CHUNK_MS = 100;
+
+/** `invoker`, each chunk start first moving `clock` on by CHUNK_MS (and so firing the budget's timers). */
+function charging(invoker: Invoker, clock: VirtualClock): Invoker {
+  return {
+    capacity: invoker.capacity,
+    invoke: (event: WorkerEventInput, signal?: AbortSignal) => {
+      clock.advance(CHUNK_MS);
+      return invoker.invoke(event, signal);
+    },
+    close: () => invoker.close(),
+  };
+}
+
+/**
+ * One invocation's dependencies: `scrapeMs` of virtual time to start chunks in (CHUNK_MS per
+ * start), then `workerTimeoutMs` more before chunks in flight are cancelled, then the handover
+ * margin. With the default workerTimeoutMs of 0, the chunks in flight at the stop are cancelled.
+ */
 function deps(
   store: MemoryStore,
   sent: ContinueInput[],
-  budgetMs: number,
+  scrapeMs: number,
   requestId: string,
   { workerTimeoutMs = 0, functionName = 'worker' }: { workerTimeoutMs?: number; functionName?: string } = {},
 ): OrchestrateDeps {
-  const deadline = Date.now() + budgetMs;
+  const clock = new VirtualClock();
+  const budgetMs = HANDOVER_MARGIN_MS + workerTimeoutMs + scrapeMs;
   return {
     store,
     createInvoker: (concurrency) =>
-      new LambdaInvoker({ functionName, region: 'us-east-1', endpoint: emulator.endpoint, credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, concurrency }),
-    remainingMs: () => deadline - Date.now(),
+      charging(
+        new LambdaInvoker({ functionName, region: 'us-east-1', endpoint: emulator.endpoint, credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, concurrency }),
+        clock,
+      ),
+    remainingMs: () => budgetMs - clock.now(),
+    setTimer: clock.setTimer,
     workerTimeoutMs,
     continueWith: async (event) => void sent.push(event),
     requestId,
@@ -80,15 +109,17 @@ describe('orchestrate (the orchestrator function core)', () => {
     store.objects.set('lists/demo.txt', { body: [...site.urls(200), 'not a url', site.urls(1)[0]].join('\n'), etag: '"l"' });
     const input = RunInputSchema.parse({ schedule: 'demo', list: { s3Key: 'lists/demo.txt' }, options: { allowPrivate: true, chunkSize: 5, invokeConcurrency: 2 } });
     const sent: ContinueInput[] = [];
-    // HANDOVER_MARGIN_MS is 30 s: a budget of 30.3 s leaves ~300 ms of scraping per invocation.
-    let result = await orchestrate(input, deps(store, sent, 30_300, 'req0'));
+    // 300 virtual ms: the third chunk start reaches the stop, and (no worker timeout) cancels the
+    // chunk still in flight. What finished before is kept: every invocation moves the run on.
+    let result = await orchestrate(input, deps(store, sent, 300, 'req0'));
     let invocations = 1;
     while (result.status === 'continued') {
-      result = await orchestrate(sent.at(-1)!, deps(store, sent, 30_300, `req${invocations++}`));
+      result = await orchestrate(sent.at(-1)!, deps(store, sent, 300, `req${invocations++}`));
     }
 
     expect(result.status).toBe('done');
     expect(invocations).toBeGreaterThan(1);
+    expect(invocations).toBeLessThanOrEqual(40); // 40 chunks, at least one kept per invocation
     const prefix = 'runs/demo/2025-01-02T03-04-05-678Z/';
     const records = store.objects.get(resultsKey(prefix))!.body.trim().split('\n').map((l) => JSON.parse(l) as Outcome);
     expect(records).toHaveLength(201);
@@ -102,11 +133,13 @@ describe('orchestrate (the orchestrator function core)', () => {
 
   test('a duplicated continuation (async invokes are at-least-once) is ignored: no record twice', async () => {
     const store = new MemoryStore();
-    // 200 URLs in 40 chunks, 2 at a time, 20 ms each: at least 400 ms of work, twice the first budget's 200 ms.
+    // 200 URLs in 40 chunks, 2 at a time: the first invocation stops at its second chunk start and
+    // lets what it started finish; the second has budget for all the rest.
     const input = RunInputSchema.parse({ schedule: 'dup', list: { urls: site.urls(200) }, options: { allowPrivate: true, chunkSize: 5, invokeConcurrency: 2 } });
     const sent: ContinueInput[] = [];
-    let result = await orchestrate(input, deps(store, sent, 30_200, 'a'));
+    let result = await orchestrate(input, deps(store, sent, 200, 'a', { workerTimeoutMs: 1_000 }));
     expect(result.status).toBe('continued');
+    expect(result.status === 'continued' && result.invocation.records).toBeGreaterThan(0);
     const continuation = sent.at(-1)!;
     result = await orchestrate(continuation, deps(store, sent, 60_000, 'b'));
     const replay = await orchestrate(continuation, deps(store, sent, 60_000, 'c'));
@@ -123,25 +156,24 @@ describe('orchestrate (the orchestrator function core)', () => {
   test('out of invocations: the remaining URLs get worker-failed records and the run ends', async () => {
     const store = new MemoryStore();
     const input = RunInputSchema.parse({ schedule: 'cap', list: { urls: site.urls(50) }, options: { allowPrivate: true, chunkSize: 5, invokeConcurrency: 1, maxInvocations: 1 } });
-    const result = await orchestrate(input, deps(store, [], 30_050, 'x'));
-    expect(result).toMatchObject({ status: 'done', counts: { records: 50 } });
-    expect(result.status === 'done' && (result.counts.failedByKind['worker-failed'] ?? 0)).toBeGreaterThan(0);
+    // One chunk at a time, starting at 100, 200 and 300 virtual ms: the third start passes the stop
+    // at 250, and the chunk in flight finishes (the worker timeout keeps the hard stop away).
+    const result = await orchestrate(input, deps(store, [], 250, 'x', { workerTimeoutMs: 1_000 }));
+    expect(result).toMatchObject({ status: 'done', counts: { records: 50, ok: 15, failed: 35, failedByKind: { 'worker-failed': 35 } } });
   });
 });
 
 /**
- * Runs `input` to the end, each invocation starting chunks for ~`scrapeMs`, and returns the result
- * and the invocations used. Chunks in flight then get 5 s (a worker timeout) to finish, so none is
- * cancelled and run again: the site sees each URL once.
+ * Runs `input` to the end, each invocation starting chunks for `scrapeMs` of virtual time, and
+ * returns the result and the invocations used. Chunks in flight then have a worker timeout's worth
+ * of budget that no chunk start spends, so none is cancelled and run again: the site sees each URL once.
  */
 async function runToEnd(store: MemoryStore, input: unknown, scrapeMs: number) {
   const sent: ContinueInput[] = [];
-  const workerTimeoutMs = 5_000;
-  const budgetMs = 30_000 + workerTimeoutMs + scrapeMs; // HANDOVER_MARGIN_MS is 30 s
-  const extra = { workerTimeoutMs, functionName: 'own-pool-worker' };
-  let result = await orchestrate(RunInputSchema.parse(input), deps(store, sent, budgetMs, 'req0', extra));
+  const extra = { workerTimeoutMs: 5_000, functionName: 'own-pool-worker' };
+  let result = await orchestrate(RunInputSchema.parse(input), deps(store, sent, scrapeMs, 'req0', extra));
   let invocations = 1;
-  while (result.status === 'continued') result = await orchestrate(sent.at(-1)!, deps(store, sent, budgetMs, `req${invocations++}`, extra));
+  while (result.status === 'continued') result = await orchestrate(sent.at(-1)!, deps(store, sent, scrapeMs, `req${invocations++}`, extra));
   const records = result.status === 'done' ? store.objects.get(resultsKey(result.runPrefix))!.body.trim().split('\n').map((l) => JSON.parse(l) as Outcome) : [];
   return { result, invocations, records };
 }

@@ -12,8 +12,11 @@ import { startServer, type TestServer } from '../helpers/http-server';
 class InFlight {
   now = 0;
   max = 0;
+  /** `onEnter` hears the count each time a request arrives. */
+  constructor(private readonly onEnter?: (now: number) => void) {}
   enter(): void {
     this.max = Math.max(this.max, ++this.now);
+    this.onEnter?.(this.now);
   }
   leave(): void {
     this.now--;
@@ -110,11 +113,15 @@ describe('scrapeChunk', () => {
   });
 
   it('stops starting URLs as the deadline nears and reports the rest unstarted', async () => {
-    const server = await startCountingServer(1_200);
+    // One at a time. The first starts if it does so within SPARE_MS (timeoutMs still fits before the
+    // deadline) and is answered well inside timeoutMs; the server holds it longer than SPARE_MS, so
+    // once it is done less than timeoutMs is left and nothing else starts, however slow the machine.
+    const SPARE_MS = 1_500;
+    const timeoutMs = 5_000;
+    const server = await startCountingServer(SPARE_MS + 100);
     try {
       const urls = Array.from({ length: 5 }, (_, i) => `${server.origin}/p${i}`);
-      // One at a time; each takes 1.2 s. At 1.2 s only 1.8 s of the 3 s remain, less than timeoutMs (2 s).
-      const { outcomes, unstarted } = await scrapeChunk(urls, { allowPrivate: true, perHost: 1, timeoutMs: 2_000 }, { deadline: Date.now() + 3_000 });
+      const { outcomes, unstarted } = await scrapeChunk(urls, { allowPrivate: true, perHost: 1, timeoutMs }, { deadline: Date.now() + timeoutMs + SPARE_MS });
       expect(outcomes.map((o) => o.url)).toStrictEqual([urls[0]]);
       expect(outcomes[0]!.ok).toBe(true);
       expect(unstarted).toStrictEqual(urls.slice(1));
@@ -124,14 +131,15 @@ describe('scrapeChunk', () => {
   });
 
   it('on abort, cancels in-flight fetches and reports them and the rest unstarted', async () => {
-    const server = await startCountingServer(5_000);
+    // Aborted once both requests perHost allows are in flight. The server would answer them only
+    // after a minute (past timeoutMs and jest's timeout), so scrapeChunk returns with no outcome
+    // only if it cancelled them.
+    const controller = new AbortController();
+    const server = await startCountingServer(60_000, new InFlight((now) => now === 2 && controller.abort()));
     try {
       const urls = Array.from({ length: 6 }, (_, i) => `${server.origin}/p${i}`);
-      const controller = new AbortController();
-      setTimeout(() => controller.abort(), 200);
-      const started = Date.now();
       const { outcomes, unstarted } = await scrapeChunk(urls, { allowPrivate: true, perHost: 2 }, { signal: controller.signal });
-      expect(Date.now() - started).toBeLessThan(4_000);
+      expect(server.maxInFlight()).toBe(2);
       expect(outcomes).toStrictEqual([]);
       expect(unstarted).toStrictEqual(urls);
     } finally {

@@ -70,8 +70,11 @@ it('halves a host that answers 429, pauses it for Retry-After and reports it as 
   const before = s.starts.filter((r) => r.at < throttledAt);
   const after = s.starts.filter((r) => r.at > throttledAt);
   expect(Math.max(...before.map((r) => r.inFlight))).toBe(4);
-  // Requests already in flight finish (one may have started while the 429 was on the wire); nothing
-  // new starts until Retry-After has passed, then at most 2 at once.
-  expect(after.filter((r) => r.at > throttledAt + 50 && r.at < throttledAt + 950)).toStrictEqual([]);
-  expect(Math.max(...after.filter((r) => r.at > throttledAt + 1000).map((r) => r.inFlight))).toBe(2);
+  // Until Retry-After (1 s) has passed, the only requests that may start are ones the worker sent
+  // before it had read the 429: at most one in each of the other 3 slots (without the pause, the
+  // thirty-odd left would). Counted, not timed from the 429, so a slow event loop cannot break it.
+  // After that, at most 2 at once.
+  const pausedUntil = throttledAt + 950;
+  expect(after.filter((r) => r.at < pausedUntil).length).toBeLessThanOrEqual(3);
+  expect(Math.max(...after.filter((r) => r.at >= pausedUntil).map((r) => r.inFlight))).toBe(2);
 });
