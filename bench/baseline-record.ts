@@ -21,8 +21,7 @@ export interface BaselineRecord {
 export function extractRecord(html: string, baseUrl: string): Pick<BaselineRecord, 'title' | 'description' | 'links'> {
   const $ = cheerio.load(html);
   const title = $('title').first().text().trim() || null;
-  const description =
-    $('meta[name="description"]').attr('content')?.trim() || $('meta[property="og:description"]').attr('content')?.trim() || null;
+  const description = $('meta[name="description"]').attr('content')?.trim() || $('meta[property="og:description"]').attr('content')?.trim() || null;
   const links = new Set<string>();
   $('a[href]').each((_, el) => {
     try {

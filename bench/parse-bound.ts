@@ -32,9 +32,21 @@ type Parser = 'fanout' | 'cheerio' | 'tokenizer';
 
 const noop = () => {};
 const NOOP_CALLBACKS = {
-  onattribdata: noop, onattribentity: noop, onattribend: noop, onattribname: noop, oncdata: noop, onclosetag: noop,
-  oncomment: noop, ondeclaration: noop, onend: noop, onopentagend: noop, onopentagname: noop,
-  onprocessinginstruction: noop, onselfclosingtag: noop, ontext: noop, ontextentity: noop,
+  onattribdata: noop,
+  onattribentity: noop,
+  onattribend: noop,
+  onattribname: noop,
+  oncdata: noop,
+  onclosetag: noop,
+  oncomment: noop,
+  ondeclaration: noop,
+  onend: noop,
+  onopentagend: noop,
+  onopentagname: noop,
+  onprocessinginstruction: noop,
+  onselfclosingtag: noop,
+  ontext: noop,
+  ontextentity: noop,
 };
 
 function tokenize(html: string): void {
@@ -50,8 +62,7 @@ function tokenize(html: string): void {
 function loop(parser: Parser, durationMs: number): number {
   const pages = loadPages().map((b) => b.toString('utf8'));
   const base = 'http://127.0.0.1:8080/p/1';
-  const parse =
-    parser === 'fanout' ? (html: string) => parsePage(html, base) : parser === 'cheerio' ? (html: string) => extractRecord(html, base) : tokenize;
+  const parse = parser === 'fanout' ? (html: string) => parsePage(html, base) : parser === 'cheerio' ? (html: string) => extractRecord(html, base) : tokenize;
   const warmUntil = performance.now() + Math.min(1000, durationMs / 4); // warm-up: JIT and inline caches
   for (let i = 0; performance.now() < warmUntil; i = (i + 1) % pages.length) parse(pages[i]!);
   let count = 0;

@@ -79,7 +79,11 @@ export function renderResults(r: BenchReport, chartFile = 'throughput.svg'): str
       [[m.date, m.cpu, m.cores, `${f0(m.memoryGb)} GB`, m.node, m.commit, `${m.loadBefore.map(f2).join(' ')} / ${m.loadAfter.map(f2).join(' ')}`]],
     ),
   );
-  out.push(`\nLibraries: ${Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.\n`);
+  out.push(
+    `\nLibraries: ${Object.entries(m.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.\n`,
+  );
   out.push(
     `The load average is the machine's, other work included: anything above ~0 before the run means the numbers below were measured on a shared machine and are lower than the machine can do.\n`,
   );
@@ -121,12 +125,19 @@ export function renderResults(r: BenchReport, chartFile = 'throughput.svg'): str
         `fanout best ≥ 0.85 of the smaller limit: **${f2(best.pagesPerS / limit)}** (${best.pagesPerS / limit >= 0.85 ? 'met' : 'not met'}).`,
     );
   }
-  out.push('\nfanout rows are the median of 3 runs (all runs listed); the baselines take minutes and run once. The sweep measures each point once, so its best point is usually a lucky sample: row 4 re-measures it.');
+  out.push(
+    '\nfanout rows are the median of 3 runs (all runs listed); the baselines take minutes and run once. The sweep measures each point once, so its best point is usually a lucky sample: row 4 re-measures it.',
+  );
   out.push('\nWall time includes process start-up (tsx compiles TypeScript at start), for every scraper alike.\n');
   out.push(`![throughput against requests in flight](${chartFile})\n`);
 
   out.push('### Sweep (fanout local mode, per-host = concurrency)');
-  out.push(table(['workers', 'concurrency', 'chunk', 'in flight', 'pages/s', 'CPU s', 'peak RSS MB', 'problem'], r.sweep.map((p) => [p.settings.workers, p.settings.concurrency, p.settings.chunkSize, p.inFlight, f0(p.pagesPerS), f1(p.cpuS), f0(p.peakRssMb), p.problem ?? ''])));
+  out.push(
+    table(
+      ['workers', 'concurrency', 'chunk', 'in flight', 'pages/s', 'CPU s', 'peak RSS MB', 'problem'],
+      r.sweep.map((p) => [p.settings.workers, p.settings.concurrency, p.settings.chunkSize, p.inFlight, f0(p.pagesPerS), f1(p.cpuS), f0(p.peakRssMb), p.problem ?? '']),
+    ),
+  );
 
   out.push('\n## The two limits');
   out.push(
@@ -135,13 +146,17 @@ export function renderResults(r: BenchReport, chartFile = 'throughput.svg'): str
       [
         ['parse-CPU bound, all cores', `${f0(parseBound)} pages/s`, `fanout's parsePage in a tight loop on ${r.parse.threads} threads, no I/O`],
         ['parse, one core (fanout parsePage, htmlparser2 streaming)', `${f0(r.parse.perCorePagesPerS)} pages/s`, 'one thread'],
-        ['parse, one core (cheerio.load default + extraction)', `${f0(r.parse.cheerioPerCorePagesPerS)} pages/s`, "what the baselines do per page"],
-        ['parse, one core (htmlparser2 Tokenizer, no-op callbacks)', `${f0(r.parse.tokenizerPerCorePagesPerS)} pages/s`, 'the floor under any htmlparser2-based parse: tokenizing only'],
+        ['parse, one core (cheerio.load default + extraction)', `${f0(r.parse.cheerioPerCorePagesPerS)} pages/s`, 'what the baselines do per page'],
+        [
+          'parse, one core (htmlparser2 Tokenizer, no-op callbacks)',
+          `${f0(r.parse.tokenizerPerCorePagesPerS)} pages/s`,
+          'the floor under any htmlparser2-based parse: tokenizing only',
+        ],
         ['latency bound', `in flight x ${f0(1000 / r.latencyMs)} pages/s`, `1 / ${r.latencyMs} ms per request slot`],
       ],
     ),
   );
-  out.push('\nThe parse bound ignores fetching, decoding, IPC, writing and the site\'s own CPU, so no scraper on this machine reaches it.\n');
+  out.push("\nThe parse bound ignores fetching, decoding, IPC, writing and the site's own CPU, so no scraper on this machine reaches it.\n");
 
   out.push('## Orchestrator scaling (simulated invoker, no network)');
   out.push(
@@ -150,7 +165,23 @@ export function renderResults(r: BenchReport, chartFile = 'throughput.svg'): str
   );
   out.push(
     table(
-      ['URLs', 'chunks', 'chunk size', 'in flight', 'mean chunk ms', 'ideal s', 'zero-overhead s', 'makespan s', 'vs ideal', 'vs zero-overhead', 'read+chunk s', 'CPU s', 'CPU µs/URL', 'peak RSS MB', 'RSS at 25/50/75/100 % of the run'],
+      [
+        'URLs',
+        'chunks',
+        'chunk size',
+        'in flight',
+        'mean chunk ms',
+        'ideal s',
+        'zero-overhead s',
+        'makespan s',
+        'vs ideal',
+        'vs zero-overhead',
+        'read+chunk s',
+        'CPU s',
+        'CPU µs/URL',
+        'peak RSS MB',
+        'RSS at 25/50/75/100 % of the run',
+      ],
       r.scaling.map((s) => {
         const at = (q: number) => s.rssSamples[Math.min(s.rssSamples.length - 1, Math.floor(q * (s.rssSamples.length - 1)))]?.[1] ?? 0;
         return [
@@ -182,8 +213,26 @@ export function renderResults(r: BenchReport, chartFile = 'throughput.svg'): str
   );
   out.push(
     table(
-      ['memory MB', 'chunk', 'bench: ms/page', 'bench: bound by', 'bench: $ per 1M pages', 'real world: ms/page', 'real world: $ per 1M pages', 'of which requests (per 1M pages)'],
-      r.costs.map((c) => [c.memoryMb, c.chunkSize, f2(c.bench.msPerPage), c.bench.boundBy, `$${f2(c.bench.usdPerMillionPages)}`, f2(c.realWorld.msPerPage), `$${f2(c.realWorld.usdPerMillionPages)}`, `$${c.realWorld.requestUsd.toFixed(4)}`]),
+      [
+        'memory MB',
+        'chunk',
+        'bench: ms/page',
+        'bench: bound by',
+        'bench: $ per 1M pages',
+        'real world: ms/page',
+        'real world: $ per 1M pages',
+        'of which requests (per 1M pages)',
+      ],
+      r.costs.map((c) => [
+        c.memoryMb,
+        c.chunkSize,
+        f2(c.bench.msPerPage),
+        c.bench.boundBy,
+        `$${f2(c.bench.usdPerMillionPages)}`,
+        f2(c.realWorld.msPerPage),
+        `$${f2(c.realWorld.usdPerMillionPages)}`,
+        `$${c.realWorld.requestUsd.toFixed(4)}`,
+      ]),
     ),
   );
 
@@ -195,11 +244,24 @@ export function renderResults(r: BenchReport, chartFile = 'throughput.svg'): str
         `Sampled ms are wall time between profiler samples, so on a busy machine they exceed the CPU seconds measured; the shares are what to read. ` +
         `The worker runs alone because \`--cpu-prof\` is not allowed in NODE_OPTIONS and LocalInvoker sets its children's flags. That one worker under the profiler: ${f0(w.pagesPerS)} pages/s, ${f1(w.cpuS)} CPU s (${f1((w.cpuS * 1000) / r.pages)} ms/page) for ${r.pages} pages, while the site used ${f1(w.siteCpuS)} CPU s.`,
     );
-    for (const [label, p] of [['one worker process', r.profile.worker], ['orchestrator (CLI) process', r.profile.orchestrator]] as const) {
+    for (const [label, p] of [
+      ['one worker process', r.profile.worker],
+      ['orchestrator (CLI) process', r.profile.orchestrator],
+    ] as const) {
       out.push(`\n### ${label}: ${f0(p.totalMs)} ms CPU in ${p.files} profile(s)`);
-      out.push(table(['package / file', 'self ms (sampled)', 'share'], p.byPackage.map((s) => [s.name, f0(s.ms), pct(s.share)])));
+      out.push(
+        table(
+          ['package / file', 'self ms (sampled)', 'share'],
+          p.byPackage.map((s) => [s.name, f0(s.ms), pct(s.share)]),
+        ),
+      );
       out.push('');
-      out.push(table(['function', 'self ms (sampled)', 'share'], p.byFunction.map((s) => [`\`${s.name}\``, f0(s.ms), pct(s.share)])));
+      out.push(
+        table(
+          ['function', 'self ms (sampled)', 'share'],
+          p.byFunction.map((s) => [`\`${s.name}\``, f0(s.ms), pct(s.share)]),
+        ),
+      );
     }
   }
   return `${out.join('\n')}\n`;

@@ -56,7 +56,13 @@ function parseArgs(argv: string[]): BenchArgs {
     const i = argv.indexOf(name);
     return i === -1 ? fallback : Number(argv[i + 1]);
   };
-  return { quick: argv.includes('--quick'), latencyMs: value('--latency-ms', 50), hosts: value('--hosts', 16), profile: !argv.includes('--no-profile'), renderOnly: argv.includes('--render-only') };
+  return {
+    quick: argv.includes('--quick'),
+    latencyMs: value('--latency-ms', 50),
+    hosts: value('--hosts', 16),
+    profile: !argv.includes('--no-profile'),
+    renderOnly: argv.includes('--render-only'),
+  };
 }
 
 function version(pkg: string): string {
@@ -101,7 +107,16 @@ async function profileFanout(ctx: ScenarioContext, settings: Required<FanoutSett
   const before = await ctx.site.stats();
   const m = await measure(
     process.execPath,
-    ['--cpu-prof', `--cpu-prof-dir=${workerDir}`, ...TSX, path.join(__dirname, 'profile-worker.ts'), ctx.listFile, settings.concurrency, settings.chunkSize, settings.perHost].map(String),
+    [
+      '--cpu-prof',
+      `--cpu-prof-dir=${workerDir}`,
+      ...TSX,
+      path.join(__dirname, 'profile-worker.ts'),
+      ctx.listFile,
+      settings.concurrency,
+      settings.chunkSize,
+      settings.perHost,
+    ].map(String),
     { cwd: ROOT },
   );
   const after = await ctx.site.stats();
@@ -129,7 +144,12 @@ function writeOutputs(report: BenchReport): void {
   fs.writeFileSync(path.join(__dirname, `RESULTS${suffix}.md`), renderResults(report, chart));
   fs.writeFileSync(
     path.join(__dirname, chart),
-    renderThroughputChart({ points, latencyMs: report.latencyMs, parseBoundPagesPerS: report.parse.allCoresPagesPerS, title: `Throughput vs requests in flight (${report.pages} real pages, ${report.latencyMs} ms latency, ${report.machine.cores} cores)` }),
+    renderThroughputChart({
+      points,
+      latencyMs: report.latencyMs,
+      parseBoundPagesPerS: report.parse.allCoresPagesPerS,
+      title: `Throughput vs requests in flight (${report.pages} real pages, ${report.latencyMs} ms latency, ${report.machine.cores} cores)`,
+    }),
   );
   fs.writeFileSync(path.join(__dirname, `results${suffix}.json`), `${JSON.stringify(report, null, 2)}\n`);
 }

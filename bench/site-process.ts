@@ -7,9 +7,7 @@
  */
 import { startBenchSite } from './site';
 
-export type SiteMessage =
-  | { type: 'ready'; origins: string[] }
-  | { type: 'stats'; cpuS: number; served: number };
+export type SiteMessage = { type: 'ready'; origins: string[] } | { type: 'stats'; cpuS: number; served: number };
 
 process.on('disconnect', () => process.exit(0));
 

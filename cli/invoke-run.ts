@@ -47,7 +47,9 @@ export async function invokeRun(
         stopGraceMs: flags.graceMs,
         onPoliteness: (polite) => {
           if (flags.verbose && polite.robots.fetches > 0) {
-            process.stderr.write(`fanout: robots.txt fetched for ${polite.robots.fetches} origins; ${polite.disallowed.length} URLs disallowed; ${polite.robots.crawlDelayMs.size} hosts with a Crawl-delay\n`);
+            process.stderr.write(
+              `fanout: robots.txt fetched for ${polite.robots.fetches} origins; ${polite.disallowed.length} URLs disallowed; ${polite.robots.crawlDelayMs.size} hosts with a Crawl-delay\n`,
+            );
           }
         },
         onResult: usage && ((result) => usage.add(result)),

@@ -22,7 +22,11 @@ const SIZE_UNITS: Record<string, number> = { b: 1, k: 1024, m: 1024 ** 2, g: 102
 
 /** `bytes` the way a user would type it: `1gb`, `512k`, or plain bytes. */
 function sizeFlag(bytes: number): string {
-  for (const [unit, scale] of [['gb', SIZE_UNITS.g], ['mb', SIZE_UNITS.m], ['k', SIZE_UNITS.k]] as const) {
+  for (const [unit, scale] of [
+    ['gb', SIZE_UNITS.g],
+    ['mb', SIZE_UNITS.m],
+    ['k', SIZE_UNITS.k],
+  ] as const) {
     if (scale !== undefined && bytes % scale === 0) return `${bytes / scale}${unit}`;
   }
   return String(bytes);

@@ -36,7 +36,13 @@ function addRunCommand(program: Command): void {
     .option('-o, --out <file>', 'write records to this file instead of stdout')
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('jsonl'))
     .addOption(new Option('--mode <mode>', 'where workers run').choices(['local', 'lambda']).default('local'))
-    .addOption(intOption('--workers <n>', `workers in parallel: local processes (default: CPUs) or Lambda invocations (default: ${RUN_DEFAULTS.lambdaConcurrency})`, R.lambdaConcurrency.unwrap()))
+    .addOption(
+      intOption(
+        '--workers <n>',
+        `workers in parallel: local processes (default: CPUs) or Lambda invocations (default: ${RUN_DEFAULTS.lambdaConcurrency})`,
+        R.lambdaConcurrency.unwrap(),
+      ),
+    )
     .addOption(intOption('--concurrency <n>', 'requests in flight in each worker', S.concurrency))
     .addOption(intOption('--per-host <n>', 'requests in flight to one host, across the whole run', S.perHost))
     .addOption(intOption('--chunk-size <n>', 'URLs per worker invocation (default: sized to the list, see README)', R.chunkSize))

@@ -42,7 +42,22 @@ function csvField(value: unknown): string {
 /** One CSV row; `links` is the count (the full list is in JSONL), `data` is JSON. */
 export function csvRow(o: Outcome): string {
   const cells = o.ok
-    ? [o.url, true, o.status, o.finalUrl, o.contentType, o.bytes, o.ms, o.attempts, o.title, o.description, o.links.length, '', '', o.data === undefined ? '' : JSON.stringify(o.data)]
+    ? [
+        o.url,
+        true,
+        o.status,
+        o.finalUrl,
+        o.contentType,
+        o.bytes,
+        o.ms,
+        o.attempts,
+        o.title,
+        o.description,
+        o.links.length,
+        '',
+        '',
+        o.data === undefined ? '' : JSON.stringify(o.data),
+      ]
     : [o.url, false, o.error.status, '', '', '', o.ms, o.attempts, '', '', '', o.error.kind, o.error.message, ''];
   return `${cells.map(csvField).join(',')}\r\n`;
 }

@@ -61,7 +61,12 @@ export const ScrapeOptionsSchema = z.strictObject({
   /** Retries after the first attempt, for network errors, 5xx, 408 and 429. @default 2 */
   retries: z.number().int().min(0).max(10).default(2),
   /** Body cap in bytes, counted after decompression. @default 10485760 (10 MiB) */
-  maxBytes: z.number().int().min(1).max(1024 * MiB).default(10 * MiB),
+  maxBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(1024 * MiB)
+    .default(10 * MiB),
   /** Redirects followed before `too-many-redirects`. @default 10 */
   maxRedirects: z.number().int().min(0).max(50).default(10),
   /** User-Agent header. @default `fanout/<version> (+https://github.com/fanout/fanout)` */

@@ -21,16 +21,26 @@ async function main(): Promise<void> {
   fs.writeFileSync(listPath, `${lines.join('\n')}\n`);
 
   const args = [
-    path.join(root, 'bin', 'fanout.js'), 'run', listPath,
-    '-o', path.join(outDir, 'demo.jsonl'),
-    '--summary', path.join(outDir, 'demo-summary.json'),
-    '--report', path.join(outDir, 'demo-report.html'),
+    path.join(root, 'bin', 'fanout.js'),
+    'run',
+    listPath,
+    '-o',
+    path.join(outDir, 'demo.jsonl'),
+    '--summary',
+    path.join(outDir, 'demo-summary.json'),
+    '--report',
+    path.join(outDir, 'demo-report.html'),
     // The demo site is on loopback, which the SSRF guard blocks by default.
     '--allow-private',
     ...process.argv.slice(2),
   ];
   process.stderr.write(`demo: ${PAGES} pages on ${site.origin} with ${LATENCY_MS} ms latency each\n`);
-  process.stderr.write(`demo: $ fanout ${args.slice(1).map((a) => path.relative(root, a) || a).join(' ')}\n\n`);
+  process.stderr.write(
+    `demo: $ fanout ${args
+      .slice(1)
+      .map((a) => path.relative(root, a) || a)
+      .join(' ')}\n\n`,
+  );
   const code = await new Promise<number>((resolve) => {
     const child = spawn(process.execPath, args, { stdio: 'inherit' });
     child.on('exit', (c) => resolve(c ?? 1));

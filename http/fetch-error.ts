@@ -39,21 +39,12 @@ export class FetchError extends FanoutError {
 
   /** The record's `error` field. */
   toPageError(): PageError {
-    return this.details.status === undefined
-      ? { kind: this.kind, message: this.message }
-      : { kind: this.kind, message: this.message, status: this.details.status };
+    return this.details.status === undefined ? { kind: this.kind, message: this.message } : { kind: this.kind, message: this.message, status: this.details.status };
   }
 }
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NODATA', 'EAI_NONAME', 'EAI_FAIL']);
-const CONNECT_CODES = new Set([
-  'ECONNREFUSED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EHOSTDOWN',
-  'EADDRNOTAVAIL',
-]);
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EADDRNOTAVAIL']);
 /** The connection died; before the response started that is a connect problem, after it a network one. */
 const BROKEN_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'ECONNABORTED', 'UND_ERR_CLOSED']);
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);

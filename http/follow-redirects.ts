@@ -80,12 +80,7 @@ function withoutHash(url: URL): string {
  * const status = await fetchFollowingRedirects(url, { dispatcher, timeoutMs: 10_000, maxRedirects: 5, accept: '*\/*' },
  *   async (final) => { await discardBody(final.body); return final.status; });
  */
-export async function fetchFollowingRedirects<T>(
-  url: URL,
-  options: FollowOptions,
-  read: (response: FinalResponse) => Promise<T>,
-  signal?: AbortSignal,
-): Promise<T> {
+export async function fetchFollowingRedirects<T>(url: URL, options: FollowOptions, read: (response: FinalResponse) => Promise<T>, signal?: AbortSignal): Promise<T> {
   const { dispatcher, timeoutMs, maxRedirects } = options;
   const redirectStatuses = options.redirectStatuses ?? REDIRECT_STATUSES;
   const headers = {

@@ -142,8 +142,7 @@ export function createGuardedLookup(options: GuardedLookupOptions = {}): LookupF
   return function guardedLookup(hostname, lookupOptions, callback) {
     base(hostname, { ...lookupOptions, all: true }, (err, result, family) => {
       if (err) return callback(err, '');
-      const addresses: dns.LookupAddress[] =
-        typeof result === 'string' ? [{ address: result, family: family ?? net.isIP(result) }] : result;
+      const addresses: dns.LookupAddress[] = typeof result === 'string' ? [{ address: result, family: family ?? net.isIP(result) }] : result;
       const blocked = addresses.find((a) => !isAllowed(a.address));
       if (blocked) return callback(new BlockedAddressError(hostname, blocked.address), '');
       const first = addresses[0];

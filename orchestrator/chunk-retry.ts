@@ -15,22 +15,14 @@ export interface RetryPolicy {
   maxThrottles: number;
 }
 
-export type RetryDecision =
-  | { retry: true; delayMs: number; usesTry: boolean }
-  | { retry: false };
+export type RetryDecision = { retry: true; delayMs: number; usesTry: boolean } | { retry: false };
 
 /**
  * @param failedTries tries of this chunk that failed so far, including this one
  * @param throttles throttled answers so far, including this one if it is one
  * @param random in [0, 1), for jitter (a parameter so tests can pin it)
  */
-export function decideRetry(
-  error: unknown,
-  failedTries: number,
-  throttles: number,
-  policy: RetryPolicy,
-  random: number = Math.random(),
-): RetryDecision {
+export function decideRetry(error: unknown, failedTries: number, throttles: number, policy: RetryPolicy, random: number = Math.random()): RetryDecision {
   if (error instanceof InvokeError && error.reason === 'throttled') {
     if (throttles > policy.maxThrottles) return { retry: false };
     const delayMs = error.retryAfterMs ?? backoff(throttles, policy, random);

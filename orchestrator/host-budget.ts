@@ -71,7 +71,10 @@ export class HostBudget {
     this.perHost = options.perHost;
     this.maxSlotsPerChunk = options.maxSlotsPerChunk ?? options.perHost;
     this.maxHolders = options.maxHolders ?? Infinity;
-    for (const [key, value] of [['perHost', this.perHost], ['maxSlotsPerChunk', this.maxSlotsPerChunk]] as const) {
+    for (const [key, value] of [
+      ['perHost', this.perHost],
+      ['maxSlotsPerChunk', this.maxSlotsPerChunk],
+    ] as const) {
       if (!Number.isInteger(value) || value < 1) throw new RangeError(`${key} must be a positive integer, got ${value}`);
     }
     if (!(this.maxHolders >= 1)) throw new RangeError(`maxHolders must be at least 1, got ${this.maxHolders}`);

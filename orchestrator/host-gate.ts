@@ -158,11 +158,14 @@ export class HostGate<T extends GatedTask> {
     if (at === undefined || at >= this.timerAt) return;
     clearTimeout(this.timer);
     this.timerAt = at;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = Infinity;
-      this.epoch++;
-      this.options.onWake();
-    }, at - now + 1);
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerAt = Infinity;
+        this.epoch++;
+        this.options.onWake();
+      },
+      at - now + 1,
+    );
   }
 }

@@ -63,8 +63,7 @@ export async function preparePoliteness(urls: readonly string[], options: Polite
   if (options.robots === 'ignore' || urls.length === 0) {
     return { allowed: [...urls], disallowed: [], budget, robots: { fetches: 0, crawlDelayMs: new Map() } };
   }
-  const cache =
-    options.robotsCache ?? new RobotsCache({ userAgent: options.userAgent, agentToken: 'fanout', allowPrivate: options.allowPrivate });
+  const cache = options.robotsCache ?? new RobotsCache({ userAgent: options.userAgent, agentToken: 'fanout', allowPrivate: options.allowPrivate });
   try {
     const check = await cache.check(urls);
     const crawlDelayMs = new Map<string, number>();
@@ -74,10 +73,15 @@ export async function preparePoliteness(urls: readonly string[], options: Polite
       crawlDelayMs.set(key, delayMs);
       budget.setCrawlDelay(key, delayMs);
     }
-    return { allowed: check.allowed, disallowed: check.disallowed.map((url) => {
+    return {
+      allowed: check.allowed,
+      disallowed: check.disallowed.map((url) => {
         const whole = check.disallowAll.get(new URL(url).origin);
         return robotsDisallowedOutcome(url, whole && `${whole}: RFC 9309 says to fetch nothing from the site while its robots.txt fails; --robots ignore skips robots.txt`);
-      }), budget, robots: { fetches: cache.fetches, crawlDelayMs } };
+      }),
+      budget,
+      robots: { fetches: cache.fetches, crawlDelayMs },
+    };
   } finally {
     if (options.robotsCache === undefined) await cache.close();
   }

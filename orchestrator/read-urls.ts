@@ -136,11 +136,7 @@ async function openList(path: string): Promise<Readable> {
 }
 
 function binaryError(file: string): ListError {
-  return new ListError(
-    `URL list ${file} looks binary (it has NUL bytes); pass a UTF-8 text file with one URL per line (UTF-16 files must be converted)`,
-    'binary',
-    file,
-  );
+  return new ListError(`URL list ${file} looks binary (it has NUL bytes); pass a UTF-8 text file with one URL per line (UTF-16 files must be converted)`, 'binary', file);
 }
 
 function readError(file: string, error: unknown): ListError {

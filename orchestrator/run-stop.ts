@@ -11,11 +11,7 @@ export type StopMode = 'stopped' | 'cancelled';
  * Calls `halt` when either signal fires (at once if one already has), and returns the function
  * that stops listening and drops a pending grace timer; call it when the run ends.
  */
-export function watchStop(
-  { stopSignal, signal }: Pick<RunOptions, 'stopSignal' | 'signal'>,
-  stopGraceMs: number | undefined,
-  halt: (to: StopMode) => void,
-): () => void {
+export function watchStop({ stopSignal, signal }: Pick<RunOptions, 'stopSignal' | 'signal'>, stopGraceMs: number | undefined, halt: (to: StopMode) => void): () => void {
   let graceTimer: NodeJS.Timeout | undefined;
   const onStop = () => {
     halt('stopped');

@@ -53,12 +53,7 @@ export interface RunUrlsResult {
  * included; `tick` is called after each outcome and once a second. Throws only what is not a
  * RunAbortedError.
  */
-export async function runUrls(
-  urls: string[],
-  options: RunUrlsOptions,
-  record: (outcome: Outcome) => Promise<void>,
-  tick: () => void = () => {},
-): Promise<RunUrlsResult> {
+export async function runUrls(urls: string[], options: RunUrlsOptions, record: (outcome: Outcome) => Promise<void>, tick: () => void = () => {}): Promise<RunUrlsResult> {
   const { invoker, scrape } = options;
   const polite = await preparePoliteness(urls, {
     robots: options.robots ?? RUN_DEFAULTS.robots,

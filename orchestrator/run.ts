@@ -24,10 +24,7 @@ export interface Run extends AsyncIterable<Outcome> {
   readonly progress: Readonly<RunProgress>;
 }
 
-type InboxItem =
-  | { type: 'settled'; task: Task; chunkId: string; result?: WorkerResult; error?: unknown }
-  | { type: 'ready'; task: Task }
-  | { type: 'wake' };
+type InboxItem = { type: 'settled'; task: Task; chunkId: string; result?: WorkerResult; error?: unknown } | { type: 'ready'; task: Task } | { type: 'wake' };
 
 /**
  * Runs `chunks` through `invoker` and yields one {@link Outcome} per distinct URL, in the order

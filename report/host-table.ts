@@ -57,7 +57,10 @@ export class HostTable {
     const all = [...this.hosts].map(([host, stats]) => ({ host, stats, row: toRow(host, stats) }));
     all.sort((a, b) => worseFirst(a.row, b.row));
     const rest = all.slice(rows);
-    const other = mergeInto({ ...this.other, hist: copy(this.other.hist) }, rest.map((h) => h.stats));
+    const other = mergeInto(
+      { ...this.other, hist: copy(this.other.hist) },
+      rest.map((h) => h.stats),
+    );
     return {
       rows: all.slice(0, rows).map((h) => h.row),
       other: other.requests > 0 ? toRow('(other hosts)', other) : null,
@@ -69,7 +72,10 @@ export class HostTable {
   private foldSmallest(): void {
     const byRequests = [...this.hosts].sort((a, b) => a[1].requests - b[1].requests);
     const victims = byRequests.slice(0, byRequests.length - this.maxHosts);
-    mergeInto(this.other, victims.map(([, stats]) => stats));
+    mergeInto(
+      this.other,
+      victims.map(([, stats]) => stats),
+    );
     for (const [host] of victims) this.hosts.delete(host);
     this.folded = true;
   }
@@ -100,10 +106,5 @@ function toRow(host: string, s: HostStats): HostRow {
 }
 
 function worseFirst(a: HostRow, b: HostRow): number {
-  return (
-    b.errors - a.errors ||
-    (b.p95Ms ?? -1) - (a.p95Ms ?? -1) ||
-    b.requests - a.requests ||
-    (a.host < b.host ? -1 : a.host > b.host ? 1 : 0)
-  );
+  return b.errors - a.errors || (b.p95Ms ?? -1) - (a.p95Ms ?? -1) || b.requests - a.requests || (a.host < b.host ? -1 : a.host > b.host ? 1 : 0);
 }

@@ -3,14 +3,7 @@
  * same class serves a results file read as a stream and a live run feeding outcomes as they arrive.
  */
 import type { ErrorKind, Outcome } from '../core/contract';
-import {
-  BAD_LINE_EXAMPLES,
-  DEFAULT_HOST_ROWS,
-  DEFAULT_MAX_HOSTS,
-  DEFAULT_TOP,
-  DISPLAY_TIME_BINS,
-  MAX_TEXT_CHARS,
-} from './constants';
+import { BAD_LINE_EXAMPLES, DEFAULT_HOST_ROWS, DEFAULT_MAX_HOSTS, DEFAULT_TOP, DISPLAY_TIME_BINS, MAX_TEXT_CHARS } from './constants';
 import { BUCKET_COUNT, bucketHighMs, bucketLowMs, LogHistogram } from './histogram';
 import { HostTable } from './host-table';
 import { estimateLambdaCost } from './lambda-cost';
@@ -145,9 +138,7 @@ export class ReportAggregator {
       byStatus: [...this.statuses].map(([status, count]) => ({ status, count })).sort((a, b) => a.status - b.status),
       fetchTimes: this.fetchTimes(),
       throughput,
-      throughputNote: throughput
-        ? null
-        : 'No completion times: the records have no "at" field and summary.json has no timeline.',
+      throughputNote: throughput ? null : 'No completion times: the records have no "at" field and summary.json has no timeline.',
       hosts: this.hosts.finish(this.hostRows),
       slowest: this.slowest.sorted(),
       badLines: { count: this.badLineCount, examples: [...this.badLineExamples] },

@@ -20,7 +20,6 @@ export interface SampleOptions {
   ratePerSec?: number;
 }
 
-
 const FAILURES: { kind: ErrorKind; weight: number; status?: number; message: string }[] = [
   { kind: 'http', weight: 40, status: 404, message: 'HTTP 404 Not Found' },
   { kind: 'http', weight: 10, status: 503, message: 'HTTP 503 Service Unavailable after 3 attempts' },

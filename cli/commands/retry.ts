@@ -48,15 +48,15 @@ export async function retryCommand(results: string, flags: RunFlags): Promise<nu
   try {
     const out = fs.createWriteStream(temp, { flags: 'wx' });
     await scanResults(results, async ({ record, text }) => {
-        if (written.has(record.url) || (retry.has(record.url) && isRetryableRecord(record))) {
-          stats.duplicates++;
-          return;
-        }
-        if (isRetryableRecord(record)) return void retry.add(record.url);
-        retry.delete(record.url); // a final record wins over an earlier retryable one
-        written.add(record.url);
-        stats.kept++;
-        if (!out.write(`${text}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      if (written.has(record.url) || (retry.has(record.url) && isRetryableRecord(record))) {
+        stats.duplicates++;
+        return;
+      }
+      if (isRetryableRecord(record)) return void retry.add(record.url);
+      retry.delete(record.url); // a final record wins over an earlier retryable one
+      written.add(record.url);
+      stats.kept++;
+      if (!out.write(`${text}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     });
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
     stats.retried = retry.size;
@@ -65,7 +65,11 @@ export async function retryCommand(results: string, flags: RunFlags): Promise<nu
     if (retry.size > 0) {
       const urls = [...retry];
       const counts = { lines: urls.length, valid: urls.length, duplicates: 0, invalid: 0, skipped: 0 };
-      code = await runCommand('', { ...flags, out: temp, format: 'jsonl', resume: false }, { input: { urls, invalid: [], counts }, source: `${results} (retryable records)`, append: true });
+      code = await runCommand(
+        '',
+        { ...flags, out: temp, format: 'jsonl', resume: false },
+        { input: { urls, invalid: [], counts }, source: `${results} (retryable records)`, append: true },
+      );
       stats.restored = await restoreMissing(results, temp, retry);
     }
     const handle = await fs.promises.open(temp, 'r+');

@@ -56,7 +56,8 @@ export async function runCommand(list: string, flags: RunFlags, preset?: PresetL
   if (resumed) {
     input = skipRecorded(input, resumed.recorded);
     const repaired = resumed.repaired === 'cut-partial-line' ? ' (removed a last line cut short)' : '';
-    if (!flags.quiet) process.stderr.write(`fanout: resuming ${flags.out}: ${resumed.records} records there${repaired}, ${input.urls.length + input.invalid.length} left to do\n`);
+    if (!flags.quiet)
+      process.stderr.write(`fanout: resuming ${flags.out}: ${resumed.records} records there${repaired}, ${input.urls.length + input.invalid.length} left to do\n`);
   }
 
   const out: OutcomeWriter = await openOutput(flags.out, flags.format, resumed !== undefined || preset?.append === true).catch((err: Error) => {
@@ -78,9 +79,7 @@ export async function runCommand(list: string, flags: RunFlags, preset?: PresetL
   for (const outcome of input.invalid) await record(outcome);
 
   const ran: InvokeRunResult =
-    input.urls.length > 0
-      ? await invokeRun(input.urls, flags, scrape, record, report)
-      : { runId: 'none', interrupted: false, aborted: undefined, lambda: undefined };
+    input.urls.length > 0 ? await invokeRun(input.urls, flags, scrape, record, report) : { runId: 'none', interrupted: false, aborted: undefined, lambda: undefined };
   await out.close();
   progress.stop();
 
@@ -112,7 +111,9 @@ export async function runCommand(list: string, flags: RunFlags, preset?: PresetL
     return EXIT_USAGE;
   }
   if (input.urls.length === 0 && resumed === undefined) {
-    process.stderr.write(`fanout: none of the lines in ${source} is an http(s) URL (first bad line: ${JSON.stringify(input.invalid[0]?.url)}); wrote an invalid-url record for each.\n`);
+    process.stderr.write(
+      `fanout: none of the lines in ${source} is an http(s) URL (first bad line: ${JSON.stringify(input.invalid[0]?.url)}); wrote an invalid-url record for each.\n`,
+    );
     return EXIT_USAGE;
   }
   if (ran.interrupted) return EXIT_INTERRUPTED;

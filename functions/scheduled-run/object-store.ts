@@ -76,7 +76,9 @@ export class S3ObjectStore implements ObjectStore {
     const parts: { ETag?: string; PartNumber: number }[] = [];
     const flush = async () => {
       uploadId ??= (await this.s3.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: target, ContentType: contentType(target) }))).UploadId;
-      const out = await this.s3.send(new UploadPartCommand({ Bucket: this.bucket, Key: target, UploadId: uploadId, PartNumber: parts.length + 1, Body: Buffer.concat(bodies) }));
+      const out = await this.s3.send(
+        new UploadPartCommand({ Bucket: this.bucket, Key: target, UploadId: uploadId, PartNumber: parts.length + 1, Body: Buffer.concat(bodies) }),
+      );
       parts.push({ ETag: out.ETag, PartNumber: parts.length + 1 });
       bodies.length = 0;
       buffered = 0;

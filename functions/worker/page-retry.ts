@@ -59,10 +59,7 @@ export function decideRetry(input: RetryInput): RetryDecision {
   if (!isRetryableAttempt(input.kind, input.status, input.code)) return { retry: false, reason: 'not retryable' };
   if (input.attempts > input.retries) return { retry: false, reason: 'no retries left' };
   const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (input.attempts - 1));
-  const delayMs =
-    input.retryAfterMs !== undefined
-      ? Math.min(Math.max(0, input.retryAfterMs), RETRY_AFTER_CAP_MS)
-      : Math.floor(input.random * ceiling);
+  const delayMs = input.retryAfterMs !== undefined ? Math.min(Math.max(0, input.retryAfterMs), RETRY_AFTER_CAP_MS) : Math.floor(input.random * ceiling);
   if (input.deadline !== undefined && input.now + delayMs + input.timeoutMs > input.deadline) {
     return { retry: false, reason: 'the worker deadline leaves no time for another attempt' };
   }

@@ -47,7 +47,14 @@ const TOO_LARGE_MESSAGE = /maximum allowed payload size|payload is too large/i;
 /** Throttled by Lambda (or by the EC2/ENI capacity behind it): retry later at a lower rate. */
 const THROTTLE_NAMES = new Set(['TooManyRequestsException', 'EC2ThrottledException', 'ThrottlingException']);
 /** Lambda's own transient failures: the call may not have reached the worker. */
-const TRANSIENT_NAMES = new Set(['ServiceException', 'ResourceNotReadyException', 'ResourceConflictException', 'EFSIOException', 'ENILimitReachedException', 'SubnetIPAddressLimitReachedException']);
+const TRANSIENT_NAMES = new Set([
+  'ServiceException',
+  'ResourceNotReadyException',
+  'ResourceConflictException',
+  'EFSIOException',
+  'ENILimitReachedException',
+  'SubnetIPAddressLimitReachedException',
+]);
 const SETUP_NAMES = new Set([
   'ResourceNotFoundException',
   'AccessDeniedException',
@@ -100,13 +107,17 @@ export function classifySdkError(error: unknown, chunkId: string, functionName: 
   if (message === 'Region is missing') {
     return {
       kind: 'error',
-      error: new LambdaSetupError(`no AWS region for ${functionName}: pass --region, set AWS_REGION, or set a region in your AWS profile`, functionName, 'RegionMissing', { cause: error }),
+      error: new LambdaSetupError(`no AWS region for ${functionName}: pass --region, set AWS_REGION, or set a region in your AWS profile`, functionName, 'RegionMissing', {
+        cause: error,
+      }),
     };
   }
   if (name === 'CredentialsProviderError') {
     return {
       kind: 'error',
-      error: new LambdaSetupError(`no AWS credentials to invoke ${functionName} (${message}): run aws configure or aws sso login, or pass --profile`, functionName, name, { cause: error }),
+      error: new LambdaSetupError(`no AWS credentials to invoke ${functionName} (${message}): run aws configure or aws sso login, or pass --profile`, functionName, name, {
+        cause: error,
+      }),
     };
   }
   if (SETUP_NAMES.has(name) || status === 403 || status === 404) {

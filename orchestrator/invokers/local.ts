@@ -115,7 +115,8 @@ export class LocalInvoker implements Invoker {
         }, this.chunkTimeoutMs);
         const message: InvokeMessage = { type: 'invoke', id, event, timeoutMs: this.chunkTimeoutMs };
         child.proc.send(message, (error) => {
-          if (error) this.fail(child, new InvokeError(`cannot send chunk ${chunkId} to its worker process: ${error.message}`, 'crashed', chunkId, undefined, { cause: error }));
+          if (error)
+            this.fail(child, new InvokeError(`cannot send chunk ${chunkId} to its worker process: ${error.message}`, 'crashed', chunkId, undefined, { cause: error }));
         });
       };
       const onAbort = () => this.fail(child, signal?.reason ?? new Error('aborted'));

@@ -5,14 +5,7 @@
 import type { ReportData } from '../report-data';
 import { html, SafeHtml } from './escape';
 import { formatBytes, formatCount, formatMs, formatPercent, formatRate, formatUsd } from './format';
-import {
-  badLinesSection,
-  failedSection,
-  hostsSection,
-  optionsSection,
-  outcomesSection,
-  slowestSection,
-} from './sections';
+import { badLinesSection, failedSection, hostsSection, optionsSection, outcomesSection, slowestSection } from './sections';
 import { REPORT_CSS } from './styles';
 import { fetchTimeSvg, throughputSvg } from './svg-charts';
 

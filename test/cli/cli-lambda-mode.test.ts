@@ -41,11 +41,31 @@ describe('fanout run --mode lambda against the emulator', () => {
       fs.writeFileSync(list, site.urls().join('\n'));
       const out = path.join(dir, 'out.jsonl');
       const result = await runCli(
-        ['run', list, '-o', out, '--mode', 'lambda', '--endpoint', emulator.endpoint, '--function', 'fanout-worker',
-          '--allow-private', '--chunk-size', '20', '--workers', '8', '--quiet'],
+        [
+          'run',
+          list,
+          '-o',
+          out,
+          '--mode',
+          'lambda',
+          '--endpoint',
+          emulator.endpoint,
+          '--function',
+          'fanout-worker',
+          '--allow-private',
+          '--chunk-size',
+          '20',
+          '--workers',
+          '8',
+          '--quiet',
+        ],
         { env: AWS_ENV },
       );
-      const records = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { url: string; ok: boolean; title: string });
+      const records = fs
+        .readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { url: string; ok: boolean; title: string });
       return { result, records, log: emulator.log };
     } finally {
       await emulator.close();
@@ -84,8 +104,27 @@ describe('fanout run --mode lambda against the emulator', () => {
       fs.writeFileSync(list, site.urls().join('\n'));
       const [out, summaryFile, reportFile] = ['cost.jsonl', 'summary.json', 'report.html'].map((f) => path.join(dir, f)) as [string, string, string];
       const { code, stderr } = await runCli(
-        ['run', list, '-o', out, '--mode', 'lambda', '--endpoint', emulator.endpoint, '--function', 'fanout-worker',
-          '--allow-private', '--chunk-size', '20', '--workers', '8', '--summary', summaryFile, '--report', reportFile],
+        [
+          'run',
+          list,
+          '-o',
+          out,
+          '--mode',
+          'lambda',
+          '--endpoint',
+          emulator.endpoint,
+          '--function',
+          'fanout-worker',
+          '--allow-private',
+          '--chunk-size',
+          '20',
+          '--workers',
+          '8',
+          '--summary',
+          summaryFile,
+          '--report',
+          reportFile,
+        ],
         { env: AWS_ENV },
       );
       expect(code).toBe(0);

@@ -31,7 +31,10 @@ async function run(urls: string[], flags: string[]) {
   const result = await runCli(['run', list, '--allow-private', '--quiet', ...flags]);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
-  const records = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { url: string; ok: boolean; error?: { kind: string } });
+  const records = result.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { url: string; ok: boolean; error?: { kind: string } });
   const byUrl = new Map(records.map((r) => [r.url, r]));
   expect(byUrl.size).toBe(records.length);
   expect([...byUrl.keys()].sort()).toStrictEqual([...urls].sort());

@@ -30,7 +30,11 @@ describe('fanout run end to end (real CLI, real workers, loopback site)', () => 
     const summaryFile = path.join(dir, 'summary.json');
     const { code, stderr } = await runCli(['run', list, '-o', out, '--summary', summaryFile, '--allow-private', '--workers', '2']);
     expect(code).toBe(0);
-    const records = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const records = fs
+      .readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(records).toHaveLength(1001); // 1,000 pages + the bad line; the upper-case duplicate is dropped
     const byUrl = new Map(records.map((r) => [r.url, r]));
     expect(byUrl.size).toBe(1001);
@@ -50,8 +54,16 @@ describe('fanout run end to end (real CLI, real workers, loopback site)', () => 
     expect(code).toBe(0);
     const rows = stdout.trim().split('\r\n');
     expect(rows[0]).toBe('url,ok,status,final_url,content_type,bytes,ms,attempts,title,description,links,error_kind,error_message,data');
-    expect(rows.slice(1).map((r) => r.split(',').slice(0, 3)).sort()).toStrictEqual(
-      site.urls(3).map((u) => [u, 'true', '200']).sort(),
+    expect(
+      rows
+        .slice(1)
+        .map((r) => r.split(',').slice(0, 3))
+        .sort(),
+    ).toStrictEqual(
+      site
+        .urls(3)
+        .map((u) => [u, 'true', '200'])
+        .sort(),
     );
   });
 

@@ -13,7 +13,19 @@ describe('fanout CLI usage errors', () => {
   test('run --help shows every option and examples, exit 0', async () => {
     const { code, stdout } = await runCli(['run', '--help']);
     expect(code).toBe(0);
-    for (const flag of ['--out', '--format', '--concurrency', '--chunk-size', '--per-host', '--timeout-ms', '--retries', '--max-bytes', '--extract', '--user-agent', '--mode']) {
+    for (const flag of [
+      '--out',
+      '--format',
+      '--concurrency',
+      '--chunk-size',
+      '--per-host',
+      '--timeout-ms',
+      '--retries',
+      '--max-bytes',
+      '--extract',
+      '--user-agent',
+      '--mode',
+    ]) {
       expect(stdout).toContain(flag);
     }
     expect(stdout).toContain('Examples:');
@@ -62,7 +74,10 @@ describe('fanout CLI usage errors', () => {
     fs.writeFileSync(file, 'not a url\nftp://example.com/\n');
     const { code, stderr, stdout } = await runCli(['run', file, '--quiet']);
     expect(code).toBe(1);
-    const records = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const records = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(records.map((r) => [r.url, r.ok, r.error.kind])).toStrictEqual([
       ['not a url', false, 'invalid-url'],
       ['ftp://example.com/', false, 'invalid-url'],

@@ -60,6 +60,9 @@ test(`node ${FLAG} bin/fanout.js: the run works and the worker processes do not 
     expect(worker).not.toContain(FLAG);
   }
   expect(await exit).toBe(0);
-  const records = stdout.trim().split('\n').map((line) => OutcomeSchema.parse(JSON.parse(line)));
+  const records = stdout
+    .trim()
+    .split('\n')
+    .map((line) => OutcomeSchema.parse(JSON.parse(line)));
   expect(records.map((r) => [r.url, r.ok]).sort()).toStrictEqual(urls.map((u) => [u, true]));
 });

@@ -3,10 +3,24 @@ import { formatSummary } from '../../cli/summary';
 import { SummaryBuilder } from '../../report/summary-builder';
 
 const ok = (ms: number, bytes = 100): Outcome => ({
-  url: `http://h/${ms}`, ok: true, finalUrl: 'http://h/', status: 200, contentType: 'text/html', bytes, ms, title: null, description: null, links: [], attempts: 1,
+  url: `http://h/${ms}`,
+  ok: true,
+  finalUrl: 'http://h/',
+  status: 200,
+  contentType: 'text/html',
+  bytes,
+  ms,
+  title: null,
+  description: null,
+  links: [],
+  attempts: 1,
 });
 const fail = (kind: 'http' | 'worker-failed' | 'invalid-url', status?: number): Outcome => ({
-  url: 'http://h/x', ok: false, error: { kind, message: kind, ...(status ? { status } : {}) }, attempts: kind === 'invalid-url' ? 0 : 1, ms: 7,
+  url: 'http://h/x',
+  ok: false,
+  error: { kind, message: kind, ...(status ? { status } : {}) },
+  attempts: kind === 'invalid-url' ? 0 : 1,
+  ms: 7,
 });
 
 describe('SummaryBuilder', () => {
@@ -18,7 +32,12 @@ describe('SummaryBuilder', () => {
     b.add(fail('invalid-url'), 1700);
     const s = b.finish({ runId: 'r', mode: 'local', input: { read: 103, valid: 102, duplicate: 0, invalid: 1 }, options: {}, now: 2000 });
     expect(s).toMatchObject({
-      records: 103, ok: 100, failed: 3, lost: 1, bytes: 10_000, wallMs: 2000,
+      records: 103,
+      ok: 100,
+      failed: 3,
+      lost: 1,
+      bytes: 10_000,
+      wallMs: 2000,
       failedByKind: { http: 1, 'worker-failed': 1, 'invalid-url': 1 },
       byStatus: { '200': 100, '404': 1 },
       // 102 pages attempted in 2 s (the invalid line is not a page)
@@ -27,7 +46,10 @@ describe('SummaryBuilder', () => {
     expect(s.fetchMs?.p50).toBe(50);
     expect(s.fetchMs?.p95).toBe(95);
     expect(s.fetchMs?.max).toBe(100);
-    expect(s.timeline).toStrictEqual([[0, 100], [1, 103]]);
+    expect(s.timeline).toStrictEqual([
+      [0, 100],
+      [1, 103],
+    ]);
     expect(formatSummary(s)).toMatch(/LOST\s+1 URLs/);
   });
 

@@ -3,7 +3,17 @@ import type { Outcome } from '../../core/contract';
 import { createWriter, csvRow, type OutputFormat } from '../../cli/write-output';
 
 const page = (url: string, title: string | null = 'T'): Outcome & { ok: true } => ({
-  url, ok: true, finalUrl: url, status: 200, contentType: 'text/html', bytes: 10, ms: 5, title, description: null, links: ['http://a/'], attempts: 1,
+  url,
+  ok: true,
+  finalUrl: url,
+  status: 200,
+  contentType: 'text/html',
+  bytes: 10,
+  ms: 5,
+  title,
+  description: null,
+  links: ['http://a/'],
+  attempts: 1,
 });
 const failure = (url: string): Outcome => ({ url, ok: false, error: { kind: 'http', message: 'HTTP 404 "Not Found"', status: 404 }, attempts: 1, ms: 3 });
 
@@ -21,13 +31,21 @@ describe('output writers', () => {
   test('jsonl: one parseable line per record', async () => {
     const text = await render('jsonl', [page('http://a/'), failure('http://b/')]);
     expect(text.split('\n')).toHaveLength(3);
-    expect(text.trim().split('\n').map((l) => JSON.parse(l).url)).toStrictEqual(['http://a/', 'http://b/']);
+    expect(
+      text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).url),
+    ).toStrictEqual(['http://a/', 'http://b/']);
   });
 
   test.each([
     [[], []],
     [[page('http://a/')], ['http://a/']],
-    [[page('http://a/'), failure('http://b/')], ['http://a/', 'http://b/']],
+    [
+      [page('http://a/'), failure('http://b/')],
+      ['http://a/', 'http://b/'],
+    ],
   ])('json: a valid array for %#', async (outcomes, urls) => {
     const parsed = JSON.parse(await render('json', outcomes)) as Outcome[];
     expect(parsed.map((o) => o.url)).toStrictEqual(urls);

@@ -49,7 +49,7 @@ describe('one attempt, one record of the right kind', () => {
     ['a server that never answers', () => `${server.origin}/never`],
     ['a body dripped a byte at a time', () => `${server.origin}/drip`],
     ['slow-loris headers, a line at a time', () => `${server.rawOrigin}/slow-headers`],
-  ])('%s -> timeout, by the worker\'s deadline', async (_name, url) => {
+  ])("%s -> timeout, by the worker's deadline", async (_name, url) => {
     // These servers never finish: without the deadline the test would hang until jest's timeout.
     expectTimedOut(await scrape(url(), { timeoutMs: TIMEOUT_MS }), TIMEOUT_MS);
   });

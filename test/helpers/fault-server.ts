@@ -60,10 +60,7 @@ export const CP1251_PAGE = Buffer.concat([
   Buffer.from('</title></head><body>x</body></html>'),
 ]);
 
-export const PNG = Buffer.from(
-  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201e2',
-  'hex',
-);
+export const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201e2', 'hex');
 
 /** Deterministic noise: every byte value, in an order that repeats only after `length`. */
 function noise(length: number): Buffer {
@@ -95,10 +92,7 @@ export const DEEP_PAGE = `<title>Deep</title><a href="/top">t</a>${'<div>'.repea
  * at a time, so the test process never holds the decoded form.
  */
 export async function makeBomb(coding: 'gzip' | 'br', decodedBytes: number): Promise<Buffer> {
-  const encoder =
-    coding === 'gzip'
-      ? zlib.createGzip({ level: 6 })
-      : zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } });
+  const encoder = coding === 'gzip' ? zlib.createGzip({ level: 6 }) : zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } });
   const out: Buffer[] = [];
   encoder.on('data', (chunk: Buffer) => out.push(chunk));
   const done = new Promise<void>((resolve, reject) => encoder.on('end', resolve).on('error', reject));
@@ -115,8 +109,7 @@ export async function makeBomb(coding: 'gzip' | 'br', decodedBytes: number): Pro
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => void;
 
-const page = (res: http.ServerResponse, body: string | Buffer, type = 'text/html; charset=utf-8') =>
-  res.writeHead(200, { 'content-type': type }).end(body);
+const page = (res: http.ServerResponse, body: string | Buffer, type = 'text/html; charset=utf-8') => res.writeHead(200, { 'content-type': type }).end(body);
 
 /** Writes `total` bytes in 64 KiB pieces, respecting backpressure, and records how far it got. */
 function streamHuge(res: http.ServerResponse, total: number, declareLength: boolean): StreamRecord {
@@ -140,44 +133,59 @@ function httpRoutes(streams: Map<string, StreamRecord>, hit: () => number, bombs
   const redirect = (res: http.ServerResponse, location: string) => res.writeHead(302, { location }).end();
   return new Map<string, Handler>([
     ['/never', () => undefined],
-    ['/drip', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      const timer = setInterval(() => res.write('x'), DRIP_INTERVAL_MS);
-      res.on('close', () => clearInterval(timer));
-    }],
-    ['/reset-body', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html', 'content-length': 100_000 });
-      res.write('<title>half a page');
-      setTimeout(() => res.socket?.resetAndDestroy(), 20);
-    }],
+    [
+      '/drip',
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        const timer = setInterval(() => res.write('x'), DRIP_INTERVAL_MS);
+        res.on('close', () => clearInterval(timer));
+      },
+    ],
+    [
+      '/reset-body',
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html', 'content-length': 100_000 });
+        res.write('<title>half a page');
+        setTimeout(() => res.socket?.resetAndDestroy(), 20);
+      },
+    ],
     ['/flaky', (_req, res) => (hit() === 1 ? res.writeHead(503).end('busy') : page(res, '<title>recovered</title>'))],
     ['/429-seconds', (_req, res) => (hit() === 1 ? res.writeHead(429, { 'retry-after': '1' }).end() : page(res, '<title>after seconds</title>'))],
-    ['/429-date', (_req, res) =>
-      // An HTTP date has whole seconds, so "now + 2 s" truncated means a wait of 1-2 s.
-      hit() === 1
-        ? res.writeHead(429, { 'retry-after': new Date(Date.now() + 2_000).toUTCString() }).end()
-        : page(res, '<title>after date</title>')],
+    [
+      '/429-date',
+      (_req, res) =>
+        // An HTTP date has whole seconds, so "now + 2 s" truncated means a wait of 1-2 s.
+        hit() === 1 ? res.writeHead(429, { 'retry-after': new Date(Date.now() + 2_000).toUTCString() }).end() : page(res, '<title>after date</title>'),
+    ],
     // /chain/<at>/<end>: redirects <at> -> <at>+1 until <end>, which answers.
-    ['/chain', (_req, res, url) => {
-      const [at, end] = url.pathname.split('/').slice(2).map(Number) as [number, number];
-      if (at >= end) page(res, `<title>end of chain ${end}</title>`);
-      else redirect(res, `/chain/${at + 1}/${end}`);
-    }],
+    [
+      '/chain',
+      (_req, res, url) => {
+        const [at, end] = url.pathname.split('/').slice(2).map(Number) as [number, number];
+        if (at >= end) page(res, `<title>end of chain ${end}</title>`);
+        else redirect(res, `/chain/${at + 1}/${end}`);
+      },
+    ],
     ['/loop-a', (_req, res) => redirect(res, '/loop-b')],
     ['/loop-b', (_req, res) => redirect(res, '/loop-a')],
     ['/self', (_req, res, url) => redirect(res, url.pathname)],
-    ['/huge', (_req, res, url) => {
-      streams.set(url.searchParams.get('id') ?? '', streamHuge(res, HUGE_BYTES, url.searchParams.has('declared')));
-    }],
-    ['/bomb', (_req, res, url) => {
-      const coding = url.searchParams.get('coding') ?? 'gzip';
-      res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': coding }).end(bombs.get(coding));
-    }],
+    [
+      '/huge',
+      (_req, res, url) => {
+        streams.set(url.searchParams.get('id') ?? '', streamHuge(res, HUGE_BYTES, url.searchParams.has('declared')));
+      },
+    ],
+    [
+      '/bomb',
+      (_req, res, url) => {
+        const coding = url.searchParams.get('coding') ?? 'gzip';
+        res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': coding }).end(bombs.get(coding));
+      },
+    ],
     ['/meta-charset', (_req, res) => page(res, CP1251_PAGE, 'text/html')],
     // The BOM outranks the header's (wrong) charset, as in the WHATWG sniffing order.
     ['/bom', (_req, res) => page(res, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<title>Grüße</title>')]), 'text/html; charset=windows-1252')],
-    ['/invalid-utf8', (_req, res) =>
-      page(res, Buffer.concat([Buffer.from('<title>a'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('b</title>')]))],
+    ['/invalid-utf8', (_req, res) => page(res, Buffer.concat([Buffer.from('<title>a'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('b</title>')]))],
     ['/png', (_req, res) => page(res, PNG, 'image/png')],
     ['/broken', (_req, res) => page(res, BROKEN_PAGE, 'text/html')],
     ['/huge-attribute', (_req, res) => page(res, HUGE_ATTRIBUTE_PAGE)],
@@ -193,22 +201,28 @@ function escapeText(text: string): string {
 
 /** The raw routes: bytes straight onto the socket. `socket` has already read the request head. */
 const RAW_ROUTES = new Map<string, (socket: net.Socket, timers: Set<NodeJS.Timeout>) => void>([
-  ['/reset-headers', (s) => {
-    s.write('HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Half: ');
-    setTimeout(() => s.resetAndDestroy(), 20);
-  }],
+  [
+    '/reset-headers',
+    (s) => {
+      s.write('HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Half: ');
+      setTimeout(() => s.resetAndDestroy(), 20);
+    },
+  ],
   ['/garbage-status', (s) => s.end('HELLO I AM NOT HTTP\r\n\r\n')],
   ['/invalid-header', (s) => s.end('HTTP/1.1 200 OK\r\nContent-Type text/html\r\n\x01bad\r\n\r\n<title>x</title>')],
   ['/short-body', (s) => s.end('HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n\r\n<title>short</title>')],
   ['/bad-chunk', (s) => s.end('HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n')],
   ['/truncated-chunked', (s) => s.end('HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n<title>cut</tit')],
-  ['/slow-headers', (s, timers) => {
-    s.write('HTTP/1.1 200 OK\r\n');
-    let n = 0;
-    const timer = setInterval(() => s.write(`X-Slow-${n++}: y\r\n`), DRIP_INTERVAL_MS);
-    timers.add(timer);
-    s.on('close', () => clearInterval(timer));
-  }],
+  [
+    '/slow-headers',
+    (s, timers) => {
+      s.write('HTTP/1.1 200 OK\r\n');
+      let n = 0;
+      const timer = setInterval(() => s.write(`X-Slow-${n++}: y\r\n`), DRIP_INTERVAL_MS);
+      timers.add(timer);
+      s.on('close', () => clearInterval(timer));
+    },
+  ],
 ]);
 
 function listen(server: net.Server): Promise<number> {

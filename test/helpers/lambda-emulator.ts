@@ -97,7 +97,13 @@ export async function startLambdaEmulator(options: LambdaEmulatorOptions): Promi
     if (injection?.kind === 'throttle' || (options.reservedConcurrency !== undefined && running >= options.reservedConcurrency)) {
       const retryAfter = String(injection?.kind === 'throttle' ? (injection.retryAfterSeconds ?? 1) : 1);
       return reply(429, () =>
-        sendError(res, 429, 'TooManyRequestsException', { Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded', Type: 'User', message: 'Rate Exceeded.' }, { 'retry-after': retryAfter }),
+        sendError(
+          res,
+          429,
+          'TooManyRequestsException',
+          { Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded', Type: 'User', message: 'Rate Exceeded.' },
+          { 'retry-after': retryAfter },
+        ),
       );
     }
     if (injection?.kind === 'service-error') {

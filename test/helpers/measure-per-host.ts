@@ -18,7 +18,13 @@ async function main() {
     await warm.close();
     for (const perHost of perHosts.length > 0 ? perHosts : [8, 64]) {
       const site = await startCountingSite({ latencyMs });
-      const polite = await preparePoliteness(site.urls(count), { robots: 'obey', perHost, workerConcurrency: 64, chunkConcurrency: Number(process.env.HOLDERS ?? workers), allowPrivate: true });
+      const polite = await preparePoliteness(site.urls(count), {
+        robots: 'obey',
+        perHost,
+        workerConcurrency: 64,
+        chunkConcurrency: Number(process.env.HOLDERS ?? workers),
+        allowPrivate: true,
+      });
       const chunks = chunkUrls(polite.allowed, defaultChunkSize(polite.allowed.length, workers));
       const started = performance.now();
       const run = runChunks(chunks, invoker, { scrape: { allowPrivate: true, perHost }, hostBudget: polite.budget });

@@ -28,8 +28,7 @@ function hit(path: string): number {
 
 const html = (res: http.ServerResponse, body = HTML, headers: http.OutgoingHttpHeaders = {}) =>
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...headers }).end(body);
-const redirect = (res: http.ServerResponse, location: string | undefined, status = 302) =>
-  res.writeHead(status, location === undefined ? {} : { location }).end();
+const redirect = (res: http.ServerResponse, location: string | undefined, status = 302) => res.writeHead(status, location === undefined ? {} : { location }).end();
 
 beforeAll(async () => {
   server = await startServer((req, res) => {
@@ -71,7 +70,9 @@ beforeAll(async () => {
   routes.set('/bomb', (_req, res) => res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip' }).end(bomb));
   const encoded = { gzip: zlib.gzipSync(HTML), deflate: zlib.deflateSync(HTML), br: zlib.brotliCompressSync(HTML) };
   for (const [coding, body] of Object.entries(encoded)) {
-    routes.set(`/enc/${coding}`, (req, res) => html(res, body as unknown as string, { 'content-encoding': coding, 'x-accept-encoding': String(req.headers['accept-encoding']) }));
+    routes.set(`/enc/${coding}`, (req, res) =>
+      html(res, body as unknown as string, { 'content-encoding': coding, 'x-accept-encoding': String(req.headers['accept-encoding']) }),
+    );
   }
   routes.set('/bad-gzip', (_req, res) => html(res, 'this is not gzip', { 'content-encoding': 'gzip' }));
   routes.set('/png', (_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(PNG));
@@ -79,7 +80,9 @@ beforeAll(async () => {
   routes.set('/untyped-binary', (_req, res) => res.end(PNG));
   routes.set('/empty', (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end());
   routes.set('/cp1251', (_req, res) =>
-    res.writeHead(200, { 'content-type': 'text/html; charset=windows-1251' }).end(Buffer.concat([Buffer.from('<title>'), Buffer.from([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]), Buffer.from('</title>')])),
+    res
+      .writeHead(200, { 'content-type': 'text/html; charset=windows-1251' })
+      .end(Buffer.concat([Buffer.from('<title>'), Buffer.from([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]), Buffer.from('</title>')])),
   );
   routes.set('/cut', (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html', 'content-length': 1000 });

@@ -3,7 +3,7 @@ import { scrapeChunk } from '../../functions/worker/scrape-chunk';
 import { closeAgents } from '../../http/agent';
 import { startServer, type TestServer } from '../helpers/http-server';
 
-describe('RedirectCookies (one chain\'s jar)', () => {
+describe("RedirectCookies (one chain's jar)", () => {
   test.each([
     ['host-only cookie goes back to the same host', 'a.test', ['s=1; Path=/'], 'a.test', 's=1'],
     ['host-only cookie does not go to a subdomain', 'a.test', ['s=1'], 'www.a.test', undefined],
@@ -23,7 +23,10 @@ describe('RedirectCookies (one chain\'s jar)', () => {
 
   test('holds at most 50 cookies, however many a server sets', () => {
     const jar = new RedirectCookies();
-    jar.store('a.test', Array.from({ length: 500 }, (_, i) => `c${i}=v`));
+    jar.store(
+      'a.test',
+      Array.from({ length: 500 }, (_, i) => `c${i}=v`),
+    );
     expect(jar.headerFor('a.test')?.split('; ')).toHaveLength(50);
   });
 });
@@ -61,7 +64,7 @@ describe('redirect chains with cookies (loopback server)', () => {
     expect(server.requests.filter((r) => r.path === '/always')).toHaveLength(2);
   });
 
-  test('cookies do not leak from one URL\'s chain to the next URL', async () => {
+  test("cookies do not leak from one URL's chain to the next URL", async () => {
     server.requests.length = 0;
     await scrapeChunk([`${server.origin}/gate`, `${server.origin}/gate?second`], { allowPrivate: true, retries: 0, concurrency: 1 });
     const firstHops = server.requests.filter((r) => r.path.startsWith('/gate')).map((r) => [r.path, r.headers.cookie]);

@@ -136,9 +136,7 @@ describe('classifyHostLiteral', () => {
 
 describe('createGuardedLookup', () => {
   const lookup = (fn: LookupFunction, host: string, all: boolean) =>
-    new Promise<unknown>((resolve, reject) =>
-      fn(host, { all }, (err, address, family) => (err ? reject(err) : resolve(all ? address : { address, family }))),
-    );
+    new Promise<unknown>((resolve, reject) => fn(host, { all }, (err, address, family) => (err ? reject(err) : resolve(all ? address : { address, family }))));
 
   it('blocks a name if any of its addresses is not public', async () => {
     const guarded = createGuardedLookup({ lookup: fakeResolver(() => ['8.8.8.8', '10.0.0.7']) });
@@ -193,26 +191,19 @@ describe('createGuardedConnector with a real undici Agent', () => {
     expect([response.statusCode, body, v4.requests]).toStrictEqual([200, 'ok', 1]);
   });
 
-  it.each(['2130706433', '0x7f.1', '0177.0.0.1', '127.1'])(
-    'checks the unparsed host %s when called directly, not through a WHATWG URL',
-    async (hostname) => {
-      const connect = createGuardedConnector();
-      const error = await new Promise((resolve) =>
-        connect({ hostname, protocol: 'http:', port: String(v4.port) }, (...args) => resolve(args[0])),
-      );
-      expect(error).toMatchObject({ name: 'BlockedAddressError', address: '127.0.0.1' });
-      expect(v4.connections).toBe(0);
-    },
-  );
+  it.each(['2130706433', '0x7f.1', '0177.0.0.1', '127.1'])('checks the unparsed host %s when called directly, not through a WHATWG URL', async (hostname) => {
+    const connect = createGuardedConnector();
+    const error = await new Promise((resolve) => connect({ hostname, protocol: 'http:', port: String(v4.port) }, (...args) => resolve(args[0])));
+    expect(error).toMatchObject({ name: 'BlockedAddressError', address: '127.0.0.1' });
+    expect(v4.connections).toBe(0);
+  });
 
   itWithIpv6('blocks [::1] (needs IPv6 loopback; skipped without it)', async () => {
     const v6 = await listen('::1', ok);
     const guarded = new Agent({ connect: createGuardedConnector() });
     const open = new Agent({ connect: createGuardedConnector({ allowPrivate: true }) });
     try {
-      await expect(request(`http://[::1]:${v6.port}/`, { dispatcher: guarded })).rejects.toBeInstanceOf(
-        BlockedAddressError,
-      );
+      await expect(request(`http://[::1]:${v6.port}/`, { dispatcher: guarded })).rejects.toBeInstanceOf(BlockedAddressError);
       expect(v6.connections).toBe(0);
       const response = await request(`http://[::1]:${v6.port}/`, { dispatcher: open });
       expect(await response.body.text()).toBe('ok');

@@ -98,7 +98,10 @@ describe('FanoutStack', () => {
       expect(RunInputSchema.parse(input)).toStrictEqual(input);
       expect(input.schedule).toBe(schedules[i]!.entry.name);
     }
-    expect(JSON.parse(rules[0]!.Properties.Targets[0].Input)).toMatchObject({ list: { s3Key: 'lists/nightly.txt' }, options: { timeoutMs: 5000, invokeConcurrency: 20, allowPrivate: false } });
+    expect(JSON.parse(rules[0]!.Properties.Targets[0].Input)).toMatchObject({
+      list: { s3Key: 'lists/nightly.txt' },
+      options: { timeoutMs: 5000, invokeConcurrency: 20, allowPrivate: false },
+    });
   });
 
   test('outputs name the worker, the orchestrator and the bucket', () => {

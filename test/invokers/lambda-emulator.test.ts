@@ -12,7 +12,11 @@ import type { WorkerEventInput } from '../../core/contract';
 const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
 const echo = async (event: unknown) => resultFor(event as WorkerEventInput);
 
-async function withEmulator<T>(options: Partial<LambdaEmulatorOptions>, concurrency: number, body: (invoker: LambdaInvoker, emulator: Awaited<ReturnType<typeof startLambdaEmulator>>) => Promise<T>): Promise<T> {
+async function withEmulator<T>(
+  options: Partial<LambdaEmulatorOptions>,
+  concurrency: number,
+  body: (invoker: LambdaInvoker, emulator: Awaited<ReturnType<typeof startLambdaEmulator>>) => Promise<T>,
+): Promise<T> {
   const emulator = await startLambdaEmulator({ functions: { worker: echo }, ...options });
   const invoker = new LambdaInvoker({ functionName: 'worker', region: 'us-east-1', endpoint: emulator.endpoint, credentials, concurrency });
   try {

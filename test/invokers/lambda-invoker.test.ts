@@ -67,7 +67,10 @@ describe('LambdaInvoker (mocked LambdaClient)', () => {
 
   test('throttling then success: 429 becomes "throttled" with retryAfterMs, halves the limit, and the retry succeeds', async () => {
     const event = makeEvent(urlsOf(2));
-    lambda.on(InvokeCommand).rejectsOnce(throttle('2')).resolves({ StatusCode: 200, Payload: encode(resultFor(event)) });
+    lambda
+      .on(InvokeCommand)
+      .rejectsOnce(throttle('2'))
+      .resolves({ StatusCode: 200, Payload: encode(resultFor(event)) });
     const invoker = newInvoker(8);
 
     const first = await invoker.invoke(event).catch((e: unknown) => e);
@@ -87,7 +90,11 @@ describe('LambdaInvoker (mocked LambdaClient)', () => {
     lambda.on(InvokeCommand).callsFake((input: { Payload?: unknown }) => {
       const body = JSON.stringify(resultFor(eventOf(input), linkBytes));
       if (Buffer.byteLength(body) > LAMBDA_RESPONSE_LIMIT_BYTES) {
-        return { StatusCode: 200, FunctionError: 'Unhandled', Payload: encode({ errorType: 'Function.ResponseSizeTooLarge', errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).' }) };
+        return {
+          StatusCode: 200,
+          FunctionError: 'Unhandled',
+          Payload: encode({ errorType: 'Function.ResponseSizeTooLarge', errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).' }),
+        };
       }
       return { StatusCode: 200, Payload: Buffer.from(body) };
     });
@@ -105,7 +112,9 @@ describe('LambdaInvoker (mocked LambdaClient)', () => {
   });
 
   test('a single URL whose record alone exceeds the limit becomes a too-large failure, not a lost record', async () => {
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: encode({ errorType: 'Function.ResponseSizeTooLarge', errorMessage: 'too big' }) });
+    lambda
+      .on(InvokeCommand)
+      .resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: encode({ errorType: 'Function.ResponseSizeTooLarge', errorMessage: 'too big' }) });
     const event = makeEvent(urlsOf(1));
 
     const result = await newInvoker().invoke(event);
@@ -117,7 +126,9 @@ describe('LambdaInvoker (mocked LambdaClient)', () => {
     const cause = Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' });
     lambda.on(InvokeCommand).rejects(cause);
 
-    const error = await newInvoker().invoke(makeEvent(urlsOf(1))).catch((e: unknown) => e);
+    const error = await newInvoker()
+      .invoke(makeEvent(urlsOf(1)))
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(InvokeError);
     expect(error).toMatchObject({ reason: 'network', cause });

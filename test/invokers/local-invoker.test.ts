@@ -76,7 +76,11 @@ describe('LocalInvoker', () => {
 
   it('runs one chunk per child and never more children than `size`', async () => {
     const local = fake('echo', { size: 2 });
-    const run = runChunks(Array.from({ length: 6 }, (_, k) => urls(2, `http://127.0.0.1/c${k}/`)), local, { runId: 'pool' });
+    const run = runChunks(
+      Array.from({ length: 6 }, (_, k) => urls(2, `http://127.0.0.1/c${k}/`)),
+      local,
+      { runId: 'pool' },
+    );
     const pids = new Set<number | undefined>();
     const seen: string[] = [];
     for await (const outcome of run) {

@@ -124,6 +124,10 @@ describe('readUrls', () => {
         this.destroy(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }));
       },
     });
-    await expect(readUrls(broken)).rejects.toMatchObject({ name: 'ListError', reason: 'unreadable', message: 'cannot read URL list <stdin> (EIO: i/o error); check the file' });
+    await expect(readUrls(broken)).rejects.toMatchObject({
+      name: 'ListError',
+      reason: 'unreadable',
+      message: 'cannot read URL list <stdin> (EIO: i/o error); check the file',
+    });
   });
 });

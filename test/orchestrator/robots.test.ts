@@ -11,9 +11,18 @@ import { productToken, RobotsCache, robotsDisallowedOutcome, type RobotsOptions 
 import { startServer, type TestServer } from '../helpers/http-server';
 
 type Route = (req: http.IncomingMessage, res: http.ServerResponse) => void;
-const text = (body: string, status = 200): Route => (_req, res) => res.writeHead(status, { 'content-type': 'text/plain' }).end(body);
-const status = (code: number): Route => (_req, res) => res.writeHead(code).end();
-const redirect = (location: string, code = 301): Route => (_req, res) => res.writeHead(code, { location }).end();
+const text =
+  (body: string, status = 200): Route =>
+  (_req, res) =>
+    res.writeHead(status, { 'content-type': 'text/plain' }).end(body);
+const status =
+  (code: number): Route =>
+  (_req, res) =>
+    res.writeHead(code).end();
+const redirect =
+  (location: string, code = 301): Route =>
+  (_req, res) =>
+    res.writeHead(code, { location }).end();
 
 const servers: TestServer[] = [];
 const caches: RobotsCache[] = [];
@@ -36,16 +45,9 @@ function cache(options: RobotsOptions = {}): RobotsCache {
 
 const robotsRequests = (server: TestServer) => server.requests.filter((r) => r.path === '/robots.txt').length;
 
-const GROUPS = [
-  'User-agent: *',
-  'Disallow: /private',
-  'Crawl-delay: 2',
-  '',
-  'User-agent: fanout',
-  'Disallow: /no-fanout',
-  'Allow: /no-fanout/ok',
-  'Crawl-delay: 3',
-].join('\n');
+const GROUPS = ['User-agent: *', 'Disallow: /private', 'Crawl-delay: 2', '', 'User-agent: fanout', 'Disallow: /no-fanout', 'Allow: /no-fanout/ok', 'Crawl-delay: 3'].join(
+  '\n',
+);
 
 describe('RobotsCache.check', () => {
   it('applies the group of our product token, not the * group, and sends our User-Agent', async () => {
@@ -112,7 +114,12 @@ describe('RobotsCache.check', () => {
     const slow = await site({ '/robots.txt': text('User-agent: *\nCrawl-delay: 100\n') });
     const fraction = await site({ '/robots.txt': text('User-agent: *\nCrawl-delay: 0.5\n') });
     const result = await cache().check([`${slow.origin}/`, `${fraction.origin}/`]);
-    expect(result.crawlDelayMs).toStrictEqual(new Map([[slow.origin, 30_000], [fraction.origin, 500]]));
+    expect(result.crawlDelayMs).toStrictEqual(
+      new Map([
+        [slow.origin, 30_000],
+        [fraction.origin, 500],
+      ]),
+    );
     const capped = await cache({ maxCrawlDelayMs: 5_000 }).check([`${slow.origin}/`]);
     expect(capped.crawlDelayMs.get(slow.origin)).toBe(5_000);
   });

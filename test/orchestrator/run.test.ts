@@ -113,7 +113,9 @@ describe('runChunks', () => {
     const invoker = sim({ script: (c) => ({ fail: new InvokeError('slow down', 'throttled', c.chunkId, 0) }) });
     const { outcomes } = await collect(makeChunks(1, 1), invoker, { maxThrottles: 3 });
     expect(invoker.calls).toHaveLength(4);
-    expect(outcomes).toStrictEqual([{ url: expect.any(String), ok: false, error: { kind: 'worker-failed', message: 'worker was throttled on every try (4): slow down' }, attempts: 4 }]);
+    expect(outcomes).toStrictEqual([
+      { url: expect.any(String), ok: false, error: { kind: 'worker-failed', message: 'worker was throttled on every try (4): slow down' }, attempts: 4 },
+    ]);
   });
 
   it('writes each URL once when a result repeats outcomes or carries foreign URLs', async () => {

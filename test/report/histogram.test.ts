@@ -25,18 +25,14 @@ describe('LogHistogram', () => {
   it('estimates every percentile within one bucket (≈9%) of the exact nearest-rank value', () => {
     const relativeBucketWidth = 2 ** (1 / 8) - 1;
     fc.assert(
-      fc.property(
-        fc.array(fc.double({ min: 1, max: 500_000, noNaN: true }), { minLength: 1, maxLength: 300 }),
-        fc.constantFrom(0.5, 0.9, 0.95, 0.99, 1),
-        (samples, q) => {
-          const h = new LogHistogram();
-          for (const s of samples) h.add(s);
-          const sorted = [...samples].sort((a, b) => a - b);
-          const exact = sorted[Math.ceil(q * sorted.length) - 1]!;
-          const estimate = h.quantile(q)!;
-          expect(Math.abs(estimate - exact) / exact).toBeLessThanOrEqual(relativeBucketWidth);
-        },
-      ),
+      fc.property(fc.array(fc.double({ min: 1, max: 500_000, noNaN: true }), { minLength: 1, maxLength: 300 }), fc.constantFrom(0.5, 0.9, 0.95, 0.99, 1), (samples, q) => {
+        const h = new LogHistogram();
+        for (const s of samples) h.add(s);
+        const sorted = [...samples].sort((a, b) => a - b);
+        const exact = sorted[Math.ceil(q * sorted.length) - 1]!;
+        const estimate = h.quantile(q)!;
+        expect(Math.abs(estimate - exact) / exact).toBeLessThanOrEqual(relativeBucketWidth);
+      }),
     );
   });
 

@@ -16,11 +16,25 @@ describe('ReportAggregator', () => {
     const data = agg.finish();
 
     expect(data.totals).toStrictEqual({
-      records: 6, urls: 6, ok: 2, failed: 4, invalid: 1, duplicates: null, bytes: 150, retried: 2,
+      records: 6,
+      urls: 6,
+      ok: 2,
+      failed: 4,
+      invalid: 1,
+      duplicates: null,
+      bytes: 150,
+      retried: 2,
     });
-    expect(data.byKind.map((k) => [k.kind, k.count])).toStrictEqual([['http', 2], ['invalid-url', 1], ['timeout', 1]]);
+    expect(data.byKind.map((k) => [k.kind, k.count])).toStrictEqual([
+      ['http', 2],
+      ['invalid-url', 1],
+      ['timeout', 1],
+    ]);
     expect(data.byStatus).toStrictEqual([
-      { status: 200, count: 1 }, { status: 203, count: 1 }, { status: 404, count: 1 }, { status: 503, count: 1 },
+      { status: 200, count: 1 },
+      { status: 203, count: 1 },
+      { status: 404, count: 1 },
+      { status: 503, count: 1 },
     ]);
   });
 
@@ -96,7 +110,14 @@ describe('ReportAggregator', () => {
     it("falls back to summary.json's cumulative timeline", () => {
       const agg = new ReportAggregator();
       agg.add(okOutcome());
-      const summary = toReportSummary({ wallMs: 3000, timeline: [[0, 0], [1, 10], [2.5, 12]] });
+      const summary = toReportSummary({
+        wallMs: 3000,
+        timeline: [
+          [0, 0],
+          [1, 10],
+          [2.5, 12],
+        ],
+      });
       const data = agg.finish(summary);
       expect(data.throughput?.source).toBe('summary-timeline');
       expect(data.throughput?.counts.reduce((a, b) => a + b, 0)).toBe(12);
@@ -118,7 +139,11 @@ describe('ReportAggregator', () => {
     agg.add(okOutcome());
     agg.add(okOutcome());
     const summary = toReportSummary({
-      runId: 'r1', mode: 'lambda', wallMs: 4000, input: { read: 4, valid: 3, duplicate: 1, invalid: 0 }, options: { concurrency: 8 },
+      runId: 'r1',
+      mode: 'lambda',
+      wallMs: 4000,
+      input: { read: 4, valid: 3, duplicate: 1, invalid: 0 },
+      options: { concurrency: 8 },
       lambda: { functionName: 'w', memoryMb: 2048, billedMs: 10_000, invocations: 4, architecture: 'arm64' },
     });
     const data = agg.finish(summary, { resultsPath: 'out.jsonl' });

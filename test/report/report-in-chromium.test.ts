@@ -12,9 +12,7 @@ import { writeReport } from '../../report/write-report';
 
 const chromium = findChromium();
 if (!chromium) {
-  console.warn(
-    'SKIPPED report-in-chromium: no Chromium at /usr/bin/chromium (apt-get install chromium, or set FANOUT_CHROMIUM).',
-  );
+  console.warn('SKIPPED report-in-chromium: no Chromium at /usr/bin/chromium (apt-get install chromium, or set FANOUT_CHROMIUM).');
 }
 const testInChromium = chromium ? it : it.skip;
 

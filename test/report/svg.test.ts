@@ -37,8 +37,6 @@ describe('grid helpers', () => {
     expect(xAxisMark(BOX, 80, '4', CLASSES, 'tick').value).toBe(
       '<line class="grid" x1="80" x2="80" y1="120" y2="124"/><text class="tick-label" x="80" y="137" text-anchor="middle">4</text>',
     );
-    expect(xAxisMark(BOX, 80, '4', inline, 'plot').value).toBe(
-      '<line stroke="#eee" x1="80" x2="80" y1="20" y2="120"/><text x="80" y="137" text-anchor="middle">4</text>',
-    );
+    expect(xAxisMark(BOX, 80, '4', inline, 'plot').value).toBe('<line stroke="#eee" x1="80" x2="80" y1="20" y2="120"/><text x="80" y="137" text-anchor="middle">4</text>');
   });
 });

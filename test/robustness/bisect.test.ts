@@ -92,7 +92,12 @@ describe('runChunks isolates a poison URL', () => {
     const chunk = urls(32);
     const poison = [chunk[3]!, chunk[29]!];
     const { outcomes, progress } = await collect([chunk], poisoned(poison));
-    expect(outcomes.filter((o) => !o.ok).map((o) => o.url).sort()).toStrictEqual([...poison].sort());
+    expect(
+      outcomes
+        .filter((o) => !o.ok)
+        .map((o) => o.url)
+        .sort(),
+    ).toStrictEqual([...poison].sort());
     expect(progress.urlsOk).toBe(30);
   });
 
@@ -135,7 +140,15 @@ describe('bisect with real worker processes (LocalInvoker)', () => {
       expect(outcomes.map((o) => o.url).sort()).toStrictEqual(chunks.flat().sort());
       const failed = outcomes.filter((o) => !o.ok);
       expect(failed).toHaveLength(1);
-      expect(failed[0]).toMatchObject({ url: poison, error: { kind: 'worker-failed', message: expect.stringMatching(/^worker crashed on every try \(\d+\), also when this URL ran alone: worker process running chunk chunk-0a+b* was killed by SIGKILL$/) } });
+      expect(failed[0]).toMatchObject({
+        url: poison,
+        error: {
+          kind: 'worker-failed',
+          message: expect.stringMatching(
+            /^worker crashed on every try \(\d+\), also when this URL ran alone: worker process running chunk chunk-0a+b* was killed by SIGKILL$/,
+          ),
+        },
+      });
       expect(progress.splits).toBeGreaterThanOrEqual(Math.ceil(Math.log2(12)) - 1);
       expect(progress.splits).toBeLessThanOrEqual(Math.ceil(Math.log2(12)));
     } finally {

@@ -39,7 +39,13 @@ async function until(what: string, check: () => boolean, ms = 20_000): Promise<v
   }
 }
 
-const lines = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : []);
+const lines = (file: string) =>
+  fs.existsSync(file)
+    ? fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+    : [];
 /** Every line is one whole record (parsing throws on a torn one). */
 const records = (file: string): Outcome[] => lines(file).map((l) => OutcomeSchema.parse(JSON.parse(l)));
 
@@ -121,7 +127,26 @@ describe('Ctrl-C and SIGTERM', () => {
       const before = hang.requests.length;
       const urls = [`${hang.origin}/hang1`, `${hang.origin}/hang2`, ...Array.from({ length: 6 }, (_, i) => `${hang.origin}/ok${i}`)];
       const out = path.join(dir, `hang-${signals}.json`);
-      const cli = startCli(['run', list(`hang-${signals}.txt`, urls), '-o', out, '--format', 'json', '--allow-private', '--robots', 'ignore', '--workers', '2', '--chunk-size', '2', '--timeout-ms', '600000', '--retries', '0', ...flags]);
+      const cli = startCli([
+        'run',
+        list(`hang-${signals}.txt`, urls),
+        '-o',
+        out,
+        '--format',
+        'json',
+        '--allow-private',
+        '--robots',
+        'ignore',
+        '--workers',
+        '2',
+        '--chunk-size',
+        '2',
+        '--timeout-ms',
+        '600000',
+        '--retries',
+        '0',
+        ...flags,
+      ]);
       // Round-robin dealing puts one /hang URL in each of the two chunks that start first.
       await until('both hanging requests', () => hang.requests.slice(before).filter((r) => r.path.startsWith('/hang')).length === 2);
       for (let i = 0; i < signals; i++) {
@@ -135,7 +160,19 @@ describe('Ctrl-C and SIGTERM', () => {
 });
 
 describe('fanout retry', () => {
-  const ok = (url: string, title: string): Outcome => ({ url, ok: true, finalUrl: url, status: 200, contentType: 'text/html', bytes: 1, ms: 1, title, description: null, links: [], attempts: 1 });
+  const ok = (url: string, title: string): Outcome => ({
+    url,
+    ok: true,
+    finalUrl: url,
+    status: 200,
+    contentType: 'text/html',
+    bytes: 1,
+    ms: 1,
+    title,
+    description: null,
+    links: [],
+    attempts: 1,
+  });
   const failed = (url: string, kind: string, status?: number): Outcome =>
     ({ url, ok: false, error: { kind, message: `old ${kind}`, ...(status ? { status } : {}) }, attempts: 1 }) as Outcome;
 

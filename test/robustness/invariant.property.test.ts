@@ -19,12 +19,7 @@ import { okOutcome, SimulatedInvoker, type SimulatedCall, type SimulatedScript }
 const urlLine = fc
   .record({ host: fc.integer({ min: 0, max: 11 }), page: fc.integer({ min: 0, max: 25 }), spelling: fc.integer({ min: 0, max: 3 }) })
   .map(({ host, page, spelling }) => {
-    const spellings = [
-      `http://h${host}.test/p${page}`,
-      `HTTP://H${host}.TEST:80/p${page}`,
-      `  http://h${host}.test/x/../p${page}#frag  `,
-      `http://h${host}.test/p${page}`,
-    ];
+    const spellings = [`http://h${host}.test/p${page}`, `HTTP://H${host}.TEST:80/p${page}`, `  http://h${host}.test/x/../p${page}#frag  `, `http://h${host}.test/p${page}`];
     return spellings[spelling]!;
   });
 const otherLine = fc.constantFrom('not a url', 'ftp://h1.test/file', 'http://', 'h2.test/page', '', '# a comment', '   ', 'javascript:alert(1)');

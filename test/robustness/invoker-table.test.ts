@@ -28,7 +28,13 @@ afterAll(async () => {
 const lambda = (functionName = 'worker') =>
   new LambdaInvoker({ functionName, region: 'us-east-1', endpoint: emulator.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, concurrency: 2 });
 const local = () =>
-  new LocalInvoker({ size: 2, chunkTimeoutMs: CHUNK_TIMEOUT_MS, workerModule: path.join(__dirname, 'fake-workers', 'scripted.ts'), workerExport: 'scriptedKill', childOutput: 'ignore' });
+  new LocalInvoker({
+    size: 2,
+    chunkTimeoutMs: CHUNK_TIMEOUT_MS,
+    workerModule: path.join(__dirname, 'fake-workers', 'scripted.ts'),
+    workerExport: 'scriptedKill',
+    childOutput: 'ignore',
+  });
 
 const BACKENDS: [string, () => Invoker][] = [
   ['LocalInvoker (child processes)', local],
@@ -97,7 +103,12 @@ describe.each(BACKENDS)('%s', (_name, makeInvoker) => {
     expect(byUrl(outcomes)).toStrictEqual(chunks.flat().sort());
     const failed = outcomes.filter((o) => !o.ok);
     expect(failed).toStrictEqual([
-      { url: 'http://127.0.0.1/poison', ok: false, attempts: 6, error: { kind: 'worker-failed', message: expect.stringContaining('worker crashed on every try (6), also when this URL ran alone') } },
+      {
+        url: 'http://127.0.0.1/poison',
+        ok: false,
+        attempts: 6,
+        error: { kind: 'worker-failed', message: expect.stringContaining('worker crashed on every try (6), also when this URL ran alone') },
+      },
     ]);
     // chunk-0 twice; chunk-0a (poison) twice + chunk-0b once; chunk-0aa once, chunk-0ab (poison) twice; 3 other chunks.
     expect(progress).toMatchObject({ splits: 2, invocations: 2 + 3 + 3 + 3, workerFailedUrls: 1 });

@@ -28,7 +28,10 @@ const file = (name: string, text: string) => {
 const RETRYABLE_CASES: [Outcome, boolean][] = [
   [okOutcome('http://a/'), false],
   ...['dns', 'connect', 'timeout', 'tls', 'network', 'worker-failed', 'not-started'].map((k): [Outcome, boolean] => [fail('http://a/', k), true]),
-  ...['invalid-url', 'too-large', 'redirect-loop', 'too-many-redirects', 'bad-redirect', 'blocked', 'robots-disallowed', 'internal'].map((k): [Outcome, boolean] => [fail('http://a/', k), false]),
+  ...['invalid-url', 'too-large', 'redirect-loop', 'too-many-redirects', 'bad-redirect', 'blocked', 'robots-disallowed', 'internal'].map((k): [Outcome, boolean] => [
+    fail('http://a/', k),
+    false,
+  ]),
   [fail('http://a/', 'http', 500), true],
   [fail('http://a/', 'http', 503), true],
   [fail('http://a/', 'http', 429), true],
@@ -107,7 +110,11 @@ describe('openResume', () => {
   });
 
   test('skipRecorded keeps only URLs and invalid lines without a record', () => {
-    const list = { urls: ['http://a/1', 'http://a/2'], invalid: [fail('bad line', 'invalid-url'), fail('other', 'invalid-url')], counts: { lines: 4, valid: 2, duplicates: 0, invalid: 2, skipped: 0 } };
+    const list = {
+      urls: ['http://a/1', 'http://a/2'],
+      invalid: [fail('bad line', 'invalid-url'), fail('other', 'invalid-url')],
+      counts: { lines: 4, valid: 2, duplicates: 0, invalid: 2, skipped: 0 },
+    };
     const left = skipRecorded(list, new Set(['http://a/1', 'bad line']));
     expect(left.urls).toStrictEqual(['http://a/2']);
     expect(left.invalid.map((o) => o.url)).toStrictEqual(['other']);

@@ -86,7 +86,9 @@ beforeEach(() => {
   emf = [];
   const write = process.stdout.write.bind(process.stdout) as (chunk: string | Uint8Array) => boolean;
   stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    const lines = String(chunk).split('\n').filter((l) => l.includes('"_aws"'));
+    const lines = String(chunk)
+      .split('\n')
+      .filter((l) => l.includes('"_aws"'));
     for (const line of lines) emf.push(JSON.parse(line) as Record<string, unknown>);
     return lines.length > 0 ? true : write(chunk); // EMF documents are kept out of the test output
   });
@@ -108,7 +110,12 @@ function published() {
   return { namespace: directive.Namespace, values };
 }
 
-const recordsAt = (key: string) => objects.get(key)!.body.trim().split('\n').map((l) => JSON.parse(l) as Outcome);
+const recordsAt = (key: string) =>
+  objects
+    .get(key)!
+    .body.trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Outcome);
 
 describe('orchestrator handler (AWS mocked at the SDK edge)', () => {
   test('reads the list from S3, writes results.jsonl and summary.json back, and publishes its metrics', async () => {

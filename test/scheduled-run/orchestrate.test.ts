@@ -121,7 +121,11 @@ describe('orchestrate (the orchestrator function core)', () => {
     expect(invocations).toBeGreaterThan(1);
     expect(invocations).toBeLessThanOrEqual(40); // 40 chunks, at least one kept per invocation
     const prefix = 'runs/demo/2025-01-02T03-04-05-678Z/';
-    const records = store.objects.get(resultsKey(prefix))!.body.trim().split('\n').map((l) => JSON.parse(l) as Outcome);
+    const records = store.objects
+      .get(resultsKey(prefix))!
+      .body.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Outcome);
     expect(records).toHaveLength(201);
     expect(new Set(records.map((r) => r.url)).size).toBe(201);
     expect(records.filter((r) => r.ok)).toHaveLength(200);
@@ -155,7 +159,11 @@ describe('orchestrate (the orchestrator function core)', () => {
 
   test('out of invocations: the remaining URLs get worker-failed records and the run ends', async () => {
     const store = new MemoryStore();
-    const input = RunInputSchema.parse({ schedule: 'cap', list: { urls: site.urls(50) }, options: { allowPrivate: true, chunkSize: 5, invokeConcurrency: 1, maxInvocations: 1 } });
+    const input = RunInputSchema.parse({
+      schedule: 'cap',
+      list: { urls: site.urls(50) },
+      options: { allowPrivate: true, chunkSize: 5, invokeConcurrency: 1, maxInvocations: 1 },
+    });
     // One chunk at a time, starting at 100, 200 and 300 virtual ms: the third start passes the stop
     // at 250, and the chunk in flight finishes (the worker timeout keeps the hard stop away).
     const result = await orchestrate(input, deps(store, [], 250, 'x', { workerTimeoutMs: 1_000 }));
@@ -174,7 +182,14 @@ async function runToEnd(store: MemoryStore, input: unknown, scrapeMs: number) {
   let result = await orchestrate(RunInputSchema.parse(input), deps(store, sent, scrapeMs, 'req0', extra));
   let invocations = 1;
   while (result.status === 'continued') result = await orchestrate(sent.at(-1)!, deps(store, sent, scrapeMs, `req${invocations++}`, extra));
-  const records = result.status === 'done' ? store.objects.get(resultsKey(result.runPrefix))!.body.trim().split('\n').map((l) => JSON.parse(l) as Outcome) : [];
+  const records =
+    result.status === 'done'
+      ? store.objects
+          .get(resultsKey(result.runPrefix))!
+          .body.trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Outcome)
+      : [];
   return { result, invocations, records };
 }
 
@@ -233,11 +248,7 @@ describe('orchestrate: as polite as a CLI run', () => {
 
   test("robots: 'ignore' fetches no robots.txt and runs the URLs it would forbid", async () => {
     const s = await site({ latencyMs: 1, robotsTxt: 'User-agent: *\nDisallow: /\n' });
-    const { result, records } = await runToEnd(
-      new MemoryStore(),
-      { schedule: 'rude', list: { urls: s.urls(5) }, options: { allowPrivate: true, robots: 'ignore' } },
-      60_000,
-    );
+    const { result, records } = await runToEnd(new MemoryStore(), { schedule: 'rude', list: { urls: s.urls(5) }, options: { allowPrivate: true, robots: 'ignore' } }, 60_000);
     expect(result.status).toBe('done');
     expect(s.robotsRequests()).toBe(0);
     expect(records.filter((r) => r.ok)).toHaveLength(5);

@@ -58,7 +58,13 @@ describe('S3ObjectStore.put', () => {
     const objects = store();
     await expect(objects.put('runs/r/checkpoint.json', '{}', { ifMatch: '"e1"' })).resolves.toBe('"e2"');
     await objects.put('runs/r/parts/1.jsonl', '{"url":"x"}\n', { ifNoneMatch: '*' });
-    expect(s3).toHaveReceivedNthCommandWith(1, PutObjectCommand, { Bucket: BUCKET, Key: 'runs/r/checkpoint.json', Body: '{}', ContentType: 'application/json', IfMatch: '"e1"' });
+    expect(s3).toHaveReceivedNthCommandWith(1, PutObjectCommand, {
+      Bucket: BUCKET,
+      Key: 'runs/r/checkpoint.json',
+      Body: '{}',
+      ContentType: 'application/json',
+      IfMatch: '"e1"',
+    });
     expect(s3).toHaveReceivedNthCommandWith(2, PutObjectCommand, { Key: 'runs/r/parts/1.jsonl', ContentType: 'application/x-ndjson', IfNoneMatch: '*' });
   });
 
@@ -67,7 +73,9 @@ describe('S3ObjectStore.put', () => {
     ['409 ConditionalRequestConflict (a concurrent conditional write)', 'ConditionalRequestConflict', 409],
   ])('%s becomes PreconditionFailedError with the key', async (_, name, status) => {
     s3.on(PutObjectCommand).rejects(s3Error(name, status));
-    const error = await store().put('runs/r/checkpoint.json', '{}', { ifMatch: '"old"' }).catch((e: unknown) => e);
+    const error = await store()
+      .put('runs/r/checkpoint.json', '{}', { ifMatch: '"old"' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PreconditionFailedError);
     expect(error).toMatchObject({ name: 'PreconditionFailedError', key: 'runs/r/checkpoint.json' });
   });
@@ -92,8 +100,7 @@ describe('S3ObjectStore.concat', () => {
     s3.on(CompleteMultipartUploadCommand).resolves({});
     s3.on(AbortMultipartUploadCommand).resolves({});
   }
-  const uploadedParts = () =>
-    s3.commandCalls(UploadPartCommand).map((c) => ({ number: c.args[0].input.PartNumber, body: Buffer.from(c.args[0].input.Body as Buffer) }));
+  const uploadedParts = () => s3.commandCalls(UploadPartCommand).map((c) => ({ number: c.args[0].input.PartNumber, body: Buffer.from(c.args[0].input.Body as Buffer) }));
 
   test('parts that add up to less than a multipart part are written with one PutObject', async () => {
     serveParts({ 'runs/r/parts/a.jsonl': 'a\n', 'runs/r/parts/b.jsonl': 'b\n' });

@@ -4,7 +4,12 @@ import { FAST_FORWARD_INSTALLED, FastTokenizer } from '../../functions/worker/pa
 
 function events(T: typeof Tokenizer, html: string, decodeEntities: boolean, chunkSize = html.length || 1): string[] {
   const out: string[] = [];
-  const cbs = new Proxy({} as TokenizerCallbacks, { get: (_t, name) => (...args: number[]) => out.push(`${String(name)}:${args.join(',')}`) });
+  const cbs = new Proxy({} as TokenizerCallbacks, {
+    get:
+      (_t, name) =>
+      (...args: number[]) =>
+        out.push(`${String(name)}:${args.join(',')}`),
+  });
   const tokenizer = new T({ decodeEntities }, cbs);
   for (let i = 0; i < html.length; i += chunkSize) tokenizer.write(html.slice(i, i + chunkSize));
   tokenizer.end();
