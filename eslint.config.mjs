@@ -4,6 +4,8 @@
 import tseslint from 'typescript-eslint';
 
 export default [
+  // Build output (npm run build) and CDK's synth output are not sources.
+  { ignores: ['dist/**', 'cdk.out/**', 'coverage/**'] },
   {
     files: ['{core,http,functions,orchestrator,cli,report,infra,scripts,bench,demo,test}/**/*.ts'],
     languageOptions: {
