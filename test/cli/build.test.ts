@@ -56,9 +56,10 @@ test('--verbose prints a stack whose frames are files in the repo, at the line t
   const stack = frames(stderr);
   expect(stack.length).toBeGreaterThan(0);
   expect(stack.filter(({ file }) => !fs.existsSync(file))).toStrictEqual([]);
-  expect(stack[0]!.file).toBe(path.join(ROOT, 'cli', 'commands', 'run.ts'));
+  // The reader makes the ListError (a user-facing error, printed as it is, never re-wrapped).
+  expect(stack[0]!.file).toBe(path.join(ROOT, 'orchestrator', 'read-urls.ts'));
   const thrower = fs.readFileSync(stack[0]!.file, 'utf8').split('\n')[stack[0]!.line - 1];
-  expect(thrower).toContain('new UsageError');
+  expect(thrower).toContain('new ListError');
 });
 
 describe('staleness', () => {
@@ -96,5 +97,5 @@ test('a checkout without dist/ runs the TypeScript sources through tsx, and says
   const run = spawnSync(process.execPath, [bin, 'run', path.join(tmp, 'no-such-list.txt'), '--verbose'], { cwd: checkout, encoding: 'utf8' });
   expect(run.status).toBe(1);
   expect(run.stderr).toContain('fanout: dist/ has not been built; running the sources through tsx');
-  expect(frames(run.stderr)[0]?.file).toBe(path.join(ROOT, 'cli', 'commands', 'run.ts'));
+  expect(frames(run.stderr)[0]?.file).toBe(path.join(ROOT, 'orchestrator', 'read-urls.ts'));
 });
