@@ -1,54 +1,10 @@
 /**
  * Pure: the bench's results -> bench/RESULTS.md text.
  */
-import type { CostEstimate } from '../report/cost-model';
-import type { ParseBoundResult } from './parse-bound';
-import type { ProfileSummary } from './profile-summary';
-import type { ScalingResult } from './scaling';
-import type { ScenarioResult } from './scenarios';
-import type { SweepPoint } from './sweep';
 
-export interface MachineInfo {
-  date: string;
-  cpu: string;
-  cores: number;
-  memoryGb: number;
-  node: string;
-  versions: Record<string, string>;
-  commit: string;
-  loadBefore: number[];
-  loadAfter: number[];
-}
+import type { BenchReport } from './report-types';
 
-export interface CostRow {
-  memoryMb: number;
-  chunkSize: number;
-  bench: CostEstimate;
-  realWorld: CostEstimate;
-}
-
-export interface BenchReport {
-  quick: boolean;
-  machine: MachineInfo;
-  latencyMs: number;
-  hosts: number;
-  pages: number;
-  scenarios: ScenarioResult[];
-  sweep: SweepPoint[];
-  parse: ParseBoundResult;
-  scaling: ScalingResult[];
-  cpuMsPerPage: number;
-  /** fanout on a 1-URL list: the fixed cost of starting the CLI and its workers. */
-  startup?: { wallS: number; cpuS: number };
-  costs: CostRow[];
-  profile?: {
-    worker: ProfileSummary;
-    orchestrator: ProfileSummary;
-    /** One worker process alone (bench/profile-worker.ts, under the profiler). */
-    workerAlone: { pagesPerS: number; cpuS: number; wallS: number; siteCpuS: number };
-  };
-  totalS: number;
-}
+export type { BenchReport, CostRow, MachineInfo } from './report-types';
 
 const f0 = (n: number) => n.toFixed(0);
 const f1 = (n: number) => n.toFixed(1);

@@ -11,7 +11,8 @@ import { estimateCost } from '../report/cost-model';
 import { measure } from './measure';
 import type { ParseBoundResult } from './parse-bound';
 import { summariseProfiles } from './profile-summary';
-import { renderResults, type BenchReport, type CostRow, type MachineInfo } from './report';
+import { machine } from './machine';
+import { renderResults, type BenchReport, type CostRow } from './report';
 import type { ScalingResult } from './scaling';
 import { medianOf, runFanout, type FanoutSettings, runPool, runSequential, type ScenarioContext, type ScenarioResult } from './scenarios';
 import { startSiteProcess } from './site-client';
@@ -62,34 +63,6 @@ function parseArgs(argv: string[]): BenchArgs {
     hosts: value('--hosts', 16),
     profile: !argv.includes('--no-profile'),
     renderOnly: argv.includes('--render-only'),
-  };
-}
-
-function version(pkg: string): string {
-  try {
-    return (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return '?';
-  }
-}
-
-function machine(loadBefore: number[]): MachineInfo {
-  let commit = '?';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-  } catch {
-    // not a git checkout
-  }
-  return {
-    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-    cpu: os.cpus()[0]?.model ?? '?',
-    cores: os.availableParallelism(),
-    memoryGb: os.totalmem() / 2 ** 30,
-    node: process.version,
-    versions: Object.fromEntries(['undici', 'cheerio', 'htmlparser2', 'parse5', 'tsx'].map((p) => [p, version(p)])),
-    commit,
-    loadBefore,
-    loadAfter: os.loadavg(),
   };
 }
 
