@@ -163,4 +163,19 @@ export const WorkerResultSchema = z.object({
 });
 export type WorkerResult = z.output<typeof WorkerResultSchema>;
 
+/** The final message of a worker's stream: what a WorkerResult says besides its records. */
+export const WorkerEndSchema = WorkerResultSchema.omit({ outcomes: true });
+export type WorkerEnd = z.output<typeof WorkerEndSchema>;
+
+/**
+ * What a worker streams back: one `record` per URL the moment that URL ends, then one `end` with
+ * the chunk's stats. Locally these are IPC messages; on Lambda, NDJSON lines of a streamed response.
+ * A stream cut before `end` still delivered its records: only URLs without one are run again.
+ */
+export const WorkerMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('record'), record: OutcomeSchema }),
+  WorkerEndSchema.extend({ type: z.literal('end') }),
+]);
+export type WorkerMessage = z.output<typeof WorkerMessageSchema>;
+
 export { formatZodError } from './zod-error';

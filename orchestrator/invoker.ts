@@ -2,7 +2,7 @@
  * The seam between the orchestrator and whatever runs a chunk: local child processes or AWS Lambda.
  * Both back ends implement this one interface and are tested with the same cases.
  */
-import type { WorkerEventInput, WorkerResult } from '../core/contract';
+import type { Outcome, WorkerEventInput, WorkerResult } from '../core/contract';
 import { FanoutError } from '../core/errors';
 
 /** Why a chunk invocation failed; the orchestrator decides from `reason` whether and how to retry. */
@@ -36,8 +36,13 @@ export interface Invoker {
   /**
    * Runs one chunk and resolves with the worker's result, or rejects with an {@link InvokeError}.
    * `signal` aborts the call (the run is shutting down).
+   *
+   * A streaming back end hands each record to `onRecord` as its URL ends, before the call settles
+   * (and never after); the result then need not repeat them. Records delivered before a failure
+   * stand: the run loop retries only the URLs still without one. A back end that does not stream
+   * returns every record in the result.
    */
-  invoke(event: WorkerEventInput, signal?: AbortSignal): Promise<WorkerResult>;
+  invoke(event: WorkerEventInput, signal?: AbortSignal, onRecord?: (record: Outcome) => void): Promise<WorkerResult>;
   /** Chunks this back end runs well in parallel (a default for the run's concurrency). */
   readonly capacity: number;
   /** Releases processes, sockets and clients. */

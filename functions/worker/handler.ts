@@ -1,16 +1,34 @@
 /**
- * The worker's Lambda entry point: validate the event, scrape the chunk, return the result.
- * The local mode runs this very function in child processes (orchestrator/invokers/local-child.ts).
+ * The worker's entry points: validate the event, scrape the chunk, and return its records, all at
+ * once (`handler`) or each as its URL ends (`streamHandler`). The local mode runs these very
+ * functions in child processes (orchestrator/invokers/local-child.ts); lambda.ts wraps them for AWS.
  */
 import type { Context } from 'aws-lambda';
-import { WorkerEventSchema, formatZodError, type WorkerResult } from '../../core/contract';
+import { WorkerEventSchema, formatZodError, type Outcome, type WorkerEnd, type WorkerResult } from '../../core/contract';
 import { InvalidEventError } from '../../core/errors';
 import { scrapeChunk } from './scrape-chunk';
 
 /** Stop starting new fetches this long before the Lambda deadline, to leave time to answer. */
 const DEADLINE_MARGIN_MS = 5_000;
 
-export async function handler(event: unknown, context?: Partial<Pick<Context, 'getRemainingTimeInMillis' | 'memoryLimitInMB'>>): Promise<WorkerResult> {
+type WorkerContext = Partial<Pick<Context, 'getRemainingTimeInMillis' | 'memoryLimitInMB'>>;
+
+/** The buffered entry: validate the event, scrape the chunk, return every record in one result. */
+export async function handler(event: unknown, context?: WorkerContext): Promise<WorkerResult> {
+  return runChunk(event, context);
+}
+
+/**
+ * The streaming entry: hands each record to `onRecord` the moment its URL ends, and resolves with
+ * the chunk's end message (the result without its records). Local workers and the response-streaming
+ * Lambda use it.
+ */
+export async function streamHandler(event: unknown, context: WorkerContext | undefined, onRecord: (record: Outcome) => void): Promise<WorkerEnd> {
+  const { outcomes: _streamed, ...end } = await runChunk(event, context, onRecord);
+  return end;
+}
+
+async function runChunk(event: unknown, context: WorkerContext | undefined, onOutcome?: (record: Outcome) => void): Promise<WorkerResult> {
   const parsed = WorkerEventSchema.safeParse(event);
   if (!parsed.success) {
     throw new InvalidEventError(`invalid worker event: ${formatZodError(parsed.error)}`);
@@ -18,7 +36,7 @@ export async function handler(event: unknown, context?: Partial<Pick<Context, 'g
   const { runId, chunkId, urls, options } = parsed.data;
   const remaining = context?.getRemainingTimeInMillis?.();
   const deadline = remaining === undefined ? undefined : Date.now() + remaining - DEADLINE_MARGIN_MS;
-  const result = await scrapeChunk(urls, options, { deadline });
+  const result = await scrapeChunk(urls, options, { deadline, onOutcome });
   // Lambda passes its memory size as a string; with the chunk's ms it lets the orchestrator estimate cost.
   const memoryMb = Number(context?.memoryLimitInMB);
   const stats = Number.isInteger(memoryMb) && memoryMb > 0 ? { ...result.stats, memoryMb } : result.stats;

@@ -26,6 +26,8 @@ export interface ChunkControl {
   deadline?: number;
   /** Aborts the chunk: no new fetches, in-flight ones are cancelled and reported unstarted. */
   signal?: AbortSignal;
+  /** Called with each outcome the moment its URL ends (it is also in the result's `outcomes`). */
+  onOutcome?: (outcome: Outcome) => void;
 }
 
 export interface ChunkResult {
@@ -76,7 +78,7 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
   urls.forEach((input, index) => {
     const url = parseHttpUrl(input);
     if (url === undefined) {
-      outcomes.push({ url: input, ok: false, error: { kind: 'invalid-url', message: 'not an absolute http(s) URL' }, attempts: 0 });
+      record({ url: input, ok: false, error: { kind: 'invalid-url', message: 'not an absolute http(s) URL' }, attempts: 0 });
     } else if (!scheduler.add(hostKey(url)!, { index, url })) {
       unstarted.push(index); // no share of this host's budget this time: the orchestrator requeues it
     }
@@ -88,9 +90,13 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
   /** Wakes the pump when a host waiting out a Crawl-delay or Retry-After may start again. */
   let wakeTimer: NodeJS.Timeout | undefined;
+  const record = (outcome: Outcome) => {
+    outcomes.push(outcome);
+    control.onOutcome?.(outcome);
+  };
   const finish = (task: Task, slot: HostSlot, outcome: Outcome | null) => {
     if (outcome === null) unstarted.push(task.index);
-    else outcomes.push(outcome);
+    else record(outcome);
     scheduler.done(slot);
     pump();
   };
