@@ -2,6 +2,7 @@
  * Pure: after a chunk invocation fails, whether to try again, after how long, and whether that
  * uses up one of the chunk's tries.
  */
+import { shouldSplit } from './bisect';
 import { InvokeError } from './invoker';
 
 export interface RetryPolicy {
@@ -64,4 +65,23 @@ export function workerFailedMessage(error: unknown, tries: number, alone = false
  */
 export function isFatalInvokeFailure(error: unknown): boolean {
   return !(error instanceof InvokeError);
+}
+
+/** What to do with a task whose invocation failed (a throttle or a failed try already counted). */
+export type FailurePlan = { action: 'retry'; delayMs: number } | { action: 'split' } | { action: 'give-up' };
+
+/**
+ * Retry after a backoff while tries are left; else split a chunk that kills its worker (see
+ * bisect.ts); else give up (its URLs get `worker-failed`). A stopping run only gives up.
+ */
+export function planFailure(
+  error: unknown,
+  task: { failedTries: number; throttles: number; retries: number; remaining: { size: number }; root: { splits: number; splitBudget: number } },
+  running: boolean,
+  policy: RetryPolicy,
+): FailurePlan {
+  if (!running) return { action: 'give-up' };
+  const decision = decideRetry(error, task.failedTries, task.throttles, { ...policy, chunkRetries: task.retries });
+  if (decision.retry) return { action: 'retry', delayMs: decision.delayMs };
+  return shouldSplit(error, task.remaining.size, task.root.splits, task.root.splitBudget) ? { action: 'split' } : { action: 'give-up' };
 }

@@ -152,6 +152,20 @@ export class HostBudget {
   }
 
   /**
+   * Gives back all but `keep` of the lease's slots of `host`, while the lease is still held: its
+   * chunk has no more than `keep` URLs of that host left (the rest have their records), so its worker
+   * cannot use more. One slow URL then holds one slot, never the host.
+   */
+  shrink(lease: Lease, host: string, keep: number, now: number): void {
+    const held = lease.slots.get(host) ?? 0;
+    if (held <= keep) return;
+    const state = this.host(host);
+    state.inUse = Math.max(0, state.inUse - (held - keep));
+    (lease.slots as Map<string, number>).set(host, keep);
+    if (keep === 0 && state.intervalMs > 0) this.sleepUntil(state, now + state.intervalMs);
+  }
+
+  /**
    * A worker holding `lease` was throttled by `host` (429, or 503 with Retry-After, `retryAfterMs`
    * of it still to run): nothing more is leased there for `retryAfterMs`, and, unless the host was already slowed since
    * that lease was granted (one overload seen by many chunks is one event), its slots are halved,

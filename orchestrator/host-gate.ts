@@ -115,6 +115,22 @@ export class HostGate<T extends GatedTask> {
     this.epoch++;
   }
 
+  /**
+   * A record for `url` arrived while the task's invocation runs (the run loop took it out of
+   * `remaining`): the slots of that host the task can no longer use go back now, not when the
+   * whole chunk settles, and waiting tasks are tried again.
+   */
+  recorded(task: T, url: string): void {
+    const lease = this.leases.get(task);
+    const key = hostKey(url);
+    if (lease === undefined || key === undefined) return;
+    const left = this.hostsFor(task).counts.get(key) ?? 0;
+    if ((lease.slots.get(key) ?? 0) <= left) return;
+    this.budget.shrink(lease, key, left, this.now());
+    this.epoch++;
+    this.options.onWake();
+  }
+
   /** Drops the parked tasks and the wake timer (the run is ending). */
   close(): void {
     clearTimeout(this.timer);

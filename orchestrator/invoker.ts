@@ -39,8 +39,8 @@ export interface Invoker {
    *
    * A streaming back end hands each record to `onRecord` as its URL ends, before the call settles
    * (and never after); the result then need not repeat them. Records delivered before a failure
-   * stand: the run loop retries only the URLs still without one. A back end that does not stream
-   * returns every record in the result.
+   * stand: the run loop retries only the URLs still without one. A back end that does not stream,
+   * or a call without `onRecord`, gets every record in the result.
    */
   invoke(event: WorkerEventInput, signal?: AbortSignal, onRecord?: (record: Outcome) => void): Promise<WorkerResult>;
   /** Chunks this back end runs well in parallel (a default for the run's concurrency). */

@@ -2,11 +2,12 @@
  * The options of a run, their defaults in one place, and the progress counters a run keeps.
  */
 import { randomUUID } from 'node:crypto';
-import type { ScrapeOptionsInput, WorkerResult } from '../core/contract';
+import type { Outcome, ScrapeOptionsInput, WorkerResult } from '../core/contract';
 import { RUN_DEFAULTS } from '../core/run-control';
 import type { HostBudget } from './host-budget';
 import type { Invoker } from './invoker';
 import type { RetryPolicy } from './chunk-retry';
+import type { Task } from './run-task';
 
 export interface RunOptions {
   /** Sent to every worker as `event.runId`. @default a random UUID */
@@ -53,7 +54,7 @@ export interface RunOptions {
    * (the invoker gets this abort). Their URLs get no outcome and count as `abandonedUrls`.
    */
   signal?: AbortSignal;
-  /** Called when the counters change (at chunk granularity, not per URL). Keep it cheap. */
+  /** Called when the counters change (per record and per settled invocation). Keep it cheap. */
   onProgress?: (progress: Readonly<RunProgress>) => void;
   /** Called when a chunk invocation fails, whether or not it will be retried (for `--verbose`). */
   onChunkError?: (info: ChunkErrorInfo) => void;
@@ -166,4 +167,26 @@ export function initialProgress(): RunProgress {
     requeuedUrls: 0,
     splits: 0,
   };
+}
+
+/** A run: iterate it (once) for outcomes; read `progress` at any time, and after the loop for the summary. */
+export interface Run extends AsyncIterable<Outcome> {
+  readonly runId: string;
+  readonly progress: Readonly<RunProgress>;
+}
+
+/** What wakes the run loop. */
+export type InboxItem =
+  | { type: 'settled'; task: Task; chunkId: string; result?: WorkerResult; error?: unknown }
+  /** A record a worker streamed before its invocation settled. */
+  | { type: 'record'; task: Task; record: Outcome }
+  | { type: 'ready'; task: Task }
+  | { type: 'wake' };
+
+/** Counts an outcome the run yields. */
+export function countOutcome(progress: RunProgress, outcome: Outcome): Outcome {
+  progress.urlsDone++;
+  if (outcome.ok) progress.urlsOk++;
+  else progress.urlsFailed++;
+  return outcome;
 }

@@ -28,6 +28,8 @@ export interface Task {
   /** Invocations of the task's URLs before it was split off (for `attempts`). */
   readonly priorInvocations: number;
   invocations: number;
+  /** Records the current invocation has streamed so far (progress, even if the call then fails). */
+  streamed: number;
   failedTries: number;
   throttles: number;
 }
@@ -42,12 +44,13 @@ export function chunkTask(index: number, urls: readonly string[], retries: numbe
   const remaining = new Set(urls);
   const label = `chunk-${index}`;
   const root: ChunkRoot = { label, pieces: 1, splits: 0, splitBudget: bisect ? maxSplits(remaining.size) : 0 };
-  return { label, root, remaining, retries, priorInvocations: 0, invocations: 0, failedTries: 0, throttles: 0 };
+  return { label, root, remaining, retries, priorInvocations: 0, invocations: 0, streamed: 0, failedTries: 0, throttles: 0 };
 }
 
 /** Counts one more invocation of the task and returns its chunk id: `chunk-7`, then `chunk-7.2`, ... */
 export function nextChunkId(task: Task): string {
   task.invocations++;
+  task.streamed = 0;
   return task.invocations === 1 ? task.label : `${task.label}.${task.invocations}`;
 }
 
@@ -66,6 +69,17 @@ export function takeOutcomes(task: Task, result: WorkerResult): Outcome[] {
 }
 
 /**
+ * A streamed record, if it completes one of the task's URLs (deleted from `remaining`); undefined
+ * for a duplicate, a foreign URL, or `not-started` (the URL stays remaining, to be sent again).
+ */
+export function takeRecord(task: Task, record: Outcome): Outcome | undefined {
+  if (!record.ok && record.error.kind === 'not-started') return undefined;
+  if (!task.remaining.delete(record.url)) return undefined;
+  task.streamed++;
+  return record;
+}
+
+/**
  * Splits the task's URLs into two halves (`<label>a`, `<label>b`) that share its chunk root and each
  * get `retries`; the task is left empty.
  */
@@ -78,6 +92,7 @@ export function splitTask(task: Task, retries: number): [Task, Task] {
     retries,
     priorInvocations: task.priorInvocations + task.invocations,
     invocations: 0,
+    streamed: 0,
     failedTries: 0,
     throttles: 0,
   });

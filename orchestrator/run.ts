@@ -3,32 +3,24 @@
  * URL's outcome as its chunk completes. One outcome per URL: never lost, never twice.
  */
 import { setMaxListeners } from 'node:events';
-import type { Outcome, WorkerResult } from '../core/contract';
+import type { Outcome } from '../core/contract';
 import { AsyncQueue } from './async-queue';
-import { shouldSplit } from './bisect';
 import { HostGate } from './host-gate';
 import { InvokeError, type Invoker } from './invoker';
-import { decideRetry, isFatalInvokeFailure } from './chunk-retry';
+import { isFatalInvokeFailure, planFailure } from './chunk-retry';
 import { RunAbortedError } from './run-aborted-error';
-import { initialProgress, resolveRunOptions, type RunOptions, type RunProgress } from './run-options';
+import { countOutcome, initialProgress, resolveRunOptions, type InboxItem, type Run, type RunOptions } from './run-options';
 import { TaskQueue } from './run-queue';
 import { watchStop, type StopMode } from './run-stop';
-import { chunkTask, failTask, finishPiece, nextChunkId, splitTask, takeOutcomes, type Task } from './run-task';
+import { chunkTask, failTask, finishPiece, nextChunkId, splitTask, takeOutcomes, takeRecord, type Task } from './run-task';
 
-export type { ChunkErrorInfo, RunOptions, RunProgress } from './run-options';
+export type { ChunkErrorInfo, Run, RunOptions, RunProgress } from './run-options';
 export { RunAbortedError } from './run-aborted-error';
 
-/** A run: iterate it (once) for outcomes; read `progress` at any time, and after the loop for the summary. */
-export interface Run extends AsyncIterable<Outcome> {
-  readonly runId: string;
-  readonly progress: Readonly<RunProgress>;
-}
-
-type InboxItem = { type: 'settled'; task: Task; chunkId: string; result?: WorkerResult; error?: unknown } | { type: 'ready'; task: Task } | { type: 'wake' };
-
 /**
- * Runs `chunks` through `invoker` and yields one {@link Outcome} per distinct URL, in the order
- * chunks complete (a slow chunk never holds back a fast one). Nothing starts until iteration does.
+ * Runs `chunks` through `invoker` and yields one {@link Outcome} per distinct URL, the moment it
+ * arrives: a streaming invoker hands over each record as its URL ends, so neither a slow URL nor a
+ * slow chunk holds back the others. Nothing starts until iteration does.
  *
  * - Concurrency: at most `concurrency` chunks in flight (default `invoker.capacity`); a chunk
  *   waiting out a retry backoff holds its slot, which slows the run down when workers struggle and
@@ -44,6 +36,8 @@ type InboxItem = { type: 'settled'; task: Task; chunkId: string; result?: Worker
  * - Fatal failures: an invoke rejecting with anything but an {@link InvokeError} (e.g. a
  *   `LambdaSetupError`) stops dispatching at once; in-flight chunks settle and are yielded, then
  *   the iteration throws {@link RunAbortedError} (`progress.state` is `aborted`).
+ * - Streaming: a record delivered before its invocation fails stands; only URLs without one are
+ *   retried or split. Each record also returns its host's slot to the run-wide budget at once.
  * - Requeues: URLs a worker left `unstarted` (or as `not-started` outcomes, or left out) are sent
  *   again as a new invocation of the same chunk (`chunk-7.2`). A result that completes no URL at
  *   all counts as a failed try, so a run always ends.
@@ -126,13 +120,19 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
         const chunkId = nextChunkId(task);
         const taskScrape = gate ? gate.optionsFor(task, scrape) : scrape;
         const event = { runId, chunkId, urls: [...task.remaining], ...(taskScrape === undefined ? {} : { options: taskScrape }) };
+        // Records count only until the call settles: a back end must not deliver after, and none is taken.
+        let live = true;
+        const onRecord = (record: Outcome) => live && inbox.push({ type: 'record', task, record });
         const call: Promise<void> = Promise.resolve()
-          .then(() => invoker.invoke(event, cancel.signal))
+          .then(() => invoker.invoke(event, cancel.signal, onRecord))
           .then(
             (result) => inbox.push({ type: 'settled', task, chunkId, result }),
             (error: unknown) => inbox.push({ type: 'settled', task, chunkId, error }),
           )
-          .finally(() => inFlight.delete(call));
+          .finally(() => {
+            live = false;
+            inFlight.delete(call);
+          });
         inFlight.add(call);
         active++;
       }
@@ -151,7 +151,7 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
         finish(task);
         return outcomes;
       }
-      if (outcomes.length > 0) {
+      if (outcomes.length > 0 || task.streamed > 0) {
         progress.requeuedUrls += task.remaining.size;
         queue.unshift(task);
         return outcomes;
@@ -175,32 +175,35 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
         finish(task);
         return [];
       }
+      if (task.remaining.size === 0) {
+        finish(task); // it failed after streaming every record: nothing is left to run again
+        return [];
+      }
       if (error instanceof InvokeError && error.reason === 'throttled') {
         task.throttles++;
         progress.throttles++;
       } else task.failedTries++;
-      const running = mode === 'running';
-      const decision = running ? decideRetry(error, task.failedTries, task.throttles, { ...resolved, chunkRetries: task.retries }) : { retry: false as const };
-      const willSplit = !decision.retry && running && shouldSplit(error, task.remaining.size, task.root.splits, task.root.splitBudget);
+      const plan = planFailure(error, task, mode === 'running', resolved);
+      const retry = plan.action === 'retry' ? { delayMs: plan.delayMs } : {};
       options.onChunkError?.({
         chunkId,
         error,
         urls: task.remaining.size,
-        willRetry: decision.retry,
-        ...(decision.retry ? { delayMs: decision.delayMs } : {}),
-        ...(willSplit ? { willSplit } : {}),
+        willRetry: plan.action === 'retry',
+        ...retry,
+        ...(plan.action === 'split' ? { willSplit: true } : {}),
       });
-      if (decision.retry) {
+      if (plan.action === 'retry') {
         progress.retries++;
-        queue.retryAfter(task, decision.delayMs);
+        queue.retryAfter(task, plan.delayMs);
         return [];
       }
-      if (willSplit) {
+      if (plan.action === 'split') {
         progress.splits++;
         queue.unshift(...splitTask(task, resolved.bisectRetries)); // halves run before any new chunk
         return [];
       }
-      const outcomes = running ? failTask(task, error) : []; // when stopping, its URLs are abandoned instead
+      const outcomes = mode === 'running' ? failTask(task, error) : []; // when stopping, its URLs are abandoned instead
       progress.workerFailedUrls += outcomes.length;
       finish(task);
       return outcomes;
@@ -215,6 +218,13 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
         report();
         const item = await inbox.shift();
         if (item.type === 'wake') continue;
+        if (item.type === 'record') {
+          const record = takeRecord(item.task, item.record);
+          if (record === undefined) continue;
+          gate?.recorded(item.task, record.url);
+          yield countOutcome(progress, record);
+          continue;
+        }
         if (item.type === 'ready') {
           queue.unshift(item.task);
           continue;
@@ -225,12 +235,7 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
         dispatch(); // before yielding, so workers stay busy while the consumer writes
         progress.chunksInFlight = active;
         report();
-        for (const outcome of outcomes) {
-          progress.urlsDone++;
-          if (outcome.ok) progress.urlsOk++;
-          else progress.urlsFailed++;
-          yield outcome;
-        }
+        for (const outcome of outcomes) yield countOutcome(progress, outcome);
       }
       progress.state = fatal !== undefined ? 'aborted' : mode === 'running' ? 'done' : mode;
       if (fatal !== undefined) {

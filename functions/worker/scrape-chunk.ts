@@ -69,6 +69,10 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
   const outcomes: Outcome[] = [];
   const unstarted: number[] = [];
   const throttled: Record<string, number> = {};
+  const record = (outcome: Outcome) => {
+    outcomes.push(outcome);
+    control.onOutcome?.(outcome);
+  };
   const scheduler = new HostScheduler<Task>({
     total: options.concurrency,
     perHost: options.perHost,
@@ -90,10 +94,6 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
   /** Wakes the pump when a host waiting out a Crawl-delay or Retry-After may start again. */
   let wakeTimer: NodeJS.Timeout | undefined;
-  const record = (outcome: Outcome) => {
-    outcomes.push(outcome);
-    control.onOutcome?.(outcome);
-  };
   const finish = (task: Task, slot: HostSlot, outcome: Outcome | null) => {
     if (outcome === null) unstarted.push(task.index);
     else record(outcome);

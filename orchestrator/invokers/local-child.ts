@@ -1,9 +1,12 @@
 /**
  * The child process of LocalInvoker: loads the worker handler once (like a Lambda cold start),
  * then runs one chunk per `invoke` message and answers over IPC. Exits when the parent goes away.
+ * The handler is called as `(event, context, onRecord)`: a streaming handler (the worker's
+ * `streamHandler`) hands over each record as its URL ends, and those of one tick go in one message.
  *
  * argv: [workerModulePath, exportName]
  */
+import type { Outcome } from '../../core/contract';
 import type { ChildReply, InvokeMessage } from './local-protocol';
 
 // With the IPC channel gone the parent is gone (or closed us): a child must never outlive it.
@@ -14,7 +17,7 @@ process.on('SIGINT', () => {});
 
 const [modulePath = '', exportName = 'handler'] = process.argv.slice(2);
 
-type Handler = (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<unknown>;
+type Handler = (event: unknown, context: { getRemainingTimeInMillis(): number }, onRecord: (record: Outcome) => void) => Promise<unknown>;
 
 const loaded: Promise<Handler> = (async () => {
   // require, not import(): with tsx's CJS hook (`--require tsx/cjs`) only require compiles TypeScript.
@@ -33,15 +36,37 @@ function reply(message: ChildReply): void {
 // The parent starts a chunk's clock only now, as Lambda does not count init against the timeout.
 void loaded.finally(() => reply({ type: 'ready' })).catch(() => {});
 
+/** Records waiting for the end of this tick, so a burst of fast pages costs one message. */
+let batch: { id: number; records: Outcome[] } | undefined;
+function flush(): void {
+  if (batch === undefined) return;
+  reply({ type: 'records', ...batch });
+  batch = undefined;
+}
+function onRecordOf(id: number): (record: Outcome) => void {
+  return (record) => {
+    if (batch !== undefined && batch.id !== id) flush();
+    if (batch === undefined) {
+      batch = { id, records: [] };
+      setImmediate(flush);
+    }
+    batch.records.push(record);
+  };
+}
+
 process.on('message', (message: InvokeMessage) => {
   if (message?.type !== 'invoke') return;
   const deadline = Date.now() + message.timeoutMs;
   const context = { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) };
   loaded
-    .then((handler) => handler(message.event, context))
+    .then((handler) => handler(message.event, context, onRecordOf(message.id)))
     .then(
-      (result) => reply({ type: 'result', id: message.id, result }),
+      (result) => {
+        flush(); // IPC keeps order: the parent has every record before the answer
+        reply({ type: 'result', id: message.id, result });
+      },
       (error: unknown) => {
+        flush();
         const e = error instanceof Error ? error : new Error(String(error));
         reply({ type: 'error', id: message.id, error: { name: e.name, message: e.message, stack: e.stack } });
       },

@@ -1,7 +1,7 @@
 /**
  * The IPC messages between LocalInvoker and its child processes (structured clone, `serialization: 'advanced'`).
  */
-import type { WorkerEventInput } from '../../core/contract';
+import type { Outcome, WorkerEventInput } from '../../core/contract';
 
 /** Parent -> child: run one chunk; `timeoutMs` feeds the handler's `getRemainingTimeInMillis`. */
 export interface InvokeMessage {
@@ -11,8 +11,13 @@ export interface InvokeMessage {
   timeoutMs: number;
 }
 
-/** Child -> parent: loaded (the worker module was required, or failed to be: that is reported per invoke), or a chunk's answer. */
+/**
+ * Child -> parent: loaded (the worker module was required, or failed to be: that is reported per
+ * invoke); records of a chunk as their URLs end (those of one event-loop tick in one message); or
+ * the chunk's answer, after its last records.
+ */
 export type ChildReply =
   | { type: 'ready' }
+  | { type: 'records'; id: number; records: Outcome[] }
   | { type: 'result'; id: number; result: unknown }
   | { type: 'error'; id: number; error: { name: string; message: string; stack?: string } };

@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { WorkerResultSchema, formatZodError, type WorkerEventInput, type WorkerResult } from '../../core/contract';
+import { OutcomeSchema, WorkerResultSchema, formatZodError, type Outcome, type WorkerEventInput, type WorkerResult } from '../../core/contract';
 import { RUN_DEFAULTS } from '../../core/run-control';
 import { Semaphore } from '../../core/semaphore';
 import { InvokeError, type Invoker } from '../invoker';
@@ -29,7 +29,7 @@ export interface LocalInvokerOptions {
   chunkTimeoutMs?: number;
   /** Path of the module exporting the handler. @default functions/worker/handler */
   workerModule?: string;
-  /** Name of the handler export. @default 'handler' */
+  /** Name of the handler export, called as `(event, context, onRecord)`. @default 'streamHandler' (records stream as URLs end) */
   workerExport?: string;
   /** Where the children's stdout and stderr go; never our stdout, which may carry the results. @default 'stderr' */
   childOutput?: 'stderr' | 'ignore';
@@ -38,6 +38,9 @@ export interface LocalInvokerOptions {
 interface Job {
   id: number;
   chunkId: string;
+  /** Where streamed records go; without one they are kept for the result. */
+  onRecord: (record: Outcome) => void;
+  kept: Outcome[];
   resolve(result: WorkerResult): void;
   reject(error: unknown): void;
   cleanup(): void;
@@ -80,7 +83,7 @@ export class LocalInvoker implements Invoker {
     this.capacity = options.size ?? os.availableParallelism();
     this.chunkTimeoutMs = options.chunkTimeoutMs ?? RUN_DEFAULTS.chunkTimeoutMs;
     this.workerModule = path.resolve(options.workerModule ?? DEFAULT_WORKER_MODULE);
-    this.workerExport = options.workerExport ?? 'handler';
+    this.workerExport = options.workerExport ?? 'streamHandler';
     this.childOutput = options.childOutput ?? 'stderr';
     if (!Number.isInteger(this.capacity) || this.capacity < 1) throw new RangeError(`size must be a positive integer, got ${this.capacity}`);
     if (!Number.isInteger(this.chunkTimeoutMs) || this.chunkTimeoutMs < 1) {
@@ -89,7 +92,7 @@ export class LocalInvoker implements Invoker {
     this.slots = new Semaphore(this.capacity);
   }
 
-  async invoke(event: WorkerEventInput, signal?: AbortSignal): Promise<WorkerResult> {
+  async invoke(event: WorkerEventInput, signal?: AbortSignal, onRecord?: (record: Outcome) => void): Promise<WorkerResult> {
     if (this.closed) throw new Error('LocalInvoker is closed');
     signal?.throwIfAborted();
     const release = await this.slots.acquire(signal);
@@ -121,9 +124,12 @@ export class LocalInvoker implements Invoker {
       };
       const onAbort = () => this.fail(child, signal?.reason ?? new Error('aborted'));
       signal?.addEventListener('abort', onAbort, { once: true });
+      const kept: Outcome[] = [];
       child.job = {
         id,
         chunkId,
+        onRecord: onRecord ?? ((record) => kept.push(record)),
+        kept,
         resolve,
         reject,
         cleanup: () => {
@@ -203,14 +209,26 @@ export class LocalInvoker implements Invoker {
     }
     const job = child.job;
     if (!job || reply.id !== job.id) return; // a late answer for a job already settled
+    if (reply.type === 'records') {
+      for (const record of reply.records) {
+        const parsed = OutcomeSchema.safeParse(record);
+        if (!parsed.success) {
+          this.fail(child, new InvokeError(`worker streamed an invalid record: ${formatZodError(parsed.error)}`, 'bad-response', job.chunkId));
+          return;
+        }
+        job.onRecord(parsed.data);
+      }
+      return;
+    }
     if (reply.type === 'error') {
       const error = new InvokeError(`worker threw ${reply.error.name}: ${reply.error.message}`, 'crashed', job.chunkId);
       this.settle(child, () => job.reject(error));
     } else {
-      const parsed = WorkerResultSchema.safeParse(reply.result);
+      // A streaming handler answers with the end message: its records came before it.
+      const parsed = WorkerResultSchema.safeParse({ outcomes: [], ...(reply.result as object) });
       this.settle(child, () =>
         parsed.success
-          ? job.resolve(parsed.data)
+          ? job.resolve({ ...parsed.data, outcomes: [...job.kept, ...parsed.data.outcomes] })
           : job.reject(new InvokeError(`worker returned an invalid result: ${formatZodError(parsed.error)}`, 'bad-response', job.chunkId)),
       );
     }

@@ -77,12 +77,12 @@ it('slows a host that answered 429 with Retry-After for the rest of the run', as
   const watch = (inner: Invoker, budget: HostBudget): Invoker => ({
     capacity: inner.capacity,
     close: async () => {},
-    async invoke(event: WorkerEventInput, signal?: AbortSignal) {
+    async invoke(event: WorkerEventInput, signal?: AbortSignal, onRecord?: (record: Outcome) => void) {
       const { limit } = budget.state(host);
       if (limit === 2 && [...running.values()].every((l) => l === 2)) for (const url of event.urls) lowered.add(new URL(url).pathname);
       running.set(event.chunkId, limit);
       try {
-        return await inner.invoke(event, signal);
+        return await inner.invoke(event, signal, onRecord);
       } finally {
         running.delete(event.chunkId);
       }

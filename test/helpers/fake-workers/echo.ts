@@ -65,3 +65,17 @@ export async function throws(): Promise<WorkerResult> {
 export async function garbage(): Promise<unknown> {
   return { hello: 'world' };
 }
+
+/**
+ * First invocation of a chunk (`chunk-N`, no `.2`): streams the records of its first 30 URLs, waits
+ * until they are on the IPC channel, then the process dies. Later invocations echo every URL they get.
+ */
+export async function streamThenCrash(event: WorkerEventInput, context: Context, onRecord: (record: Outcome) => void): Promise<WorkerResult> {
+  const result = echoResult(event, context);
+  if (event.chunkId.includes('.')) return result;
+  for (const record of result.outcomes.slice(0, 30)) onRecord(record);
+  await new Promise((resolve) => setImmediate(resolve)); // the child flushes this tick's records first
+  // IPC keeps order: once this message is on the channel, so are the records before it.
+  await new Promise((resolve) => process.send?.({ type: 'noop' }, undefined, {}, resolve));
+  process.exit(1);
+}

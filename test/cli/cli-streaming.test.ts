@@ -1,0 +1,72 @@
+/**
+ * The real `fanout` bin with local workers, as a user runs it: a URL that hangs holds one request,
+ * never its host or its chunk-mates. Every other record is on disk while the hanging request is
+ * still open, the hanging URL's record comes last, and the host never sees more than --per-host.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type http from 'node:http';
+import { BIN, ROOT } from './run-cli';
+import { startServer, type TestServer } from '../helpers/http-server';
+
+const PAGES = 400;
+let site: TestServer;
+let dir: string;
+/** The hanging request's response, answered only once the test has seen every other record. */
+let hanging: http.ServerResponse | undefined;
+const inFlight = { now: 0, max: 0 };
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fanout-stream-'));
+  site = await startServer((req, res) => {
+    inFlight.now++;
+    inFlight.max = Math.max(inFlight.max, inFlight.now);
+    res.on('close', () => inFlight.now--);
+    if (req.url === '/hang') {
+      hanging = res;
+      return;
+    }
+    setTimeout(() => res.writeHead(200, { 'content-type': 'text/html' }).end(`<title>${req.url}</title>`), 20);
+  });
+});
+afterAll(() => site.close());
+
+const lines = (file: string) =>
+  fs.existsSync(file)
+    ? fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+    : [];
+
+async function until(what: string, check: () => boolean, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+it('writes every other record while the first URL hangs, and the hanging one last', async () => {
+  const urls = [`${site.origin}/hang`, ...Array.from({ length: PAGES }, (_, i) => `${site.origin}/p${i}`)];
+  const list = path.join(dir, 'urls.txt');
+  fs.writeFileSync(list, `${urls.join('\n')}\n`);
+  const out = path.join(dir, 'out.jsonl');
+  const args = ['run', list, '-o', out, '--allow-private', '--robots', 'ignore', '--retries', '0', '--timeout-ms', '120000', '--workers', '2', '-q'];
+  const cli = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: 'ignore' });
+  const exit = new Promise<number | null>((resolve) => cli.on('close', resolve));
+
+  // Chunk-mates of /hang included: their records leave the worker as each page ends.
+  await until(`${PAGES} records while /hang is open`, () => lines(out).length >= PAGES);
+  expect(hanging?.writableEnded).toBe(false);
+  hanging?.writeHead(200, { 'content-type': 'text/html' }).end('<title>finally</title>');
+
+  expect(await exit).toBe(0);
+  const records = lines(out).map((l) => JSON.parse(l) as { url: string; ok: boolean; title?: string });
+  expect(records).toHaveLength(PAGES + 1);
+  expect(new Set(records.map((r) => r.url)).size).toBe(PAGES + 1);
+  expect(records.at(-1)).toMatchObject({ url: `${site.origin}/hang`, ok: true, title: 'finally' });
+  expect(inFlight.max).toBeLessThanOrEqual(8); // --per-host's default, held across both workers
+});
