@@ -75,6 +75,10 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
     hostLimits: options.hostLimits,
     hostDelayMs: options.hostDelayMs,
   });
+  const record = (outcome: Outcome) => {
+    outcomes.push(outcome);
+    control.onOutcome?.(outcome);
+  };
   urls.forEach((input, index) => {
     const url = parseHttpUrl(input);
     if (url === undefined) {
@@ -90,10 +94,6 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
   /** Wakes the pump when a host waiting out a Crawl-delay or Retry-After may start again. */
   let wakeTimer: NodeJS.Timeout | undefined;
-  const record = (outcome: Outcome) => {
-    outcomes.push(outcome);
-    control.onOutcome?.(outcome);
-  };
   const finish = (task: Task, slot: HostSlot, outcome: Outcome | null) => {
     if (outcome === null) unstarted.push(task.index);
     else record(outcome);
