@@ -6,9 +6,10 @@ import { hostOf } from '../core/normalise-url';
 /** Fewer URLs than this per chunk and the per-invocation cost (a Lambda call, IPC, a cold start) dominates. */
 export const MIN_CHUNK_SIZE = 10;
 /**
- * More URLs than this per chunk and one chunk's result nears Lambda's 6 MB synchronous response
- * limit (about 24 KB per record at 250), a retried chunk redoes too much work, and its run time
- * with slow hosts (30 s timeout x retries) comes too near the 15-minute Lambda limit.
+ * More URLs than this per chunk and one chunk's streamed records pass the 6 MB that Lambda streams
+ * uncapped (about 24 KB per record at 250; after that at most 2 MB/s, see docs/deploy.md), a retried
+ * chunk redoes too much work, and its run time with slow hosts (30 s timeout x retries) comes too
+ * near the 15-minute Lambda limit.
  */
 export const MAX_CHUNK_SIZE = 250;
 /** Chunks per worker slot, so the run's tail is short when chunk durations vary. */

@@ -1,30 +1,53 @@
 /**
- * The worker's deployed Lambda entry: Powertools logging and metrics around the unchanged handler
- * (handler.ts stays free of AWS-only dependencies, so local mode runs it as is).
- * Metrics: PagesOk, PagesFailed, Bytes, ChunkDurationMs per chunk; ChunkErrors when the handler throws.
+ * The worker's deployed Lambda entry: a response-streaming function (`awslambda.streamifyResponse`)
+ * that writes NDJSON, one `{"type":"record",...}` line per URL the moment that URL ends and then one
+ * `{"type":"end",...}` line with the chunk's stats (WorkerMessage in core/contract.ts). The orchestrator
+ * reads it with InvokeWithResponseStream, so a chunk's records are not capped at 6 MB and those
+ * already sent survive a crash or timeout.
+ *
+ * Powertools logging and metrics wrap the unchanged streamHandler (handler.ts stays free of AWS-only
+ * dependencies, so local mode runs it as is).
+ * Metrics: PagesOk, PagesFailed, Bytes, ChunkDurationMs per chunk; ChunkErrors when the chunk throws.
  */
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import type { WorkerResult } from '../../core/contract';
-import { handler as scrapeHandler } from './handler';
+import type { WorkerMessage } from '../../core/contract';
+import { streamHandler } from './handler';
+import { assertResponseStream, streamify } from './streamify';
 
 // Module scope: created once per execution environment, reused across invocations.
 const logger = new Logger();
 const metrics = new Metrics();
 
-export async function handler(event: unknown, context: Context): Promise<WorkerResult> {
+/** NDJSON: what the orchestrator's LambdaInvoker reads, one line per WorkerMessage. */
+export const WORKER_STREAM_CONTENT_TYPE = 'application/x-ndjson';
+
+/**
+ * Runs one chunk, writing its records to `responseStream` as they end, then the end line; ends the
+ * stream and resolves once it has flushed (the runtime fails an invocation whose stream is not finished).
+ * On an error nothing more is written and the error is rethrown: the runtime reports it in the
+ * stream's `InvokeComplete` event, after the records already sent.
+ */
+export async function streamChunk(event: unknown, responseStream: Writable, context: Context): Promise<void> {
+  assertResponseStream(responseStream);
   logger.addContext(context);
   const chunk = event as { runId?: string; chunkId?: string; urls?: unknown[] } | null;
   logger.appendKeys({ runId: chunk?.runId, chunkId: chunk?.chunkId });
+  (responseStream as Partial<awslambda.HttpResponseStream>).setContentType?.(WORKER_STREAM_CONTENT_TYPE);
+  // Records are small and the chunk's pace is the sites', so writes are not held back for the
+  // stream's back-pressure: they queue in the stream, which the final `finished` waits to drain.
+  const send = (message: WorkerMessage) => responseStream.write(`${JSON.stringify(message)}\n`);
   try {
-    const result = await scrapeHandler(event, context);
-    metrics.addMetric('PagesOk', MetricUnit.Count, result.stats.ok);
-    metrics.addMetric('PagesFailed', MetricUnit.Count, result.stats.failed);
-    metrics.addMetric('Bytes', MetricUnit.Bytes, result.stats.bytes);
-    metrics.addMetric('ChunkDurationMs', MetricUnit.Milliseconds, result.stats.ms);
-    logger.info('chunk done', { urls: chunk?.urls?.length, ...result.stats, unstarted: result.unstarted.length });
-    return result;
+    const end = await streamHandler(event, context, (record) => send({ type: 'record', record }));
+    send({ type: 'end', ...end });
+    metrics.addMetric('PagesOk', MetricUnit.Count, end.stats.ok);
+    metrics.addMetric('PagesFailed', MetricUnit.Count, end.stats.failed);
+    metrics.addMetric('Bytes', MetricUnit.Bytes, end.stats.bytes);
+    metrics.addMetric('ChunkDurationMs', MetricUnit.Milliseconds, end.stats.ms);
+    logger.info('chunk done', { urls: chunk?.urls?.length, ...end.stats, unstarted: end.unstarted.length });
   } catch (error) {
     metrics.addMetric('ChunkErrors', MetricUnit.Count, 1);
     logger.error('chunk failed', error as Error);
@@ -33,4 +56,9 @@ export async function handler(event: unknown, context: Context): Promise<WorkerR
     metrics.publishStoredMetrics();
     logger.resetKeys();
   }
+  responseStream.end();
+  await finished(responseStream);
 }
+
+/** What the runtime calls: {@link streamChunk}, marked as response-streaming by `awslambda.streamifyResponse`. */
+export const handler = streamify(streamChunk);

@@ -79,6 +79,10 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
     hostLimits: options.hostLimits,
     hostDelayMs: options.hostDelayMs,
   });
+  const record = (outcome: Outcome) => {
+    outcomes.push(outcome);
+    control.onOutcome?.(outcome);
+  };
   urls.forEach((input, index) => {
     const url = parseHttpUrl(input);
     if (url === undefined) {

@@ -6,6 +6,7 @@ import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'a
 import { Rule, RuleTargetInput, Schedule as EventSchedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { DEFAULT_WORKER_MEMORY_MB, DEFAULT_WORKER_TIMEOUT_SECS, ENV } from '../../core/deploy';
@@ -32,7 +33,16 @@ export const OUTPUT_KEYS = {
   worker: 'WorkerFunctionName',
   orchestrator: 'OrchestratorFunctionName',
   bucket: 'ResultsBucketName',
+  workerInvokeMode: 'WorkerInvokeMode',
 } as const;
+
+/**
+ * How the worker is invoked: its handler is wrapped with `awslambda.streamifyResponse` and writes
+ * NDJSON records as URLs end, so the orchestrator calls it with InvokeWithResponseStream (responses
+ * up to 200 MB) rather than Invoke (6 MB). Lambda has no per-function setting for this (only function
+ * URLs have an InvokeMode), so the stack states it in the worker's description and an output.
+ */
+export const WORKER_INVOKE_MODE = InvokeMode.RESPONSE_STREAM;
 
 /** The orchestrator keeps this much of its 15 minutes to checkpoint and hand over. */
 const ORCHESTRATOR_TIMEOUT_SECS = 900;
@@ -58,7 +68,7 @@ export class FanoutStack extends Stack {
     this.worker = new FanoutFunction(this, 'Worker', {
       entry: 'functions/worker/lambda.ts',
       serviceName: 'fanout-worker',
-      description: 'fanout worker: scrapes one chunk of URLs',
+      description: `fanout worker: scrapes one chunk of URLs, streaming NDJSON records (invoke mode ${WORKER_INVOKE_MODE}: InvokeWithResponseStream)`,
       memorySizeMb: props.workerMemoryMb ?? DEFAULT_WORKER_MEMORY_MB,
       timeoutSecs: workerTimeoutSecs,
     });
@@ -76,6 +86,7 @@ export class FanoutStack extends Stack {
       },
     });
     // Least privilege: invoke only the worker, read lists/, read and write runs/ (never list or delete).
+    // lambda:InvokeFunction is the action InvokeWithResponseStream requires too (there is no separate one).
     this.orchestrator.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['lambda:InvokeFunction'], resources: [this.worker.functionArn] }));
     this.orchestrator.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects(`${LISTS_PREFIX}*`)] }));
     this.orchestrator.addToRolePolicy(
@@ -110,6 +121,7 @@ export class FanoutStack extends Stack {
     }
 
     new CfnOutput(this, OUTPUT_KEYS.worker, { value: this.worker.functionName, description: 'Worker function: fanout --mode lambda finds it here' });
+    new CfnOutput(this, OUTPUT_KEYS.workerInvokeMode, { value: WORKER_INVOKE_MODE, description: 'The worker streams its records: call it with InvokeWithResponseStream' });
     new CfnOutput(this, OUTPUT_KEYS.orchestrator, { value: this.orchestrator.functionName });
     new CfnOutput(this, OUTPUT_KEYS.bucket, { value: this.bucket.bucketName });
   }

@@ -1,9 +1,8 @@
 /**
- * Pure translation of what Lambda's Invoke API answers into the orchestrator's terms: a WorkerResult,
- * an {@link InvokeError} with a reason the run can retry on, a "too large" verdict that the invoker
- * handles by splitting the chunk, or a {@link LambdaSetupError} when no retry can help.
+ * Pure translation of what Lambda's InvokeWithResponseStream API answers into the orchestrator's
+ * terms: an {@link InvokeError} with a reason the run can retry on, a "too large" verdict that the
+ * invoker handles by splitting the chunk, or a {@link LambdaSetupError} when no retry can help.
  */
-import { WorkerResultSchema, formatZodError, type WorkerResult } from '../../core/contract';
 import { InvokeError } from '../invoker';
 import { FanoutError } from '../../core/errors';
 
@@ -23,27 +22,17 @@ export class LambdaSetupError extends FanoutError {
   }
 }
 
-/** The subset of InvokeCommandOutput this module reads. */
-export interface InvokeOutputLike {
-  StatusCode?: number;
-  FunctionError?: string;
-  Payload?: Uint8Array;
+/** What `InvokeComplete` says when the function failed mid-stream (the SDK's InvokeWithResponseStreamCompleteEvent). */
+export interface StreamCompleteLike {
+  ErrorCode?: string;
+  ErrorDetails?: string;
 }
 
+/** What the invoker does about a failed InvokeWithResponseStream call. */
 export type InvokeVerdict =
-  | { kind: 'result'; result: WorkerResult }
-  /** The request or the response passed Lambda's 6 MB synchronous payload limit. */
-  | { kind: 'too-large'; message: string }
-  | { kind: 'error'; error: Error };
+  /** The request passed Lambda's 6 MB synchronous request limit: split the chunk. */
+  { kind: 'too-large'; message: string } | { kind: 'error'; error: Error };
 
-/** Lambda's error payload for a function that raised or timed out: `{ errorType, errorMessage }`. */
-interface LambdaErrorPayload {
-  errorType?: string;
-  errorMessage?: string;
-}
-
-const TOO_LARGE_TYPES = /ResponseSizeTooLarge|RequestEntityTooLarge|RequestTooLarge/i;
-const TOO_LARGE_MESSAGE = /maximum allowed payload size|payload is too large/i;
 /** Throttled by Lambda (or by the EC2/ENI capacity behind it): retry later at a lower rate. */
 const THROTTLE_NAMES = new Set(['TooManyRequestsException', 'EC2ThrottledException', 'ThrottlingException']);
 /** Lambda's own transient failures: the call may not have reached the worker. */
@@ -67,30 +56,21 @@ const SETUP_NAMES = new Set([
   'KMSAccessDeniedException',
 ]);
 
-/** Decodes a synchronous Invoke response for chunk `chunkId`. */
-export function classifyInvokeOutput(output: InvokeOutputLike, chunkId: string): InvokeVerdict {
-  const text = output.Payload ? Buffer.from(output.Payload).toString('utf8') : '';
-  if (output.FunctionError) {
-    const payload = parseJson(text) as LambdaErrorPayload | undefined;
-    const type = payload?.errorType ?? output.FunctionError;
-    const message = payload?.errorMessage ?? (text || output.FunctionError);
-    if (TOO_LARGE_TYPES.test(type) || TOO_LARGE_MESSAGE.test(message)) return { kind: 'too-large', message };
-    // Lambda reports a timeout as `Task timed out after N seconds` (type Sandbox.Timedout on newer runtimes).
-    if (/Task timed out/i.test(message) || /Timedout/i.test(type)) {
-      return { kind: 'error', error: new InvokeError(`worker timed out: ${message}`, 'timeout', chunkId) };
-    }
-    return { kind: 'error', error: new InvokeError(`worker failed: ${type}: ${message}`, 'crashed', chunkId) };
-  }
-  const json = parseJson(text);
-  const parsed = WorkerResultSchema.safeParse(json);
-  if (!parsed.success) {
-    const detail = json === undefined ? `not JSON: ${text.slice(0, 200)}` : formatZodError(parsed.error);
-    return { kind: 'error', error: new InvokeError(`worker answered with something that is not a WorkerResult: ${detail}`, 'bad-response', chunkId) };
-  }
-  return { kind: 'result', result: parsed.data };
+/**
+ * The InvokeError for an `InvokeComplete` event that carries an `ErrorCode`: the function raised,
+ * exited or timed out after streaming part of its answer. `ErrorDetails` is the error's message,
+ * or the runtime's `{ errorType, errorMessage }` document.
+ */
+export function classifyStreamError(complete: StreamCompleteLike, chunkId: string): InvokeError {
+  const type = complete.ErrorCode ?? 'Error';
+  const details = parseJson(complete.ErrorDetails ?? '') as { errorMessage?: unknown } | undefined;
+  const message = typeof details?.errorMessage === 'string' ? details.errorMessage : complete.ErrorDetails || type;
+  // Lambda reports a timeout as `Task timed out after N seconds` (type Sandbox.Timedout on newer runtimes).
+  if (/Task timed out/i.test(message) || /Timedout/i.test(type)) return new InvokeError(`worker timed out: ${message}`, 'timeout', chunkId);
+  return new InvokeError(`worker failed: ${type}: ${message}`, 'crashed', chunkId);
 }
 
-/** Translates an exception thrown by `LambdaClient.send(InvokeCommand)`. */
+/** Translates an exception thrown by `LambdaClient.send(InvokeWithResponseStreamCommand)` (before any stream). */
 export function classifySdkError(error: unknown, chunkId: string, functionName: string): InvokeVerdict {
   const name = (error as { name?: string } | null)?.name ?? 'Error';
   const message = (error as { message?: string } | null)?.message ?? String(error);

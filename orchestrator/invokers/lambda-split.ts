@@ -1,9 +1,19 @@
 /**
- * Pure helpers for keeping a chunk's outcomes under Lambda's 6 MB synchronous payload limit:
- * split a chunk's URLs in halves, merge the halves' results back into one result for the chunk,
- * and, for a single URL whose record alone is too large, a failure outcome that says so.
+ * Pure helpers for Lambda's 6 MB *request* limit, which still applies to InvokeWithResponseStream
+ * (the response is streamed, up to 200 MB, so it needs no split): split a chunk whose event is too
+ * large in halves, merge the halves' results back into one result for the chunk, and, for a single
+ * URL whose request alone is too large, a failure outcome that says so.
  */
 import type { WorkerEventInput, WorkerResult } from '../../core/contract';
+
+/** Lambda's synchronous request payload limit (6 MB), as the service counts it. */
+export const LAMBDA_REQUEST_LIMIT_BYTES = 6 * 1024 * 1024;
+
+/** The invoke payload for `event`, and whether it fits under {@link LAMBDA_REQUEST_LIMIT_BYTES}. */
+export function encodeEvent(event: WorkerEventInput): { payload: Buffer; fits: boolean } {
+  const payload = Buffer.from(JSON.stringify(event));
+  return { payload, fits: payload.byteLength <= LAMBDA_REQUEST_LIMIT_BYTES };
+}
 
 /** Halves of `event`, with chunk ids `<id>.0` and `<id>.1` so logs can tell them apart. */
 export function splitEvent(event: WorkerEventInput): [WorkerEventInput, WorkerEventInput] {
@@ -16,6 +26,9 @@ export function splitEvent(event: WorkerEventInput): [WorkerEventInput, WorkerEv
 
 /** One result for the whole chunk; the halves ran in parallel, so wall time is the longer one. */
 export function mergeResults(event: WorkerEventInput, parts: WorkerResult[]): WorkerResult {
+  const memoryMb = parts.find((p) => p.stats.memoryMb !== undefined)?.stats.memoryMb;
+  const throttled: Record<string, number> = {};
+  for (const [host, ms] of parts.flatMap((p) => Object.entries(p.throttled ?? {}))) throttled[host] = Math.max(throttled[host] ?? 0, ms);
   return {
     runId: event.runId,
     chunkId: event.chunkId,
@@ -26,11 +39,13 @@ export function mergeResults(event: WorkerEventInput, parts: WorkerResult[]): Wo
       failed: sum(parts, (p) => p.stats.failed),
       bytes: sum(parts, (p) => p.stats.bytes),
       ms: Math.max(0, ...parts.map((p) => p.stats.ms)),
+      ...(memoryMb === undefined ? {} : { memoryMb }),
     },
+    ...(Object.keys(throttled).length > 0 ? { throttled } : {}),
   };
 }
 
-/** The result for a one-URL chunk whose record alone passed the response limit: a `too-large` failure. */
+/** The result for a one-URL chunk whose request alone passed the request limit: a `too-large` failure. */
 export function tooLargeResult(event: WorkerEventInput, detail: string): WorkerResult {
   const url = event.urls[0] ?? '';
   return {
@@ -40,8 +55,8 @@ export function tooLargeResult(event: WorkerEventInput, detail: string): WorkerR
       {
         url,
         ok: false,
-        error: { kind: 'too-large', message: `the record for this page exceeds Lambda's 6 MB response limit: ${detail}` },
-        attempts: 1,
+        error: { kind: 'too-large', message: `the request for this page (its URL and the run's options) exceeds Lambda's 6 MB request limit: ${detail}` },
+        attempts: 0,
       },
     ],
     unstarted: [],

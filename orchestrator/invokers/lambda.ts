@@ -1,25 +1,28 @@
 /**
- * Runs chunks on AWS Lambda: one synchronous `InvokeCommand` per chunk through one `LambdaClient`.
+ * Runs chunks on AWS Lambda: one `InvokeWithResponseStreamCommand` per chunk through one `LambdaClient`.
+ * The worker is a response-streaming function; each record it writes reaches `onRecord` as its URL
+ * ends (lambda-stream.ts), and a worker that fails mid-chunk has still delivered the records before.
  *
  * - Retries belong to the orchestrator (run.ts), so the SDK makes exactly one attempt (`maxAttempts: 1`)
  *   and every failure comes back as an {@link InvokeError} with a reason run.ts can decide on.
  * - The HTTP agent is sized to the fan-out: the SDK's default of 50 sockets would silently queue invokes.
  * - Throttling (429) halves the invokes in flight (AIMD, see lambda-aimd.ts) instead of burning retries.
- * - A chunk whose request or response passes Lambda's 6 MB payload limit is split in halves and the
- *   halves' results merged, transparently to run.ts and with no bucket or worker change.
+ * - Streamed responses may be up to 200 MB, so the response needs no split; a chunk whose *request*
+ *   passes Lambda's 6 MB limit is split in halves and the halves' results merged, transparently to run.ts.
  */
 import http from 'node:http';
 import https from 'node:https';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeWithResponseStreamCommand, type InvokeWithResponseStreamCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
-import type { WorkerEventInput, WorkerResult } from '../../core/contract';
+import type { Outcome, WorkerEventInput, WorkerResult } from '../../core/contract';
 import { InvokeError, type Invoker } from '../invoker';
 import type { Release } from '../../core/semaphore';
 import { AimdLimiter, LimiterAbortedError } from './lambda-aimd';
-import { classifyInvokeOutput, classifySdkError, type InvokeVerdict } from './lambda-errors';
+import { classifySdkError, type InvokeVerdict } from './lambda-errors';
 import { resolveFunctionName } from './lambda-function-name';
 import { DEFAULT_LAMBDA_CONCURRENCY } from '../../core/run-control';
-import { mergeResults, splitEvent, tooLargeResult } from './lambda-split';
+import { encodeEvent, mergeResults, splitEvent, tooLargeResult } from './lambda-split';
+import { readWorkerStream } from './lambda-stream';
 
 export { DEFAULT_LAMBDA_CONCURRENCY } from '../../core/run-control';
 
@@ -78,24 +81,50 @@ export class LambdaInvoker implements Invoker {
     return { ...this.counters, limit: this.limiter.limit };
   }
 
-  /** Runs one chunk; splits it on a payload-too-large answer. Rejects with InvokeError (or LambdaSetupError). */
-  async invoke(event: WorkerEventInput, signal?: AbortSignal): Promise<WorkerResult> {
-    const verdict = await this.invokeOnce(event, signal);
-    if (verdict.kind === 'result') return verdict.result;
-    if (verdict.kind === 'error') throw verdict.error;
-    if (event.urls.length <= 1) return tooLargeResult(event, verdict.message);
-    this.counters.splits++;
-    const halves = splitEvent(event);
-    const parts = await Promise.all(halves.map((half) => this.invoke(half, signal)));
-    return mergeResults(event, parts);
+  /**
+   * Runs one chunk, handing each record to `onRecord` as it streams in (without `onRecord`, the
+   * records come back in the result). Splits a chunk whose request is over 6 MB.
+   * Rejects with InvokeError (or LambdaSetupError) once no more records can arrive.
+   */
+  async invoke(event: WorkerEventInput, signal?: AbortSignal, onRecord?: (record: Outcome) => void): Promise<WorkerResult> {
+    const collected: Outcome[] = [];
+    const result = await this.run(event, signal, onRecord ?? ((record) => collected.push(record)));
+    return onRecord ? result : { ...result, outcomes: collected };
   }
 
   async close(): Promise<void> {
     this.client.destroy();
   }
 
-  /** One InvokeCommand holding one limiter slot; the slot is released before any split recurses. */
-  private async invokeOnce(event: WorkerEventInput, signal?: AbortSignal): Promise<InvokeVerdict> {
+  /** `event` in one call, or split in halves while its request is too large; the result's records went to `deliver`. */
+  private async run(event: WorkerEventInput, signal: AbortSignal | undefined, deliver: (record: Outcome) => void): Promise<WorkerResult> {
+    const { payload, fits } = encodeEvent(event);
+    const verdict = fits ? await this.invokeOnce(event, payload, signal, deliver) : ({ kind: 'too-large', message: `${payload.byteLength} bytes` } as const);
+    if (verdict.kind === 'result') return verdict.result;
+    if (verdict.kind === 'error') throw verdict.error;
+    if (event.urls.length <= 1) {
+      const { outcomes, ...rest } = tooLargeResult(event, verdict.message);
+      outcomes.forEach(deliver);
+      return { ...rest, outcomes: [] };
+    }
+    this.counters.splits++;
+    // Both halves settle before the chunk does, so no record arrives after invoke() has settled.
+    const halves = await Promise.allSettled(splitEvent(event).map((half) => this.run(half, signal, deliver)));
+    const failed = halves.find((h) => h.status === 'rejected');
+    if (failed) throw failed.reason;
+    return mergeResults(
+      event,
+      halves.map((h) => (h as PromiseFulfilledResult<WorkerResult>).value),
+    );
+  }
+
+  /** One streamed invoke holding one limiter slot until its stream is over; the slot is released before any split recurses. */
+  private async invokeOnce(
+    event: WorkerEventInput,
+    payload: Uint8Array,
+    signal: AbortSignal | undefined,
+    deliver: (record: Outcome) => void,
+  ): Promise<InvokeVerdict | { kind: 'result'; result: WorkerResult }> {
     let release: Release;
     try {
       release = await this.limiter.acquire(signal);
@@ -103,23 +132,40 @@ export class LambdaInvoker implements Invoker {
       if (error instanceof LimiterAbortedError) throw new InvokeError('invoke aborted', 'network', event.chunkId, undefined, { cause: error });
       throw error;
     }
+    // Our own controller, so a stream we stop reading (a bad line) is closed, not left running.
+    const call = new AbortController();
+    const onAbort = () => call.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let complete = false;
     try {
       this.counters.invokes++;
-      const output = await this.client.send(
-        new InvokeCommand({ FunctionName: this.functionName, InvocationType: 'RequestResponse', Payload: Buffer.from(JSON.stringify(event)) }),
-        { abortSignal: signal },
-      );
-      this.limiter.onSuccess();
-      return classifyInvokeOutput(output, event.chunkId);
-    } catch (error) {
-      if (signal?.aborted) throw new InvokeError('invoke aborted', 'network', event.chunkId, undefined, { cause: error });
-      const verdict = classifySdkError(error, event.chunkId, this.functionName);
-      if (verdict.kind === 'error' && verdict.error instanceof InvokeError && verdict.error.reason === 'throttled') {
-        this.counters.throttles++;
-        this.limiter.onThrottle();
+      let output: InvokeWithResponseStreamCommandOutput;
+      try {
+        output = await this.client.send(new InvokeWithResponseStreamCommand({ FunctionName: this.functionName, InvocationType: 'RequestResponse', Payload: payload }), {
+          abortSignal: call.signal,
+        });
+      } catch (error) {
+        if (signal?.aborted) throw new InvokeError('invoke aborted', 'network', event.chunkId, undefined, { cause: error });
+        const verdict = classifySdkError(error, event.chunkId, this.functionName);
+        if (verdict.kind === 'error' && verdict.error instanceof InvokeError && verdict.error.reason === 'throttled') {
+          this.counters.throttles++;
+          this.limiter.onThrottle();
+        }
+        return verdict;
       }
-      return verdict;
+      this.limiter.onSuccess();
+      if (!output.EventStream) return { kind: 'error', error: new InvokeError('Lambda answered without an event stream', 'bad-response', event.chunkId) };
+      try {
+        const end = await readWorkerStream(output.EventStream, event.chunkId, deliver);
+        complete = true;
+        return { kind: 'result', result: { ...end, outcomes: [] } };
+      } catch (error) {
+        if (signal?.aborted) throw new InvokeError('invoke aborted', 'network', event.chunkId, undefined, { cause: error });
+        throw error;
+      }
     } finally {
+      if (!complete) call.abort();
+      signal?.removeEventListener('abort', onAbort);
       release();
     }
   }

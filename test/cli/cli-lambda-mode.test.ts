@@ -1,18 +1,24 @@
 /**
- * `fanout run --mode lambda --endpoint …` end to end: the real CLI and the real AWS SDK against
- * the local Lambda Invoke API emulator, which runs the real worker handler and injects
- * function errors and throttling. No AWS account: the emulator is the network edge.
+ * `fanout run --mode lambda --endpoint …` end to end: the real CLI and the real AWS SDK
+ * (InvokeWithResponseStream) against the local Lambda API emulator, which runs the deployed
+ * streaming worker entry and injects function errors and throttling. No AWS account: the emulator is the network edge.
  */
+import '../helpers/quiet-powertools';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { handler } from '../../functions/worker/handler';
+import { streamChunk } from '../../functions/worker/lambda';
+import { streamify } from '../../functions/worker/streamify';
+import { fakeLambdaRuntime } from '../helpers/fake-lambda-runtime';
 import { startDemoSite, type DemoSite } from '../../demo/site';
 import { startLambdaEmulator, type EmulatedCall, type Injection, type LambdaEmulator } from '../helpers/lambda-emulator';
 import { runCli } from './run-cli';
 import { estimateLambdaCost } from '../../report';
 import { formatUsd } from '../../report/render/format';
 import type { RunSummary } from '../../core/summary';
+
+/** The deployed worker entry, marked as the Node.js runtime marks it: the CLI's invokes stream from it. */
+const handler = streamify(streamChunk, fakeLambdaRuntime);
 
 const AWS_ENV = {
   AWS_ACCESS_KEY_ID: 'test',
@@ -83,6 +89,7 @@ describe('fanout run --mode lambda against the emulator', () => {
     expect(result.code).toBe(0);
     expectOneGoodRecordPerUrl(records);
     expect(log.filter((l) => l.status === 200)).toHaveLength(15);
+    expect(log.every((l) => l.api === 'stream')).toBe(true); // InvokeWithResponseStream, not the buffered Invoke
   });
 
   test('still one record per URL when every third call fails and the function is throttled', async () => {

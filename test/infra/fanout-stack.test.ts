@@ -104,6 +104,14 @@ describe('FanoutStack', () => {
     });
   });
 
+  test('the worker is a response-streaming function: its description and an output say it is invoked with InvokeWithResponseStream', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('invoke mode RESPONSE_STREAM: InvokeWithResponseStream'),
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'fanout-worker' }) },
+    });
+    template.hasOutput('WorkerInvokeMode', { Value: 'RESPONSE_STREAM' });
+  });
+
   test('outputs name the worker, the orchestrator and the bucket', () => {
     template.hasOutput('WorkerFunctionName', { Value: { Ref: workerId } });
     template.hasOutput('OrchestratorFunctionName', {});

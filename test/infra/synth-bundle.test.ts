@@ -3,13 +3,17 @@
  * asset from cdk.out is required and run against the loopback demo site: proof that the bundle has
  * everything it needs. One synth, shared by the tests in this file (bundling is the slow part).
  */
+import '../helpers/quiet-powertools';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startDemoSite, type DemoSite } from '../../demo/site';
-import { WorkerResultSchema } from '../../core/contract';
+import type { Context } from 'aws-lambda';
+import type { StreamingHandler } from '../../functions/worker/streamify';
+import { isStreamingHandler, withFakeLambdaGlobal } from '../helpers/fake-lambda-runtime';
+import { ndjsonSink } from '../helpers/ndjson-sink';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../..');
@@ -40,18 +44,25 @@ afterAll(async () => {
 });
 
 describe('cdk synth and the bundled assets', () => {
-  test('the worker bundle runs a chunk against the demo site: one record per URL', async () => {
-    process.env.POWERTOOLS_METRICS_DISABLED = 'true'; // no EMF lines on the test's stdout
+  test('the worker bundle is a response-streaming handler: run as the runtime runs it, it streams one NDJSON record per URL, then the end', async () => {
     const bundle = path.join(assetDir('fanout-worker'), 'index.js');
+    // The runtime defines `awslambda` before it loads the handler module; the bundle reads it at load.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { handler } = require(bundle) as { handler: (event: unknown, context: unknown) => Promise<unknown> };
+    const { handler } = withFakeLambdaGlobal(() => require(bundle) as { handler: StreamingHandler });
+    expect(isStreamingHandler(handler)).toBe(true);
     const urls = site.urls(20);
-    const context = { functionName: 'worker', awsRequestId: 'r1', getRemainingTimeInMillis: () => 60_000 };
+    const context = { functionName: 'worker', awsRequestId: 'r1', getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
+    const sink = ndjsonSink();
 
-    const result = WorkerResultSchema.parse(await handler({ runId: 'r', chunkId: 'c', urls, options: { allowPrivate: true } }, context));
+    await handler({ runId: 'r', chunkId: 'c', urls, options: { allowPrivate: true } }, sink.stream, context);
+    await new Promise((resolve) => setImmediate(resolve));
 
-    expect(result.outcomes.map((o) => o.url).sort()).toStrictEqual([...urls].sort());
-    expect(result.outcomes.every((o) => o.ok && o.title === `Page ${o.url.split('/').pop()}`)).toBe(true);
+    const messages = sink.messages();
+    const records = messages.flatMap((m) => (m.type === 'record' ? [m.record] : []));
+    expect(records.map((o) => o.url).sort()).toStrictEqual([...urls].sort());
+    expect(records.every((o) => o.ok && o.title === `Page ${o.url.split('/').pop()}`)).toBe(true);
+    expect(messages.at(-1)).toMatchObject({ type: 'end', runId: 'r', chunkId: 'c', unstarted: [], stats: { ok: 20, failed: 0 } });
+    expect(sink.stream.writableFinished).toBe(true);
     console.log(`worker bundle: ${(statSync(bundle).size / 1024).toFixed(0)} KiB`);
   });
 

@@ -1,6 +1,8 @@
 /**
- * Test data for the Lambda invoker tests: worker events and the results a worker would return.
+ * Test data for the Lambda invoker tests: worker events, the results a worker would return, and
+ * those results as the event stream InvokeWithResponseStream answers with.
  */
+import type { InvokeWithResponseStreamResponseEvent } from '@aws-sdk/client-lambda';
 import type { Outcome, WorkerEventInput, WorkerResult } from '../../core/contract';
 
 export function makeEvent(urls: string[], overrides: Partial<WorkerEventInput> = {}): WorkerEventInput {
@@ -29,5 +31,33 @@ export function resultFor(event: WorkerEventInput, linkBytes = 0): WorkerResult 
   };
 }
 
-/** Lambda's synchronous response limit, as the real service enforces it. */
-export const LAMBDA_RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024;
+/** The NDJSON a streaming worker writes for `result`: one record line per outcome, then the end line. */
+export function ndjsonOf(result: WorkerResult): Buffer {
+  const { outcomes, ...end } = result;
+  const lines = [...outcomes.map((record) => ({ type: 'record', record })), { type: 'end', ...end }];
+  return Buffer.from(lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
+}
+
+/** `bytes` cut into PayloadChunk events of `size` bytes (cuts fall anywhere: inside lines and UTF-8 characters). */
+export function payloadChunks(bytes: Uint8Array, size = 64 * 1024): InvokeWithResponseStreamResponseEvent[] {
+  const events: InvokeWithResponseStreamResponseEvent[] = [];
+  for (let at = 0; at < bytes.byteLength; at += size) events.push({ PayloadChunk: { Payload: bytes.subarray(at, at + size) } });
+  return events;
+}
+
+/** What InvokeWithResponseStream resolves with: a 200 and an EventStream that yields `events` (awaiting any promise among them). */
+export function streamedOutput(events: (InvokeWithResponseStreamResponseEvent | Promise<unknown> | Error)[]) {
+  async function* stream(): AsyncGenerator<InvokeWithResponseStreamResponseEvent> {
+    for (const event of events) {
+      if (event instanceof Error) throw event;
+      if (event instanceof Promise) await event;
+      else yield event;
+    }
+  }
+  return { StatusCode: 200, EventStream: stream(), $metadata: {} };
+}
+
+/** A worker's whole streamed answer for `result`: its NDJSON in chunks, then a clean InvokeComplete. */
+export function streamedResult(result: WorkerResult, chunkSize?: number) {
+  return streamedOutput([...payloadChunks(ndjsonOf(result), chunkSize), { InvokeComplete: {} }]);
+}

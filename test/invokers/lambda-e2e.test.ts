@@ -1,14 +1,21 @@
 /**
- * End to end in Lambda mode: run.ts -> LambdaInvoker -> real AWS SDK -> the Invoke API emulator on
- * loopback -> the real worker handler -> the demo site. The emulator injects function errors,
+ * End to end in Lambda mode: run.ts -> LambdaInvoker -> real AWS SDK (InvokeWithResponseStream,
+ * event-stream decoding) -> the Lambda API emulator on loopback -> the deployed streaming worker
+ * entry (functions/worker/lambda.ts) -> the demo site. The emulator injects function errors,
  * timeouts, 500s and throttling (429s past a reserved concurrency); every URL still gets exactly one record.
  */
-import { handler } from '../../functions/worker/handler';
+import '../helpers/quiet-powertools';
+import { streamChunk } from '../../functions/worker/lambda';
+import { streamify } from '../../functions/worker/streamify';
 import { chunkUrls } from '../../orchestrator/chunk';
 import { LambdaInvoker } from '../../orchestrator/invokers/lambda';
 import { runChunks } from '../../orchestrator/run';
 import { startDemoSite, type DemoSite } from '../../demo/site';
+import { fakeLambdaRuntime } from '../helpers/fake-lambda-runtime';
 import { startLambdaEmulator, type Injection } from '../helpers/lambda-emulator';
+
+/** The deployed worker entry, marked as the Node.js runtime marks it. */
+const worker = streamify(streamChunk, fakeLambdaRuntime);
 
 let site: DemoSite;
 beforeAll(async () => {
@@ -19,7 +26,7 @@ afterAll(() => site.close());
 const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
 
 async function runThroughEmulator(urls: string[], inject: (n: number) => Injection | undefined, reservedConcurrency?: number) {
-  const emulator = await startLambdaEmulator({ functions: { worker: handler as never }, inject: ({ n }) => inject(n), reservedConcurrency });
+  const emulator = await startLambdaEmulator({ functions: { worker }, inject: ({ n }) => inject(n), reservedConcurrency });
   const invoker = new LambdaInvoker({ functionName: 'worker', region: 'us-east-1', endpoint: emulator.endpoint, credentials, concurrency: 8, throttleCooldownMs: 50 });
   const started = Date.now();
   try {
@@ -36,9 +43,10 @@ async function runThroughEmulator(urls: string[], inject: (n: number) => Injecti
 describe('Lambda mode end to end (emulator, real SDK, real worker handler)', () => {
   test('clean run: one successful record per URL', async () => {
     const urls = site.urls(400);
-    const { records, ms } = await runThroughEmulator(urls, () => undefined);
+    const { records, ms, emulator } = await runThroughEmulator(urls, () => undefined);
     expect(records.map((r) => r.url).sort()).toStrictEqual([...urls].sort());
     expect(records.every((r) => r.ok)).toBe(true);
+    expect(emulator.log.every((c) => c.api === 'stream')).toBe(true);
     console.log(`lambda mode via emulator: ${urls.length} pages in ${ms} ms (${Math.round((urls.length / ms) * 1000)} pages/s)`);
   });
 

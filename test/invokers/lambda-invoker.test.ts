@@ -1,18 +1,22 @@
 /**
  * LambdaInvoker against a mocked LambdaClient: the mock sits at the AWS network edge
- * (aws-sdk-client-mock replaces `send`), everything above it is the real invoker.
+ * (aws-sdk-client-mock replaces `send`) and answers InvokeWithResponseStream with an EventStream of
+ * PayloadChunk / InvokeComplete events, as the real SDK yields them; everything above it is the real invoker.
  */
-import { InvokeCommand, LambdaClient, ResourceNotFoundException, TooManyRequestsException } from '@aws-sdk/client-lambda';
+import { InvokeWithResponseStreamCommand, LambdaClient, TooManyRequestsException } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import type { WorkerEventInput } from '../../core/contract';
+import type { Outcome, WorkerEventInput } from '../../core/contract';
 import { InvokeError } from '../../orchestrator/invoker';
-import { LambdaInvoker, LambdaSetupError } from '../../orchestrator/invokers/lambda';
-import { LAMBDA_RESPONSE_LIMIT_BYTES, makeEvent, resultFor, urlsOf } from './factories';
+import { LambdaInvoker } from '../../orchestrator/invokers/lambda';
+import { makeEvent, ndjsonOf, payloadChunks, resultFor, streamedOutput, streamedResult, urlsOf } from './factories';
 
 const lambda = mockClient(LambdaClient);
-const encode = (value: unknown) => Buffer.from(JSON.stringify(value)) as never;
 const eventOf = (input: { Payload?: unknown }) => JSON.parse(Buffer.from(input.Payload as Uint8Array).toString('utf8')) as WorkerEventInput;
+const endOf = (event: WorkerEventInput) => {
+  const { outcomes: _records, ...end } = resultFor(event);
+  return { ...end, outcomes: [] };
+};
 
 function newInvoker(concurrency = 4): LambdaInvoker {
   return new LambdaInvoker({ functionName: 'fanout-worker', region: 'us-east-1', concurrency, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
@@ -28,149 +32,169 @@ function throttle(retryAfterSeconds = '2') {
   });
 }
 
+/** Invokes with an onRecord that collects; `error` is what the call rejected with, if it did. */
+async function invokeCollecting(invoker: LambdaInvoker, event: WorkerEventInput, signal?: AbortSignal) {
+  const records: Outcome[] = [];
+  const settled = await invoker
+    .invoke(event, signal, (r) => records.push(r))
+    .then(
+      (result) => ({ result, error: undefined }),
+      (error: unknown) => ({ result: undefined, error }),
+    );
+  return { records, ...settled };
+}
+
 beforeEach(() => lambda.reset());
 
-describe('LambdaInvoker (mocked LambdaClient)', () => {
-  test('success: sends the event as a RequestResponse invoke and returns the parsed result', async () => {
+describe('LambdaInvoker (mocked LambdaClient, streamed responses)', () => {
+  test('each record reaches onRecord as it streams in, before the call settles; the result is the end message', async () => {
     const event = makeEvent(urlsOf(3));
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: encode(resultFor(event)) });
+    const [first, rest] = (() => {
+      const bytes = ndjsonOf(resultFor(event));
+      const cut = bytes.indexOf('\n') + 1;
+      return [bytes.subarray(0, cut), bytes.subarray(cut)];
+    })();
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    lambda
+      .on(InvokeWithResponseStreamCommand)
+      .callsFake(() => streamedOutput([{ PayloadChunk: { Payload: first } }, gate, { PayloadChunk: { Payload: rest } }, { InvokeComplete: {} }]));
     const invoker = newInvoker();
+    const records: Outcome[] = [];
+    let settled = false;
 
-    const result = await invoker.invoke(event);
+    const call = invoker.invoke(event, undefined, (r) => records.push(r)).finally(() => (settled = true));
+    while (records.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    expect(records).toStrictEqual([resultFor(event).outcomes[0]]);
+    expect(settled).toBe(false);
+    openGate();
 
-    expect(result).toStrictEqual(resultFor(event));
-    expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
-    expect(lambda).toHaveReceivedCommandWith(InvokeCommand, { FunctionName: 'fanout-worker', InvocationType: 'RequestResponse' });
-    expect(eventOf(lambda.commandCalls(InvokeCommand)[0]!.args[0].input)).toStrictEqual(event);
+    await expect(call).resolves.toStrictEqual(endOf(event));
+    expect(records).toStrictEqual(resultFor(event).outcomes);
+    expect(lambda).toHaveReceivedCommandTimes(InvokeWithResponseStreamCommand, 1);
+    expect(lambda).toHaveReceivedCommandWith(InvokeWithResponseStreamCommand, { FunctionName: 'fanout-worker', InvocationType: 'RequestResponse' });
+    expect(eventOf(lambda.commandCalls(InvokeWithResponseStreamCommand)[0]!.args[0].input)).toStrictEqual(event);
     await invoker.close();
   });
 
-  test('FunctionError becomes InvokeError "crashed" with the error type and message', async () => {
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: encode({ errorType: 'TypeError', errorMessage: 'boom' }) });
-    const invoker = newInvoker();
+  test('without onRecord (a caller that does not stream), the records come back in the result', async () => {
+    const event = makeEvent(urlsOf(4));
+    lambda.on(InvokeWithResponseStreamCommand).callsFake(() => streamedResult(resultFor(event)));
 
-    const error = await invoker.invoke(makeEvent(urlsOf(2))).catch((e: unknown) => e);
-
-    expect(error).toBeInstanceOf(InvokeError);
-    expect(error).toMatchObject({ reason: 'crashed', chunkId: 'c1', message: 'worker failed: TypeError: boom' });
+    await expect(newInvoker().invoke(event)).resolves.toStrictEqual(resultFor(event));
   });
 
-  test('"Task timed out" becomes InvokeError "timeout"', async () => {
-    lambda.on(InvokeCommand).resolves({
-      StatusCode: 200,
-      FunctionError: 'Unhandled',
-      Payload: encode({ errorType: 'Sandbox.Timedout', errorMessage: '2024-01-01T00:00:00.000Z abc Task timed out after 60.00 seconds' }),
-    });
+  test('lines and UTF-8 characters cut across PayloadChunks arrive whole', async () => {
+    const event = makeEvent(urlsOf(5));
+    const result = resultFor(event);
+    for (const o of result.outcomes) if (o.ok) o.title = 'Café 東京 🚀 ünïcödé';
+    // 7-byte chunks cut most lines many times, and many multi-byte characters in two.
+    lambda.on(InvokeWithResponseStreamCommand).callsFake(() => streamedResult(result, 7));
 
-    await expect(newInvoker().invoke(makeEvent(urlsOf(2)))).rejects.toMatchObject({ name: 'InvokeError', reason: 'timeout' });
-  });
+    const { records, result: end } = await invokeCollecting(newInvoker(), event);
 
-  test('throttling then success: 429 becomes "throttled" with retryAfterMs, halves the limit, and the retry succeeds', async () => {
-    const event = makeEvent(urlsOf(2));
-    lambda
-      .on(InvokeCommand)
-      .rejectsOnce(throttle('2'))
-      .resolves({ StatusCode: 200, Payload: encode(resultFor(event)) });
-    const invoker = newInvoker(8);
-
-    const first = await invoker.invoke(event).catch((e: unknown) => e);
-    expect(first).toBeInstanceOf(InvokeError);
-    expect(first).toMatchObject({ reason: 'throttled', retryAfterMs: 2000 });
-    expect((first as Error).message).toContain('ReservedFunctionConcurrentInvocationLimitExceeded');
-    expect(invoker.stats).toStrictEqual({ invokes: 1, throttles: 1, splits: 0, limit: 4 });
-
-    // run.ts retries a throttled chunk; the retry goes through.
-    await expect(invoker.invoke(event)).resolves.toStrictEqual(resultFor(event));
-    expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 2);
-  });
-
-  test('oversized outcomes: a chunk whose outcomes exceed 6 MB is split in halves and merged, one record per URL', async () => {
-    // Each record carries ~120 kB of links, so 64 URLs answer ~7.7 MB: over the limit until split.
-    const linkBytes = 120_000;
-    lambda.on(InvokeCommand).callsFake((input: { Payload?: unknown }) => {
-      const body = JSON.stringify(resultFor(eventOf(input), linkBytes));
-      if (Buffer.byteLength(body) > LAMBDA_RESPONSE_LIMIT_BYTES) {
-        return {
-          StatusCode: 200,
-          FunctionError: 'Unhandled',
-          Payload: encode({ errorType: 'Function.ResponseSizeTooLarge', errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).' }),
-        };
-      }
-      return { StatusCode: 200, Payload: Buffer.from(body) };
-    });
-    const event = makeEvent(urlsOf(64));
-    const invoker = newInvoker();
-
-    const result = await invoker.invoke(event);
-
-    expect(Buffer.byteLength(JSON.stringify(result))).toBeGreaterThan(LAMBDA_RESPONSE_LIMIT_BYTES);
-    expect(result.chunkId).toBe('c1');
-    expect(result.outcomes.map((o) => o.url)).toStrictEqual(event.urls);
-    expect(result.stats).toMatchObject({ ok: 64, failed: 0 });
-    expect(invoker.stats.splits).toBe(1);
-    expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 3);
-  });
-
-  test('a single URL whose record alone exceeds the limit becomes a too-large failure, not a lost record', async () => {
-    lambda
-      .on(InvokeCommand)
-      .resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: encode({ errorType: 'Function.ResponseSizeTooLarge', errorMessage: 'too big' }) });
-    const event = makeEvent(urlsOf(1));
-
-    const result = await newInvoker().invoke(event);
-
-    expect(result.outcomes).toStrictEqual([{ url: event.urls[0], ok: false, error: { kind: 'too-large', message: expect.stringContaining('6 MB') }, attempts: 1 }]);
-  });
-
-  test('network error becomes InvokeError "network" with the cause', async () => {
-    const cause = Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' });
-    lambda.on(InvokeCommand).rejects(cause);
-
-    const error = await newInvoker()
-      .invoke(makeEvent(urlsOf(1)))
-      .catch((e: unknown) => e);
-
-    expect(error).toBeInstanceOf(InvokeError);
-    expect(error).toMatchObject({ reason: 'network', cause });
-  });
-
-  test('a payload that is not a WorkerResult becomes "bad-response"', async () => {
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: encode({ hello: 'world' }) });
-
-    await expect(newInvoker().invoke(makeEvent(urlsOf(1)))).rejects.toMatchObject({ name: 'InvokeError', reason: 'bad-response' });
-  });
-
-  test('a missing function is a LambdaSetupError (no retry can help), not an InvokeError', async () => {
-    lambda.on(InvokeCommand).rejects(new ResourceNotFoundException({ message: 'Function not found', $metadata: { httpStatusCode: 404 } }));
-
-    await expect(newInvoker().invoke(makeEvent(urlsOf(1)))).rejects.toThrow(LambdaSetupError);
+    expect(records).toStrictEqual(result.outcomes);
+    expect(end).toStrictEqual(endOf(event));
   });
 
   test.each([
-    [Object.assign(new Error('Region is missing'), { name: 'Error' }), /no AWS region .*--region/],
-    [Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), /no AWS credentials .*--profile/],
-  ])('a client without %s is a LambdaSetupError that says how to fix it', async (error, message) => {
-    lambda.on(InvokeCommand).rejects(error);
-    const invoker = newInvoker();
-    await expect(invoker.invoke(makeEvent(urlsOf(1)))).rejects.toThrow(message);
-    await expect(invoker.invoke(makeEvent(urlsOf(1)))).rejects.toBeInstanceOf(LambdaSetupError);
+    [
+      'a function error',
+      { ErrorCode: 'Runtime.ExitError', ErrorDetails: 'exited with signal SIGKILL' },
+      'crashed',
+      'worker failed: Runtime.ExitError: exited with signal SIGKILL',
+    ],
+    ['a timeout', { ErrorCode: 'Sandbox.Timedout', ErrorDetails: 'Task timed out after 300.00 seconds' }, 'timeout', 'worker timed out: Task timed out after 300.00 seconds'],
+    [
+      'an error document',
+      { ErrorCode: 'TypeError', ErrorDetails: JSON.stringify({ errorType: 'TypeError', errorMessage: 'boom' }) },
+      'crashed',
+      'worker failed: TypeError: boom',
+    ],
+  ])('InvokeComplete with %s after 30 of 50 records: the 30 are delivered, then the call rejects', async (_, complete, reason, message) => {
+    const event = makeEvent(urlsOf(50));
+    const thirty = ndjsonOf({ ...resultFor(event), outcomes: resultFor(event).outcomes.slice(0, 30) });
+    const recordsOnly = thirty.subarray(0, thirty.lastIndexOf('{"type":"end"'));
+    lambda.on(InvokeWithResponseStreamCommand).callsFake(() => streamedOutput([...payloadChunks(recordsOnly, 1000), { InvokeComplete: complete }]));
+
+    const { records, error } = await invokeCollecting(newInvoker(), event);
+
+    expect(records).toStrictEqual(resultFor(event).outcomes.slice(0, 30));
+    expect(error).toBeInstanceOf(InvokeError);
+    expect(error).toMatchObject({ reason, chunkId: 'c1', message });
   });
 
-  test('invokes in flight never exceed the configured concurrency', async () => {
-    let inFlight = 0;
-    let peak = 0;
-    lambda.on(InvokeCommand).callsFake(async (input: { Payload?: unknown }) => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      await new Promise((r) => setTimeout(r, 5));
-      inFlight--;
-      return { StatusCode: 200, Payload: encode(resultFor(eventOf(input))) };
+  test.each([
+    ['completes without an end line', [{ InvokeComplete: {} }], 'bad-response', /without an end line/],
+    ['ends before InvokeComplete', [], 'network', /before InvokeComplete/],
+    ['breaks mid-stream', [Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })], 'network', /worker stream broke: Error: socket hang up/],
+  ])('a stream that %s rejects (%s) after delivering the records that arrived', async (_, tail, reason, message) => {
+    const event = makeEvent(urlsOf(10));
+    const bytes = ndjsonOf(resultFor(event));
+    const recordsOnly = bytes.subarray(0, bytes.lastIndexOf('{"type":"end"'));
+    lambda.on(InvokeWithResponseStreamCommand).callsFake(() => streamedOutput([...payloadChunks(recordsOnly, 300), ...(tail as never[])]));
+
+    const { records, error } = await invokeCollecting(newInvoker(), event);
+
+    expect(records).toStrictEqual(resultFor(event).outcomes);
+    expect(error).toBeInstanceOf(InvokeError);
+    expect(error).toMatchObject({ reason });
+    expect((error as Error).message).toMatch(message);
+  });
+
+  test.each([
+    ['a line that is not JSON', 'not json\n', /line 1 is not JSON/],
+    ['a line that is not a WorkerMessage', '{"type":"record","record":{"url":1}}\n', /line 1 is not a WorkerMessage/],
+    ['a buffered WorkerResult (a worker deployed before streaming)', JSON.stringify(resultFor(makeEvent(urlsOf(1)))), /redeploy the worker/],
+  ])('%s is a "bad-response"', async (_, text, message) => {
+    lambda.on(InvokeWithResponseStreamCommand).callsFake(() => streamedOutput([{ PayloadChunk: { Payload: Buffer.from(text) } }, { InvokeComplete: {} }]));
+
+    const { error } = await invokeCollecting(newInvoker(), makeEvent(urlsOf(1)));
+
+    expect(error).toMatchObject({ name: 'InvokeError', reason: 'bad-response', message: expect.stringMatching(message) });
+  });
+
+  test('a throttled streaming invoke: 429 becomes "throttled" with retryAfterMs, halves the limit, and the retry streams', async () => {
+    const event = makeEvent(urlsOf(2));
+    lambda
+      .on(InvokeWithResponseStreamCommand)
+      .rejectsOnce(throttle('2'))
+      .callsFake(() => streamedResult(resultFor(event)));
+    const invoker = newInvoker(8);
+
+    const first = await invokeCollecting(invoker, event);
+    expect(first.records).toStrictEqual([]);
+    expect(first.error).toBeInstanceOf(InvokeError);
+    expect(first.error).toMatchObject({ reason: 'throttled', retryAfterMs: 2000 });
+    expect((first.error as Error).message).toContain('ReservedFunctionConcurrentInvocationLimitExceeded');
+    expect(invoker.stats).toStrictEqual({ invokes: 1, throttles: 1, splits: 0, limit: 4 });
+
+    // run.ts retries a throttled chunk; the retry goes through.
+    const retry = await invokeCollecting(invoker, event);
+    expect(retry.records).toStrictEqual(resultFor(event).outcomes);
+    expect(lambda).toHaveReceivedCommandTimes(InvokeWithResponseStreamCommand, 2);
+  });
+
+  test('a 50 MB chunk result streams through whole: every record delivered, one invoke, no split (the 6 MB buffered limit would have split it)', async () => {
+    // 500 records of ~120 kB of links each: about 60 MB of NDJSON, in Lambda-sized 64 KiB chunks.
+    const event = makeEvent(urlsOf(500));
+    const result = resultFor(event, 100_000);
+    const bytes = ndjsonOf(result);
+    lambda.on(InvokeWithResponseStreamCommand).callsFake(() => streamedOutput([...payloadChunks(bytes), { InvokeComplete: {} }]));
+    const invoker = newInvoker();
+    let delivered = 0;
+    const urls: string[] = [];
+
+    const end = await invoker.invoke(event, undefined, (r) => {
+      delivered += Buffer.byteLength(JSON.stringify(r));
+      urls.push(r.url);
     });
-    const invoker = newInvoker(3);
 
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => invoker.invoke(makeEvent(urlsOf(1), { chunkId: `c${i}` }))));
-
-    expect(results).toHaveLength(12);
-    expect(peak).toBe(3);
+    expect(bytes.byteLength).toBeGreaterThan(50 * 1024 * 1024);
+    expect(delivered).toBeGreaterThan(50 * 1024 * 1024);
+    expect(urls).toStrictEqual(event.urls);
+    expect(end).toStrictEqual(endOf(event));
+    expect(invoker.stats).toMatchObject({ invokes: 1, splits: 0 });
+    expect(lambda).toHaveReceivedCommandTimes(InvokeWithResponseStreamCommand, 1);
   });
 });

@@ -11,14 +11,14 @@ import { LambdaInvoker } from '../../orchestrator/invokers/lambda';
 import { LocalInvoker } from '../../orchestrator/invokers/local';
 import { RunAbortedError, runChunks } from '../../orchestrator/run';
 import { startLambdaEmulator, type LambdaEmulator } from '../helpers/lambda-emulator';
-import { markerDir, scriptedThrow } from './fake-workers/scripted';
+import { markerDir, scriptedStream } from './fake-workers/scripted';
 
 /** A chunk's timeout: the fake worker answers in well under a millisecond, a hang runs into this. */
 const CHUNK_TIMEOUT_MS = 1500;
 
 let emulator: LambdaEmulator;
 beforeAll(async () => {
-  emulator = await startLambdaEmulator({ functions: { worker: scriptedThrow as never }, timeoutMs: CHUNK_TIMEOUT_MS });
+  emulator = await startLambdaEmulator({ functions: { worker: scriptedStream }, timeoutMs: CHUNK_TIMEOUT_MS });
 });
 afterAll(async () => {
   await emulator.close();

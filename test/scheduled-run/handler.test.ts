@@ -5,16 +5,16 @@
  * self-invoke is recorded. Covers the list read from S3, results and summary written back, the
  * continuation hand-over, and the Powertools metrics each invocation publishes (EMF on stdout).
  */
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, InvokeWithResponseStreamCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import type { Outcome } from '../../core/contract';
-import { handler as workerHandler } from '../../functions/worker/handler';
 import type { handler as OrchestratorHandler } from '../../functions/scheduled-run/handler';
 import { HANDOVER_MARGIN_MS } from '../../functions/scheduled-run/orchestrate';
 import { startCountingSite, type CountingSite } from '../helpers/counting-site';
+import { lambdaContext, ndjsonWorker, streamedInvoke } from '../helpers/streamed-invoke';
 
 const BUCKET = 'results-bucket';
 /** Long enough that no chunk in flight is cancelled, however slow the machine. */
@@ -78,10 +78,10 @@ beforeEach(() => {
     objects.set(input.Key, { body: typeof input.Body === 'string' ? input.Body : Buffer.from(input.Body).toString('utf8'), etag });
     return { ETag: etag };
   });
-  lambda.on(InvokeCommand, { FunctionName: 'fanout-worker' }).callsFake(async (input: { Payload: Uint8Array }) => {
-    const result = await workerHandler(JSON.parse(Buffer.from(input.Payload).toString('utf8')));
-    return { StatusCode: 200, Payload: Buffer.from(JSON.stringify(result)) };
-  });
+  // Workers are streamed invokes of the real worker, as the deployed orchestrator makes them.
+  lambda
+    .on(InvokeWithResponseStreamCommand, { FunctionName: 'fanout-worker' })
+    .callsFake((input: { Payload: Uint8Array }) => streamedInvoke(ndjsonWorker, JSON.parse(Buffer.from(input.Payload).toString('utf8')), lambdaContext('fanout-worker')));
   lambda.on(InvokeCommand, { FunctionName: 'fanout-orchestrator', InvocationType: 'Event' }).resolves({ StatusCode: 202 });
   emf = [];
   const write = process.stdout.write.bind(process.stdout) as (chunk: string | Uint8Array) => boolean;

@@ -7,7 +7,6 @@
  * Politeness cases use a counting loopback site (robots.txt, requests in flight, request starts).
  */
 import type { Outcome, WorkerEventInput } from '../../core/contract';
-import { handler } from '../../functions/worker/handler';
 import { RunSummarySchema } from '../../core/summary';
 import { checkpointKey, resultsKey, summaryKey, type Checkpoint } from '../../functions/scheduled-run/checkpoint';
 import { RunInputSchema, type ContinueInput } from '../../core/schedule-input';
@@ -19,6 +18,7 @@ import { startDemoSite, type DemoSite } from '../../demo/site';
 import { startLambdaEmulator, type LambdaEmulator } from '../helpers/lambda-emulator';
 import { startCountingSite, type CountingSite } from '../helpers/counting-site';
 import { VirtualClock } from '../helpers/virtual-clock';
+import { streamingWorker } from '../helpers/streamed-invoke';
 
 class MemoryStore implements ObjectStore {
   readonly objects = new Map<string, { body: string; etag: string }>();
@@ -45,11 +45,11 @@ beforeAll(async () => {
   site = await startDemoSite({ pages: 200, latencyMs: 20 });
   emulator = await startLambdaEmulator({
     functions: {
-      worker: handler as never,
+      worker: streamingWorker(),
       // Every Lambda worker has its own connection pool; in this one process the worker's shared
       // undici Agent would cap a host at `perHost` across all chunks by itself, hiding whether the
       // orchestrator's run-wide budget does. So this worker's pool allows 64; only hostLimits bound it.
-      'own-pool-worker': ((event: { options?: object }, context: never) => handler({ ...event, options: { ...event.options, perHost: 64 } }, context)) as never,
+      'own-pool-worker': streamingWorker((event) => ({ ...event, options: { ...(event.options as object), perHost: 64 } })),
     },
   });
 });

@@ -9,7 +9,8 @@
  * - anything else: a success whose title is the URL.
  *
  * "Dies" is a SIGKILL of its own process in `scriptedKill` (LocalInvoker), a thrown error in
- * `scriptedThrow` (the emulator runs handlers inside the test process). "Once" is remembered in a
+ * `scriptedThrow` and `scriptedStream` (the emulator runs handlers inside the test process;
+ * `scriptedStream` is the response-streaming form the deployed worker has). "Once" is remembered in a
  * marker file per run and URL: see {@link markerDir}.
  */
 import { createHash } from 'node:crypto';
@@ -17,6 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Outcome, WorkerEventInput, WorkerResult } from '../../../core/contract';
+import { fakeLambdaRuntime } from '../../helpers/fake-lambda-runtime';
 
 /** Where the "once" markers of a run live; tests remove it afterwards. */
 export function markerDir(runId: string): string {
@@ -70,3 +72,10 @@ export function scriptedKill(event: WorkerEventInput): Promise<WorkerResult> {
 export function scriptedThrow(event: WorkerEventInput): Promise<WorkerResult> {
   return scripted(event, () => Promise.reject(new Error('worker process died (simulated)')));
 }
+
+/** {@link scriptedThrow} as a response-streaming Lambda handler: its records as NDJSON lines, then the end line. */
+export const scriptedStream = fakeLambdaRuntime.streamifyResponse(async (event, responseStream) => {
+  const { outcomes, ...end } = await scriptedThrow(event as WorkerEventInput);
+  for (const record of outcomes) responseStream.write(`${JSON.stringify({ type: 'record', record })}\n`);
+  responseStream.end(`${JSON.stringify({ type: 'end', ...end })}\n`);
+});
