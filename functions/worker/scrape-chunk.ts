@@ -79,10 +79,6 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
     hostLimits: options.hostLimits,
     hostDelayMs: options.hostDelayMs,
   });
-  const record = (outcome: Outcome) => {
-    outcomes.push(outcome);
-    control.onOutcome?.(outcome);
-  };
   urls.forEach((input, index) => {
     const url = parseHttpUrl(input);
     if (url === undefined) {
