@@ -124,7 +124,7 @@ export class HostGate<T extends GatedTask> {
     const lease = this.leases.get(task);
     const key = hostKey(url);
     if (lease === undefined || key === undefined) return;
-    const left = this.hostsFor(task).counts.get(key) ?? 0;
+    const left = this.countDown(task, key);
     if ((lease.slots.get(key) ?? 0) <= left) return;
     this.budget.shrink(lease, key, left, this.now());
     this.epoch++;
@@ -148,6 +148,20 @@ export class HostGate<T extends GatedTask> {
     if (startable === 0 || startable < enough) return false;
     this.leases.set(task, this.budget.take(offer));
     return true;
+  }
+
+  /**
+   * Takes one URL of `key` off the task's counts (its record arrived), without recounting the
+   * whole task: O(1) per record. Returns the task's URLs left on that host.
+   */
+  private countDown(task: T, key: string): number {
+    const known = this.hostsOf.get(task);
+    if (known === undefined || known.size !== task.remaining.size + 1) return this.hostsFor(task).counts.get(key) ?? 0;
+    known.size--;
+    const left = (known.counts.get(key) ?? 1) - 1;
+    if (left > 0) known.counts.set(key, left);
+    else if (known.counts.delete(key)) this.budget.want(key, -1);
+    return left;
   }
 
   /** The task's URLs per host, recounted when `remaining` changed; keeps the budget's `wanting` counts in step. */

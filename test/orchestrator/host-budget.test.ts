@@ -99,3 +99,27 @@ describe('HostBudget.throttle', () => {
 it('rejects a budget of no slots', () => {
   expect(() => new HostBudget({ perHost: 0 })).toThrow(RangeError);
 });
+
+describe('HostBudget.shrink', () => {
+  it('gives back the slots a chunk in flight can no longer use, and keeps the rest', () => {
+    const b = budget(8, 64, 1);
+    b.want(A, 1);
+    const lease = b.take(b.offer(urls({ [A]: 50 }), 0)); // all 8
+    expect(b.state(A).inUse).toBe(8);
+    b.shrink(lease, A, 1, 0); // one URL of the chunk left there (say, one that hangs)
+    expect([b.state(A).inUse, lease.slots.get(A)]).toStrictEqual([1, 1]);
+    b.shrink(lease, A, 3, 0); // never grows a lease
+    expect([b.state(A).inUse, lease.slots.get(A)]).toStrictEqual([1, 1]);
+    b.release(lease, 0);
+    expect(b.state(A).inUse).toBe(0); // released once, not twice
+  });
+
+  it('keeps the Crawl-delay gap when the last slot of a host goes back', () => {
+    const b = budget(8, 64, 1);
+    b.setCrawlDelay(A, 1000);
+    b.want(A, 1);
+    const lease = b.take(b.offer(urls({ [A]: 5 }), 0));
+    b.shrink(lease, A, 0, 100);
+    expect(b.state(A).notBefore).toBe(1100);
+  });
+});
