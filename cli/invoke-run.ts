@@ -12,6 +12,8 @@ import { trapSignals } from './signals';
 export interface InvokeRunResult extends Omit<RunUrlsResult, 'progress'> {
   /** In Lambda mode, what the workers used, for the cost estimate. */
   lambda: LambdaUsage | undefined;
+  /** Speculative copies of straggling chunks (see orchestrator/stragglers.ts). */
+  speculativeInvocations: number;
 }
 
 /** The `--verbose` line for a failed chunk invocation. */
@@ -61,7 +63,7 @@ export async function invokeRun(
     const { progress, ...rest } = ran;
     // Throttled invokes never ran, so Lambda bills neither their request nor any duration.
     const lambda = usage && lambdaFunction !== undefined && progress ? usage.finish(lambdaFunction, progress.invocations - progress.throttles) : undefined;
-    return { ...rest, lambda };
+    return { ...rest, lambda, speculativeInvocations: progress?.speculative ?? 0 };
   } finally {
     signals.release();
     await invoker.close();

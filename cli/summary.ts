@@ -32,6 +32,8 @@ export function formatSummary(s: RunSummary): string {
     const gbSeconds = cost.gbSeconds < 10 ? cost.gbSeconds.toFixed(2) : cost.gbSeconds.toFixed(0);
     lines.push(`  cost      ~${formatUsd(cost.totalUsd)} (${cost.invocations} invocations, ${gbSeconds} GB-s at ${cost.memoryMb} MB ${cost.architecture})`);
   }
+  if (s.speculativeInvocations)
+    lines.push(`  stragglers ${s.speculativeInvocations} speculative ${s.speculativeInvocations === 1 ? 'copy' : 'copies'} of slow chunks (first record per URL kept)`);
   if (s.lost > 0) lines.push(`  LOST      ${s.lost} URLs whose worker failed on every try (exit code 2)`);
   return lines.join('\n');
 }

@@ -69,6 +69,8 @@ export const RunSummarySchema = z
     options: z.record(z.string(), z.unknown()),
     /** Lambda mode: what the workers used, for a cost estimate. */
     lambda: LambdaUsageSchema.optional(),
+    /** Speculative copies of straggling chunks the run made (the first record per URL won). */
+    speculativeInvocations: count.optional(),
     /** Scheduled runs: the schedule's name. */
     schedule: z.string().optional(),
     /** Scheduled runs: orchestrator invocations the run took. */

@@ -92,6 +92,11 @@ export class HostGate<T extends GatedTask> {
     return undefined;
   }
 
+  /** Takes a lease for `task` now if any of its URLs can start (a speculative copy, which never parks). */
+  lease(task: T): boolean {
+    return this.tryLease(task, this.now(), true);
+  }
+
   /** `scrape` plus the task's lease: `hostLimits`, and `hostDelayMs` for hosts that need a gap. */
   optionsFor(task: T, scrape: ScrapeOptionsInput | undefined): ScrapeOptionsInput | undefined {
     const lease = this.leases.get(task);

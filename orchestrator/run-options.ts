@@ -40,6 +40,12 @@ export interface RunOptions {
   /** Tries after the first for each half of a split chunk. @default 1 */
   bisectRetries?: number;
   /**
+   * Speculative copies of stragglers at most (see stragglers.ts): when nothing waits and a slot is
+   * free, the unfinished URLs of the longest-running chunk go out again; the first record wins.
+   * @default 10 % of the chunks, at least 1; 0 turns it off
+   */
+  maxSpeculativeCopies?: number;
+  /**
    * After `stopSignal`, chunks in flight get this long to finish; then they are cancelled as by
    * `signal`. @default undefined (wait for them however long they take)
    */
@@ -108,6 +114,8 @@ export interface RunProgress {
   requeuedUrls: number;
   /** Failed chunks (or halves) split in halves to isolate a URL that kills its worker. */
   splits: number;
+  /** Speculative copies of straggling chunks invoked (counted in `invocations` too). */
+  speculative: number;
 }
 
 export interface ResolvedRunOptions extends RetryPolicy {
@@ -116,6 +124,7 @@ export interface ResolvedRunOptions extends RetryPolicy {
   concurrency: number;
   bisect: boolean;
   bisectRetries: number;
+  maxSpeculativeCopies: number | undefined;
   stopGraceMs: number | undefined;
 }
 
@@ -130,6 +139,7 @@ export function resolveRunOptions(options: RunOptions, invoker: Invoker): Resolv
     maxThrottles: options.maxThrottles ?? 50,
     bisect: options.bisect ?? true,
     bisectRetries: options.bisectRetries ?? 1,
+    maxSpeculativeCopies: options.maxSpeculativeCopies,
     stopGraceMs: options.stopGraceMs,
   };
   for (const key of ['concurrency'] as const) {
@@ -166,6 +176,7 @@ export function initialProgress(): RunProgress {
     throttles: 0,
     requeuedUrls: 0,
     splits: 0,
+    speculative: 0,
   };
 }
 

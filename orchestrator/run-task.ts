@@ -32,6 +32,8 @@ export interface Task {
   streamed: number;
   failedTries: number;
   throttles: number;
+  /** Set on a speculative copy (see stragglers.ts): the task whose `remaining` it shares. */
+  readonly copyOf?: Task;
 }
 
 /**
@@ -66,6 +68,25 @@ export function takeOutcomes(task: Task, result: WorkerResult): Outcome[] {
     if (task.remaining.delete(outcome.url)) outcomes.push(outcome);
   }
   return outcomes;
+}
+
+/**
+ * A speculative copy of `task`: the same `remaining` set, so whichever invocation delivers a URL's
+ * record first takes it. It never retries, splits or finishes the chunk; its id is `<label>~`.
+ */
+export function copyTask(task: Task): Task {
+  return {
+    label: `${task.label}~`,
+    root: task.root,
+    remaining: task.remaining,
+    retries: 0,
+    priorInvocations: task.priorInvocations + task.invocations,
+    invocations: 0,
+    streamed: 0,
+    failedTries: 0,
+    throttles: 0,
+    copyOf: task,
+  };
 }
 
 /**

@@ -6,13 +6,14 @@ import { setMaxListeners } from 'node:events';
 import type { Outcome } from '../core/contract';
 import { AsyncQueue } from './async-queue';
 import { HostGate } from './host-gate';
-import { InvokeError, type Invoker } from './invoker';
-import { isFatalInvokeFailure, planFailure } from './chunk-retry';
+import type { Invoker } from './invoker';
 import { RunAbortedError } from './run-aborted-error';
 import { countOutcome, initialProgress, resolveRunOptions, type InboxItem, type Run, type RunOptions } from './run-options';
 import { TaskQueue } from './run-queue';
 import { watchStop, type StopMode } from './run-stop';
-import { chunkTask, failTask, finishPiece, nextChunkId, splitTask, takeOutcomes, takeRecord, type Task } from './run-task';
+import { createSettler } from './run-settle';
+import { chunkTask, copyTask, nextChunkId, takeRecord, type Task } from './run-task';
+import { Stragglers } from './stragglers';
 
 export type { ChunkErrorInfo, Run, RunOptions, RunProgress } from './run-options';
 export { RunAbortedError } from './run-aborted-error';
@@ -102,6 +103,7 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
     /** The run-wide per-host budget, when given: which task may start now, with which share of its hosts. */
     const gate = options.hostBudget && new HostGate<Task>(options.hostBudget, { maxParked: Math.max(concurrency, 16), onWake: () => inbox.push({ type: 'wake' }) });
 
+    const stragglers = new Stragglers(resolved.maxSpeculativeCopies ?? Math.max(1, Math.ceil(progress.chunksTotal / 10)));
     const report = () => options.onProgress?.(progress);
     const halt = (to: StopMode) => {
       if (to === 'cancelled') cancel.abort(options.signal?.reason);
@@ -112,102 +114,62 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
     };
     const stopWatching = watchStop(options, resolved.stopGraceMs, halt);
 
+    /** Starts one invocation of `task`; `abort` cancels it alone (a straggler's copy won). */
+    const launch = (task: Task) => {
+      progress.invocations++;
+      active++;
+      const chunkId = nextChunkId(task);
+      const taskScrape = gate ? gate.optionsFor(task, scrape) : scrape;
+      const event = { runId, chunkId, urls: [...task.remaining], ...(taskScrape === undefined ? {} : { options: taskScrape }) };
+      const abort = new AbortController();
+      stragglers.started(task, abort);
+      // Records count only until the call settles: a back end must not deliver after, and none is taken.
+      let live = true;
+      const onRecord = (record: Outcome) => live && inbox.push({ type: 'record', task, record });
+      const call: Promise<void> = Promise.resolve()
+        .then(() => invoker.invoke(event, AbortSignal.any([cancel.signal, abort.signal]), onRecord))
+        .then(
+          (result) => inbox.push({ type: 'settled', task, chunkId, result }),
+          (error: unknown) => inbox.push({ type: 'settled', task, chunkId, error }),
+        )
+        .finally(() => {
+          live = false;
+          inFlight.delete(call);
+        });
+      inFlight.add(call);
+    };
+
     const dispatch = () => {
-      while (mode === 'running' && active + queue.waiting < concurrency) {
+      const free = () => mode === 'running' && active + queue.waiting < concurrency;
+      while (free()) {
         const task = gate ? gate.next(() => queue.next(), active) : queue.next();
-        if (task === undefined) return;
-        progress.invocations++;
-        const chunkId = nextChunkId(task);
-        const taskScrape = gate ? gate.optionsFor(task, scrape) : scrape;
-        const event = { runId, chunkId, urls: [...task.remaining], ...(taskScrape === undefined ? {} : { options: taskScrape }) };
-        // Records count only until the call settles: a back end must not deliver after, and none is taken.
-        let live = true;
-        const onRecord = (record: Outcome) => live && inbox.push({ type: 'record', task, record });
-        const call: Promise<void> = Promise.resolve()
-          .then(() => invoker.invoke(event, cancel.signal, onRecord))
-          .then(
-            (result) => inbox.push({ type: 'settled', task, chunkId, result }),
-            (error: unknown) => inbox.push({ type: 'settled', task, chunkId, error }),
-          )
-          .finally(() => {
-            live = false;
-            inFlight.delete(call);
-          });
-        inFlight.add(call);
-        active++;
+        if (task === undefined) break;
+        launch(task);
+      }
+      // Nothing waits and a slot is free: copy a straggler's URLs left, if one runs long.
+      while (free() && queue.empty && (gate?.parked ?? 0) === 0) {
+        const original = stragglers.pick();
+        if (original === undefined) break;
+        const copy = copyTask(original);
+        if (gate && !gate.lease(copy)) break;
+        stragglers.copied(original, copy);
+        progress.speculative++;
+        launch(copy);
       }
     };
 
-    const finish = (task: Task) => {
-      if (finishPiece(task)) progress.chunksDone++;
-    };
-
-    /** What to yield for a settled invocation; schedules the chunk's next invocation if it needs one. */
-    const settle = ({ task, chunkId, result, error }: Extract<InboxItem, { type: 'settled' }>): Outcome[] => {
-      if (result === undefined) return fail(task, chunkId, error);
-      options.onResult?.(result);
-      const outcomes = takeOutcomes(task, result);
-      if (task.remaining.size === 0 || mode !== 'running') {
-        finish(task);
-        return outcomes;
-      }
-      if (outcomes.length > 0 || task.streamed > 0) {
-        progress.requeuedUrls += task.remaining.size;
-        queue.unshift(task);
-        return outcomes;
-      }
-      // No progress counts as a failed try, so a worker that keeps completing nothing cannot loop forever.
-      const unstarted = result.unstarted?.length ?? 0;
-      return fail(task, chunkId, new InvokeError(`worker completed none of ${task.remaining.size} URLs (${unstarted} unstarted)`, 'bad-response', chunkId));
-    };
-
-    /** A failed invocation: abort the run, retry the task, split it, or give its URLs `worker-failed`. */
-    const fail = (task: Task, chunkId: string, error: unknown): Outcome[] => {
-      if (mode === 'cancelled') {
-        finish(task); // the invocation was cancelled on purpose: not an error, its URLs are abandoned
-        return [];
-      }
-      progress.invokeErrors++;
-      if (isFatalInvokeFailure(error)) {
+    const { settle } = createSettler({
+      progress,
+      options,
+      resolved,
+      queue,
+      stragglers,
+      mode: () => mode,
+      halt,
+      fatal: (error, chunkId) => {
         fatal ??= { error, chunkId };
-        options.onChunkError?.({ chunkId, error, urls: task.remaining.size, willRetry: false });
-        halt('stopped'); // no retry can help: this task's URLs and every unstarted chunk are abandoned
-        finish(task);
-        return [];
-      }
-      if (task.remaining.size === 0) {
-        finish(task); // it failed after streaming every record: nothing is left to run again
-        return [];
-      }
-      if (error instanceof InvokeError && error.reason === 'throttled') {
-        task.throttles++;
-        progress.throttles++;
-      } else task.failedTries++;
-      const plan = planFailure(error, task, mode === 'running', resolved);
-      const retry = plan.action === 'retry' ? { delayMs: plan.delayMs } : {};
-      options.onChunkError?.({
-        chunkId,
-        error,
-        urls: task.remaining.size,
-        willRetry: plan.action === 'retry',
-        ...retry,
-        ...(plan.action === 'split' ? { willSplit: true } : {}),
-      });
-      if (plan.action === 'retry') {
-        progress.retries++;
-        queue.retryAfter(task, plan.delayMs);
-        return [];
-      }
-      if (plan.action === 'split') {
-        progress.splits++;
-        queue.unshift(...splitTask(task, resolved.bisectRetries)); // halves run before any new chunk
-        return [];
-      }
-      const outcomes = mode === 'running' ? failTask(task, error) : []; // when stopping, its URLs are abandoned instead
-      progress.workerFailedUrls += outcomes.length;
-      finish(task);
-      return outcomes;
-    };
+      },
+    });
 
     try {
       for (;;) {
@@ -221,7 +183,7 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
         if (item.type === 'record') {
           const record = takeRecord(item.task, item.record);
           if (record === undefined) continue;
-          gate?.recorded(item.task, record.url);
+          if (!stragglers.shared(item.task)) gate?.recorded(item.task, record.url); // its worker has stopped on that URL
           yield countOutcome(progress, record);
           continue;
         }

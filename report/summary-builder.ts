@@ -118,6 +118,7 @@ export class SummaryBuilder {
     options: Record<string, unknown>;
     interrupted?: boolean;
     lambda?: LambdaUsage;
+    speculativeInvocations?: number;
     now?: number;
   }): RunSummary {
     const finishedAtMs = meta.now ?? Date.now();
@@ -138,6 +139,7 @@ export class SummaryBuilder {
       interrupted: meta.interrupted ?? false,
       options: meta.options,
       ...(meta.lambda === undefined ? {} : { lambda: meta.lambda }),
+      ...(meta.speculativeInvocations ? { speculativeInvocations: meta.speculativeInvocations } : {}),
     };
   }
 }

@@ -79,7 +79,9 @@ export async function runCommand(list: string, flags: RunFlags, preset?: PresetL
   for (const outcome of input.invalid) await record(outcome);
 
   const ran: InvokeRunResult =
-    input.urls.length > 0 ? await invokeRun(input.urls, flags, scrape, record, report) : { runId: 'none', interrupted: false, aborted: undefined, lambda: undefined };
+    input.urls.length > 0
+      ? await invokeRun(input.urls, flags, scrape, record, report)
+      : { runId: 'none', interrupted: false, aborted: undefined, lambda: undefined, speculativeInvocations: 0 };
   await out.close();
   progress.stop();
 
@@ -95,6 +97,7 @@ export async function runCommand(list: string, flags: RunFlags, preset?: PresetL
     options: { ...scrape, chunkRetries: flags.chunkRetries, workers: flags.workers, chunkSize: flags.chunkSize },
     interrupted: ran.interrupted,
     lambda: ran.lambda,
+    speculativeInvocations: ran.speculativeInvocations,
   });
   if (!flags.quiet) process.stderr.write(`${formatSummary(result)}\n`);
   if (flags.summary) fs.writeFileSync(flags.summary, `${JSON.stringify(result, null, 2)}\n`);

@@ -38,7 +38,11 @@ async function polite(urls: string[], perHost: number, chunkSize: number, on: In
   // No robots.txt for the simulated invoker's made-up host (unreachable would disallow everything).
   const robots = on === invoker ? 'obey' : 'ignore';
   const setup = await preparePoliteness(urls, { robots, perHost, workerConcurrency: 64, chunkConcurrency: on.capacity, allowPrivate: true });
-  const run = runChunks(chunkUrls(setup.allowed, chunkSize), watch(on, setup.budget), { scrape: { allowPrivate: true, perHost, retries: 1 }, hostBudget: setup.budget });
+  const run = runChunks(chunkUrls(setup.allowed, chunkSize), watch(on, setup.budget), {
+    scrape: { allowPrivate: true, perHost, retries: 1 },
+    hostBudget: setup.budget,
+    maxSpeculativeCopies: 0, // the counts and in-flight bounds below are per original chunk
+  });
   const outcomes = new Map<string, Outcome>();
   for await (const outcome of run) {
     expect(outcomes.has(outcome.url)).toBe(false);

@@ -9,7 +9,8 @@ function makeChunks(count: number, size: number): string[][] {
 }
 
 async function collect(chunks: string[][], invoker: SimulatedInvoker, options: RunOptions = {}) {
-  const run = runChunks(chunks, invoker, { retryBaseDelayMs: 1, retryMaxDelayMs: 2, ...options });
+  // No speculative copies unless a test asks: the counts below are exact (run-stragglers.test.ts tests copies).
+  const run = runChunks(chunks, invoker, { retryBaseDelayMs: 1, retryMaxDelayMs: 2, maxSpeculativeCopies: 0, ...options });
   const outcomes: Outcome[] = [];
   for await (const outcome of run) outcomes.push(outcome);
   return { run, outcomes, progress: run.progress };
@@ -46,7 +47,7 @@ describe('runChunks', () => {
     const chunks = makeChunks(4, 3);
     const invoker = sim({ capacity: 4, script: (c) => (c.baseId === 'chunk-0' ? { gate } : undefined) });
     const order: string[] = [];
-    for await (const outcome of runChunks(chunks, invoker)) {
+    for await (const outcome of runChunks(chunks, invoker, { maxSpeculativeCopies: 0 })) {
       order.push(outcome.url);
       // Only once every fast chunk has been yielded does the slow one finish.
       if (order.length === 9) release();
@@ -170,7 +171,7 @@ describe('runChunks', () => {
   it('stopSignal: starts nothing new, lets in-flight chunks finish, and counts the rest as abandoned', async () => {
     const stop = new AbortController();
     const invoker = sim({ capacity: 2, script: () => ({ delayMs: 5 }) });
-    const run = runChunks(makeChunks(10, 3), invoker, { stopSignal: stop.signal });
+    const run = runChunks(makeChunks(10, 3), invoker, { stopSignal: stop.signal, maxSpeculativeCopies: 0 });
     const urls: string[] = [];
     for await (const outcome of run) {
       urls.push(outcome.url);
@@ -186,7 +187,7 @@ describe('runChunks', () => {
   it('signal: cancels in-flight invocations and ends with every unfinished URL abandoned', async () => {
     const cancel = new AbortController();
     const invoker = sim({ capacity: 2, script: (c) => (c.baseId === 'chunk-0' ? undefined : { hang: true }) });
-    const run = runChunks(makeChunks(5, 2), invoker, { signal: cancel.signal });
+    const run = runChunks(makeChunks(5, 2), invoker, { signal: cancel.signal, maxSpeculativeCopies: 0 });
     const urls: string[] = [];
     for await (const outcome of run) {
       urls.push(outcome.url);
@@ -200,7 +201,7 @@ describe('runChunks', () => {
 
   it('breaking out of the loop cancels in-flight invocations', async () => {
     const invoker = sim({ capacity: 3, script: (c) => (c.baseId === 'chunk-0' ? undefined : { hang: true }) });
-    const run = runChunks(makeChunks(3, 1), invoker);
+    const run = runChunks(makeChunks(3, 1), invoker, { maxSpeculativeCopies: 0 });
     for await (const _ of run) break;
     expect(sorted(invoker.aborted)).toStrictEqual(['chunk-1', 'chunk-2']);
     expect(invoker.inFlight).toBe(0);
@@ -209,7 +210,7 @@ describe('runChunks', () => {
 
   it('starts no new chunk while the consumer is not pulling (backpressure)', async () => {
     const invoker = sim({ capacity: 1 });
-    const iterator = runChunks(makeChunks(5, 2), invoker)[Symbol.asyncIterator]();
+    const iterator = runChunks(makeChunks(5, 2), invoker, { maxSpeculativeCopies: 0 })[Symbol.asyncIterator]();
     await iterator.next();
     await new Promise((resolve) => setTimeout(resolve, 50)); // instant chunks would all run by now without backpressure
     // chunk-1 started as chunk-0 finished (to overlap with writing); nothing after it.

@@ -16,7 +16,7 @@ import { markerDir } from './fake-workers/scripted';
 const urls = (n: number, prefix = 'http://h.test/u') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
 async function collect(chunks: string[][], invoker: SimulatedInvoker | LocalInvoker, options: RunOptions = {}) {
-  const run = runChunks(chunks, invoker, { retryBaseDelayMs: 1, retryMaxDelayMs: 2, ...options });
+  const run = runChunks(chunks, invoker, { retryBaseDelayMs: 1, retryMaxDelayMs: 2, maxSpeculativeCopies: 0, ...options });
   const outcomes: Outcome[] = [];
   for await (const outcome of run) outcomes.push(outcome);
   return { outcomes, progress: run.progress };

@@ -52,7 +52,8 @@ let runs = 0;
 const runIdOf = (n: number) => `table-${process.pid}-${n}`;
 async function run(invoker: Invoker, chunks: string[][]) {
   const runId = runIdOf(++runs);
-  const r = runChunks(chunks, invoker, { runId, chunkRetries: 1, bisectRetries: 1, retryBaseDelayMs: 10, retryMaxDelayMs: 20 });
+  // Exact invocation counts per case: no speculative copies here.
+  const r = runChunks(chunks, invoker, { runId, chunkRetries: 1, bisectRetries: 1, retryBaseDelayMs: 10, retryMaxDelayMs: 20, maxSpeculativeCopies: 0 });
   const outcomes: Outcome[] = [];
   try {
     for await (const outcome of r) outcomes.push(outcome);
