@@ -10,7 +10,19 @@ const chunk = (c: number) => Array.from({ length: 5 }, (_, i) => `http://h${c}.t
 const result = (event: WorkerEventInput, by: string): WorkerResult => ({
   runId: event.runId,
   chunkId: event.chunkId,
-  outcomes: event.urls.map((url) => ({ url, ok: true, finalUrl: url, status: 200, contentType: 'text/html', bytes: 1, ms: 1, title: by, description: null, links: [], attempts: 1 })),
+  outcomes: event.urls.map((url) => ({
+    url,
+    ok: true,
+    finalUrl: url,
+    status: 200,
+    contentType: 'text/html',
+    bytes: 1,
+    ms: 1,
+    title: by,
+    description: null,
+    links: [],
+    attempts: 1,
+  })),
   unstarted: [],
   stats: { ok: event.urls.length, failed: 0, bytes: event.urls.length, ms: 1 },
 });
