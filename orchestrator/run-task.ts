@@ -62,12 +62,13 @@ export function nextChunkId(task: Task): string {
  * so that it is sent again.
  */
 export function takeOutcomes(task: Task, result: WorkerResult): Outcome[] {
-  const outcomes: Outcome[] = [];
-  for (const outcome of result.outcomes ?? []) {
-    if (!outcome.ok && outcome.error.kind === 'not-started') continue;
-    if (task.remaining.delete(outcome.url)) outcomes.push(outcome);
-  }
-  return outcomes;
+  return (result.outcomes ?? []).filter((outcome) => claim(task, outcome));
+}
+
+/** Whether `outcome` completes one of the task's URLs, which it then takes out of `remaining`. */
+function claim(task: Task, outcome: Outcome): boolean {
+  if (!outcome.ok && outcome.error.kind === 'not-started') return false;
+  return task.remaining.delete(outcome.url);
 }
 
 /**
@@ -94,8 +95,7 @@ export function copyTask(task: Task): Task {
  * for a duplicate, a foreign URL, or `not-started` (the URL stays remaining, to be sent again).
  */
 export function takeRecord(task: Task, record: Outcome): Outcome | undefined {
-  if (!record.ok && record.error.kind === 'not-started') return undefined;
-  if (!task.remaining.delete(record.url)) return undefined;
+  if (!claim(task, record)) return undefined;
   task.streamed++;
   return record;
 }

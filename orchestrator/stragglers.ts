@@ -18,7 +18,7 @@ export class Stragglers {
   private readonly running = new Map<Task, Running>();
   /** Copies in flight, with their abort. */
   private readonly copies = new Map<Task, AbortController>();
-  /** How long finished original invocations took, ms (for the median). */
+  /** How long finished original invocations took, ms, kept sorted: pick() runs on every dispatch and reads the median. */
   private readonly durations: number[] = [];
   /** Copies made so far. */
   made = 0;
@@ -49,7 +49,7 @@ export class Stragglers {
     const entry = this.running.get(task);
     this.running.delete(task);
     if (entry === undefined) return;
-    if (succeeded) this.durations.push(this.now() - entry.startedAt);
+    if (succeeded) this.addDuration(this.now() - entry.startedAt);
     if (entry.copy !== undefined && task.remaining.size === 0) this.copies.get(entry.copy)?.abort(new Error('the original finished its URLs first'));
   }
 
@@ -59,8 +59,7 @@ export class Stragglers {
    */
   pick(): Task | undefined {
     if (this.made >= this.maxCopies || this.durations.length === 0) return undefined;
-    const sorted = [...this.durations].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)]!;
+    const median = this.durations[Math.floor(this.durations.length / 2)]!;
     const now = this.now();
     let best: [Task, Running] | undefined;
     for (const entry of this.running) {
@@ -77,6 +76,18 @@ export class Stragglers {
    */
   shared(task: Task): boolean {
     return task.copyOf !== undefined || this.running.get(task)?.copy !== undefined;
+  }
+
+  /** Inserts `ms` in order (binary search), so the median is one read. */
+  private addDuration(ms: number): void {
+    let lo = 0;
+    let hi = this.durations.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.durations[mid]! <= ms) lo = mid + 1;
+      else hi = mid;
+    }
+    this.durations.splice(lo, 0, ms);
   }
 
   /** Records that `copy` now runs the URLs of `original`. */
