@@ -44,6 +44,7 @@ export async function invokeRun(
         chunkSize: flags.chunkSize,
         concurrency: flags.mode === 'lambda' ? (flags.workers ?? invoker.capacity) : undefined,
         chunkRetries: flags.chunkRetries,
+        maxSpeculativeCopies: flags.speculativeCopies ?? (flags.mode === 'lambda' ? undefined : 0),
         stopSignal: signals.stopSignal,
         signal: signals.signal,
         stopGraceMs: flags.graceMs,

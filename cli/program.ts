@@ -54,6 +54,13 @@ function addRunCommand(program: Command): void {
     .option('--user-agent <ua>', `User-Agent header (default: fanout/${VERSION} ...)`)
     .addOption(intOption('--chunk-retries <n>', 'times a failed chunk (crashed or timed-out worker) is re-run', R.chunkRetries))
     .addOption(intOption('--chunk-timeout-ms <ms>', 'a local worker running longer than this on one chunk is replaced', R.chunkTimeoutMs))
+    .addOption(
+      intOption(
+        '--speculative-copies <n>',
+        'copies of straggling chunks at most, first record per URL kept (default: 10% of chunks on lambda, 0 locally)',
+        R.speculativeCopies,
+      ),
+    )
     .addOption(intOption('--grace-ms <ms>', 'after Ctrl-C / SIGTERM, chunks in flight get this long to finish before they are cancelled', R.graceMs))
     .option('--resume', 'append to the -o file, skipping URLs that already have a record there (finish an interrupted run)')
     .option('--allow-private', 'let requests reach loopback and private networks (the SSRF guard is on by default)')

@@ -44,6 +44,8 @@ export interface RunFlags {
   dryRun?: boolean;
   /** After the first Ctrl-C / SIGTERM, chunks in flight get this long before they are cancelled. */
   graceMs?: number;
+  /** Speculative copies of stragglers at most; unset means the mode's default (see core/run-control.ts). */
+  speculativeCopies?: number;
 }
 
 /** The `--extract` spec file, loaded and validated; `undefined` without the flag. */

@@ -26,6 +26,13 @@ export const RunControlSchema = z.strictObject({
   chunkTimeoutMs: z.number().int().min(1_000).max(3_600_000).default(900_000),
   /** After Ctrl-C / SIGTERM, chunks in flight get this long to finish before they are cancelled. @default 10000 */
   graceMs: z.number().int().min(0).max(3_600_000).default(10_000),
+  /**
+   * Speculative copies of straggling chunks at most (orchestrator/stragglers.ts); 0 turns them off.
+   * @default 10 % of the chunks on Lambda, where the invocation itself can be the straggler; 0 in
+   * local mode, where every worker shares one machine and one network, so a copy would only fetch
+   * the same slow pages from the same slow host a second time.
+   */
+  speculativeCopies: z.number().int().min(0).max(100_000).optional(),
 });
 export type RunControl = z.output<typeof RunControlSchema>;
 

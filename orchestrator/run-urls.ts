@@ -23,6 +23,8 @@ export interface RunUrlsOptions {
   concurrency?: number;
   /** @default 2 (RUN_DEFAULTS.chunkRetries) */
   chunkRetries?: number;
+  /** Speculative copies of stragglers at most (see stragglers.ts); 0 turns them off. @default 10 % of the chunks */
+  maxSpeculativeCopies?: number;
   /** Graceful stop: see runChunks. */
   stopSignal?: AbortSignal;
   /** Hard stop: see runChunks. */
@@ -71,6 +73,7 @@ export async function runUrls(urls: string[], options: RunUrlsOptions, record: (
     hostBudget: polite.budget,
     concurrency: options.concurrency,
     chunkRetries: options.chunkRetries,
+    maxSpeculativeCopies: options.maxSpeculativeCopies,
     stopSignal: options.stopSignal,
     signal: options.signal,
     stopGraceMs: options.stopGraceMs,

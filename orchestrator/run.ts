@@ -139,6 +139,8 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
       inFlight.add(call);
     };
 
+    /** Wakes the loop when a running chunk turns into a straggler, even if nothing else arrives by then. */
+    let stragglerTimer: NodeJS.Timeout | undefined;
     const dispatch = () => {
       const free = () => mode === 'running' && active + queue.waiting < concurrency;
       while (free()) {
@@ -155,6 +157,12 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
         stragglers.copied(original, copy);
         progress.speculative++;
         launch(copy);
+      }
+      clearTimeout(stragglerTimer);
+      stragglerTimer = undefined;
+      if (free() && queue.empty && (gate?.parked ?? 0) === 0) {
+        const wait = stragglers.nextPickIn();
+        if (wait !== undefined) stragglerTimer = setTimeout(() => inbox.push({ type: 'wake' }), wait);
       }
     };
 
@@ -204,6 +212,7 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
         throw new RunAbortedError(fatal.chunkId, progress.urlsTotal - progress.urlsDone, { cause: fatal.error });
       }
     } finally {
+      clearTimeout(stragglerTimer);
       stopWatching();
       gate?.close();
       if (progress.state === 'running') progress.state = 'cancelled'; // the consumer broke out early

@@ -71,6 +71,24 @@ export class Stragglers {
   }
 
   /**
+   * Milliseconds until pick() could name an original that it cannot name now (the next one to run
+   * longer than the median), or undefined when none will. A straggler's URLs may be hanging with
+   * nothing else arriving, so the run loop sets a timer for this instead of waiting for an event.
+   */
+  nextPickIn(): number | undefined {
+    if (this.made >= this.maxCopies || this.durations.length === 0) return undefined;
+    const median = this.durations[Math.floor(this.durations.length / 2)]!;
+    const now = this.now();
+    let soonest: number | undefined;
+    for (const [task, run] of this.running) {
+      if (run.copy !== undefined || task.remaining.size === 0) continue;
+      const wait = run.startedAt + median + 1 - now;
+      if (soonest === undefined || wait < soonest) soonest = wait;
+    }
+    return soonest === undefined ? undefined : Math.max(0, soonest);
+  }
+
+  /**
    * Whether two invocations now share the task's URLs (it is a copy, or has one in flight). Then a
    * record does not prove the other invocation has stopped fetching that URL.
    */

@@ -17,6 +17,9 @@ let dir: string;
 /** The hanging request's response, answered only once the test has seen every other record. */
 let hanging: http.ServerResponse | undefined;
 const inFlight = { now: 0, max: 0 };
+/** Requests for /slow so far (it answers after SLOW_MS). */
+let slowRequests = 0;
+const SLOW_MS = 3_000;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fanout-stream-'));
@@ -24,6 +27,11 @@ beforeAll(async () => {
     inFlight.now++;
     inFlight.max = Math.max(inFlight.max, inFlight.now);
     res.on('close', () => inFlight.now--);
+    if (req.url === '/slow') {
+      slowRequests++;
+      setTimeout(() => res.writeHead(200, { 'content-type': 'text/html' }).end('<title>slow</title>'), SLOW_MS);
+      return;
+    }
     if (req.url === '/hang') {
       hanging = res;
       return;
@@ -69,4 +77,35 @@ it('writes every other record while the first URL hangs, and the hanging one las
   expect(new Set(records.map((r) => r.url)).size).toBe(PAGES + 1);
   expect(records.at(-1)).toMatchObject({ url: `${site.origin}/hang`, ok: true, title: 'finally' });
   expect(inFlight.max).toBeLessThanOrEqual(8); // --per-host's default, held across both workers
+});
+
+describe('speculative copies of a straggling chunk', () => {
+  /** Runs /slow and 9 fast pages in two chunks of 5 on two workers; returns the records and the summary. */
+  async function runSlow(flags: string[]) {
+    slowRequests = 0;
+    const urls = [`${site.origin}/slow`, ...Array.from({ length: 9 }, (_, i) => `${site.origin}/f${i}`)];
+    const list = path.join(dir, 'slow.txt');
+    fs.writeFileSync(list, `${urls.join('\n')}\n`);
+    const out = path.join(dir, 'slow.jsonl');
+    const summary = path.join(dir, 'slow-summary.json');
+    const args = ['run', list, '-o', out, '--summary', summary, '--allow-private', '--robots', 'ignore', '--workers', '2', '--chunk-size', '5', '-q', ...flags];
+    const cli = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: 'ignore' });
+    expect(await new Promise((resolve) => cli.on('close', resolve))).toBe(0);
+    const records = lines(out).map((l) => JSON.parse(l) as { url: string; ok: boolean });
+    expect(records.map((r) => r.url).sort()).toStrictEqual([...urls].sort());
+    expect(records.every((r) => r.ok)).toBe(true);
+    return JSON.parse(fs.readFileSync(summary, 'utf8')) as { speculativeInvocations?: number };
+  }
+
+  it('are off by default in local mode: the slow page is asked for once', async () => {
+    const summary = await runSlow([]);
+    expect(slowRequests).toBe(1);
+    expect(summary.speculativeInvocations ?? 0).toBe(0);
+  });
+
+  it('--speculative-copies 1 runs the straggler’s URLs again, keeps one record per URL, and counts the copy', async () => {
+    const summary = await runSlow(['--speculative-copies', '1']);
+    expect(slowRequests).toBe(2);
+    expect(summary.speculativeInvocations).toBe(1);
+  });
 });

@@ -70,6 +70,20 @@ it('copies a straggler once nothing waits, keeps the first record per URL, and c
   expect(run.progress).toMatchObject({ state: 'done', speculative: 1, invocations: 5, invokeErrors: 0, urlsDone: 20, chunksDone: 4 });
 });
 
+it('copies a straggler that hangs with nothing else arriving: a timer wakes the loop once it runs past the median', async () => {
+  const invoker = stragglingInvoker();
+  // Two chunks for two slots: once chunk-1 is done, no event arrives until chunk-0 ends, which it never does by itself.
+  const run = runChunks([0, 1].map(chunk), invoker);
+  const fallback = setTimeout(() => invoker.release(), 5_000); // without the timer, the test ends here and fails below
+  const outcomes = await collect(run);
+  clearTimeout(fallback);
+
+  expect(outcomes).toHaveLength(10);
+  expect(invoker.calls).toStrictEqual(['chunk-0', 'chunk-1', 'chunk-0~']);
+  expect(invoker.aborted).toStrictEqual(['chunk-0']);
+  expect(run.progress).toMatchObject({ state: 'done', speculative: 1, urlsDone: 10 });
+});
+
 it('drops the records of the invocation that comes second', async () => {
   const invoker = stragglingInvoker();
   const wrapped: Invoker = {
