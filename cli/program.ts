@@ -57,7 +57,7 @@ function addRunCommand(program: Command): void {
     .addOption(
       intOption(
         '--speculative-copies <n>',
-        'copies of straggling chunks at most, first record per URL kept (default: 10% of chunks on lambda, 0 locally)',
+        'copies of straggling chunks at most, first record per URL kept (default: ~10% of URLs again on lambda, 0 locally)',
         R.speculativeCopies,
       ),
     )

@@ -41,8 +41,9 @@ export interface RunOptions {
   bisectRetries?: number;
   /**
    * Speculative copies of stragglers at most (see stragglers.ts): when nothing waits and a slot is
-   * free, the unfinished URLs of the longest-running chunk go out again; the first record wins.
-   * @default 10 % of the chunks, at least 1; 0 turns it off
+   * free, it steals a slice of the worst straggler's URLs left; the first record per URL wins.
+   * @default enough to send about 10 % of the URLs again in slices of `scrape.concurrency`, or
+   * 10 % of the chunks if that is more; 0 turns it off
    */
   maxSpeculativeCopies?: number;
   /**

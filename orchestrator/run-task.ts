@@ -34,6 +34,8 @@ export interface Task {
   throttles: number;
   /** Set on a speculative copy (see stragglers.ts): the task whose `remaining` it shares. */
   readonly copyOf?: Task;
+  /** A copy's slice of those URLs, the ones it is sent (it takes records for any of `remaining`). */
+  readonly slice?: readonly string[];
 }
 
 /**
@@ -72,12 +74,14 @@ function claim(task: Task, outcome: Outcome): boolean {
 }
 
 /**
- * A speculative copy of `task`: the same `remaining` set, so whichever invocation delivers a URL's
- * record first takes it. It never retries, splits or finishes the chunk; its id is `<label>~`.
+ * A speculative copy of `task` that runs `slice` of its URLs left (all of them by default), sharing
+ * its `remaining` set, so whichever invocation delivers a URL's record first takes it. It never
+ * retries, splits or finishes the chunk; its id is `<label>~`, then `<label>~2`, ... for `index`.
  */
-export function copyTask(task: Task): Task {
+export function copyTask(task: Task, slice?: readonly string[], index = 0): Task {
   return {
-    label: `${task.label}~`,
+    label: `${task.label}~${index === 0 ? '' : index + 1}`,
+    slice,
     root: task.root,
     remaining: task.remaining,
     retries: 0,
@@ -139,4 +143,9 @@ export function failTask(task: Task, error: unknown): Outcome[] {
 /** Marks one piece of the task's chunk finished; `true` when that finishes the whole input chunk. */
 export function finishPiece(task: Task): boolean {
   return --task.root.pieces === 0;
+}
+
+/** The URLs an invocation of `task` is sent: a copy's slice (those still without a record), or all it has left. */
+export function urlsToSend(task: Task): string[] {
+  return task.slice === undefined ? [...task.remaining] : task.slice.filter((url) => task.remaining.has(url));
 }

@@ -3,7 +3,7 @@
  * URL's outcome as its chunk completes. One outcome per URL: never lost, never twice.
  */
 import { setMaxListeners } from 'node:events';
-import type { Outcome } from '../core/contract';
+import { ScrapeOptionsSchema, type Outcome } from '../core/contract';
 import { AsyncQueue } from './async-queue';
 import { HostGate } from './host-gate';
 import type { Invoker } from './invoker';
@@ -12,7 +12,7 @@ import { countOutcome, initialProgress, resolveRunOptions, type InboxItem, type 
 import { TaskQueue } from './run-queue';
 import { watchStop, type StopMode } from './run-stop';
 import { createSettler } from './run-settle';
-import { chunkTask, copyTask, nextChunkId, takeRecord, type Task } from './run-task';
+import { chunkTask, copyTask, nextChunkId, takeRecord, urlsToSend, type Task } from './run-task';
 import { Stragglers } from './stragglers';
 
 export type { ChunkErrorInfo, Run, RunOptions, RunProgress } from './run-options';
@@ -103,7 +103,11 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
     /** The run-wide per-host budget, when given: which task may start now, with which share of its hosts. */
     const gate = options.hostBudget && new HostGate<Task>(options.hostBudget, { maxParked: Math.max(concurrency, 16), onWake: () => inbox.push({ type: 'wake' }) });
 
-    const stragglers = new Stragglers(resolved.maxSpeculativeCopies ?? Math.max(1, Math.ceil(progress.chunksTotal / 10)));
+    /** A copy's slice is at least what one worker fetches at once (its `concurrency`). */
+    const copySliceMin = scrape?.concurrency ?? ScrapeOptionsSchema.shape.concurrency.parse(undefined);
+    // By default copies may send again about 10 % of the URLs (each copy at most a slice), or 10 % of the chunks if that is more.
+    const defaultCopies = Math.max(1, Math.ceil(progress.chunksTotal / 10), Math.ceil(progress.urlsTotal / 10 / copySliceMin));
+    const stragglers = new Stragglers(resolved.maxSpeculativeCopies ?? defaultCopies);
     const report = () => options.onProgress?.(progress);
     const halt = (to: StopMode) => {
       if (to === 'cancelled') cancel.abort(options.signal?.reason);
@@ -120,7 +124,7 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
       active++;
       const chunkId = nextChunkId(task);
       const taskScrape = gate ? gate.optionsFor(task, scrape) : scrape;
-      const event = { runId, chunkId, urls: [...task.remaining], ...(taskScrape === undefined ? {} : { options: taskScrape }) };
+      const event = { runId, chunkId, urls: urlsToSend(task), ...(taskScrape === undefined ? {} : { options: taskScrape }) };
       const abort = new AbortController();
       stragglers.started(task, abort);
       // Records count only until the call settles: a back end must not deliver after, and none is taken.
@@ -148,11 +152,12 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
         if (task === undefined) break;
         launch(task);
       }
-      // Nothing waits and a slot is free: copy a straggler's URLs left, if one runs long.
+      // Nothing waits and a slot is free: it steals a slice of the worst straggler's URLs left.
       while (free() && queue.empty && (gate?.parked ?? 0) === 0) {
         const original = stragglers.pick();
         if (original === undefined) break;
-        const copy = copyTask(original);
+        const { slice, index } = stragglers.nextSlice(original, copySliceMin);
+        const copy = copyTask(original, slice, index);
         if (gate && !gate.lease(copy)) break;
         stragglers.copied(original, copy);
         progress.speculative++;
