@@ -1,6 +1,6 @@
 /**
- * Orchestrator scaling bench (no network): the real readUrls -> chunkUrls -> runChunks -> JSONL
- * writer pipeline, with a simulated Invoker that streams records as the model in scaling-model.ts
+ * Orchestrator scaling bench (no network): the real readUrls -> chunkUrls -> runChunks (with the
+ * run-wide per-host budget over 10,000 hosts) -> JSONL writer pipeline, with a simulated Invoker that streams records as the model in scaling-model.ts
  * says (heavy-tailed chunks, some slow invocations).
  * Measures makespan against the ideal, the orchestrator's CPU, and its RSS over time.
  * Run in its own process so RSS is the orchestrator's alone. Prints one JSON line: {@link ScalingResult}.
@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Outcome, WorkerEventInput, WorkerResult } from '../core/contract';
 import { chunkUrls } from '../orchestrator/chunk';
+import { HostBudget } from '../orchestrator/host-budget';
 import type { Invoker } from '../orchestrator/invoker';
 import { readUrls } from '../orchestrator/read-urls';
 import { runChunks } from '../orchestrator/run';
@@ -44,7 +45,9 @@ export interface ScalingResult {
   outcomes: number;
 }
 
-const HOSTS = 5000;
+/** Hosts the list spreads over, round-robin: every chunk leases its share of each through the run-wide per-host budget. */
+const HOSTS = 10_000;
+const PER_HOST = 8;
 const SAMPLE_MS = 250;
 
 /** What a worker's default record looks like: a few links, a title, a description. */
@@ -155,7 +158,13 @@ async function main(): Promise<void> {
   const writer = createWriter(fs.createWriteStream('/dev/null'), 'jsonl', true);
   const runStarted = performance.now();
   let outcomes = 0;
-  const run = runChunks(chunks, invoker, { concurrency: inFlight, scrape: { concurrency: WORKER_CONCURRENCY }, maxSpeculativeCopies: copies < 0 ? undefined : copies });
+  const hostBudget = new HostBudget({ perHost: PER_HOST, maxSlotsPerChunk: WORKER_CONCURRENCY, maxHolders: inFlight });
+  const run = runChunks(chunks, invoker, {
+    concurrency: inFlight,
+    hostBudget,
+    scrape: { concurrency: WORKER_CONCURRENCY, perHost: PER_HOST },
+    maxSpeculativeCopies: copies < 0 ? undefined : copies,
+  });
   for await (const outcome of run) {
     await writer.write(outcome);
     outcomes++;

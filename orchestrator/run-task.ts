@@ -51,11 +51,16 @@ export function chunkTask(index: number, urls: readonly string[], retries: numbe
   return { label, root, remaining, retries, priorInvocations: 0, invocations: 0, streamed: 0, failedTries: 0, throttles: 0 };
 }
 
+/** The chunk id of the task's invocation now running (see {@link nextChunkId}). */
+export function currentChunkId(task: Task): string {
+  return task.invocations <= 1 ? task.label : `${task.label}.${task.invocations}`;
+}
+
 /** Counts one more invocation of the task and returns its chunk id: `chunk-7`, then `chunk-7.2`, ... */
 export function nextChunkId(task: Task): string {
   task.invocations++;
   task.streamed = 0;
-  return task.invocations === 1 ? task.label : `${task.label}.${task.invocations}`;
+  return currentChunkId(task);
 }
 
 /**

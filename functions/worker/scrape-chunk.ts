@@ -28,6 +28,11 @@ export interface ChunkControl {
   signal?: AbortSignal;
   /** Called with each outcome the moment its URL ends (it is also in the result's `outcomes`). */
   onOutcome?: (outcome: Outcome) => void;
+  /**
+   * Where a back end with a channel into the running worker (local processes) delivers raised
+   * per-host limits: the run-wide budget's slots that came free while the chunk runs.
+   */
+  onHostLimits?: (listener: (hostLimits: Readonly<Record<string, number>>) => void) => void;
 }
 
 export interface ChunkResult {
@@ -133,10 +138,17 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
     }
   };
   signal?.addEventListener('abort', pump);
+  let ended = false;
+  control.onHostLimits?.((hostLimits) => {
+    if (ended) return;
+    for (const [key, limit] of Object.entries(hostLimits)) scheduler.raise(key, limit);
+    pump();
+  });
   try {
     pump();
     await done;
   } finally {
+    ended = true;
     clearTimeout(wakeTimer);
     signal?.removeEventListener('abort', pump);
   }
