@@ -22,7 +22,7 @@ import { scanResults } from '../results-file';
 import { runCommand, type RunFlags } from './run';
 
 /** `fanout retry` takes `fanout run`'s flags, except these: the output is always JSONL, and `-o` means where to put the merged file. */
-const NOT_INHERITED = new Set(['--out', '--format', '--resume']);
+const NOT_INHERITED = new Set(['--out', '--format', '--csv-raw', '--resume']);
 
 export interface RetrySummary {
   kept: number;
@@ -106,7 +106,7 @@ async function restoreMissing(original: string, temp: string, retry: ReadonlySet
 
 /**
  * Adds `fanout retry` to the program, with every flag of `fanout run` (so new run flags reach
- * retry too) except `--out`, `--format` and `--resume`.
+ * retry too) except `--out`, `--format`, `--csv-raw` and `--resume`.
  */
 export function addRetryCommand(program: Command): void {
   const run = program.commands.find((c) => c.name() === 'run');

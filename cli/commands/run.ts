@@ -41,6 +41,7 @@ async function readList(list: string): Promise<UrlList> {
 /** Runs `fanout run` and returns its exit code; throws UsageError for bad flags, list or output path. */
 export async function runCommand(list: string, flags: RunFlags, preset?: PresetList): Promise<number> {
   const startedAt = Date.now();
+  if (flags.csvRaw && flags.format !== 'csv') throw new UsageError('--csv-raw applies to --format csv only; add --format csv or drop --csv-raw');
   const extract = await loadExtractSpec(flags.extract);
   const scrape = scrapeOptionsFromFlags(flags, extract);
   let input = preset?.input ?? (await readList(list));
@@ -60,7 +61,7 @@ export async function runCommand(list: string, flags: RunFlags, preset?: PresetL
       process.stderr.write(`fanout: resuming ${flags.out}: ${resumed.records} records there${repaired}, ${input.urls.length + input.invalid.length} left to do\n`);
   }
 
-  const out: OutcomeWriter = await openOutput(flags.out, flags.format, resumed !== undefined || preset?.append === true).catch((err: Error) => {
+  const out: OutcomeWriter = await openOutput(flags.out, flags.format, resumed !== undefined || preset?.append === true, { csvRaw: flags.csvRaw }).catch((err: Error) => {
     throw new UsageError(`cannot write ${flags.out}: ${err.message}. Check the folder exists and is writable.`, { cause: err });
   });
   const summary = new SummaryBuilder(startedAt);
