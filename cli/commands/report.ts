@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { intArg } from '../options';
+import { checkOutputPaths } from '../output-paths';
 import { DEFAULT_TOP, MAX_TOP } from '../../report/constants';
 
 export interface ReportFlags {
@@ -14,6 +15,7 @@ export interface ReportFlags {
 
 /** Writes the report and says where; a results file that cannot be read is a ReportInputError (shown as is). */
 export async function reportCommand(results: string, flags: ReportFlags): Promise<void> {
+  checkOutputPaths([{ flag: '-o', path: flags.out }], [{ flag: 'the results file', path: results }]);
   // Loaded only for this command: the report's renderer is not needed by `fanout run` without --report.
   const { writeReport } = require('../../report') as typeof import('../../report');
   const { data, bytes } = await writeReport(results, flags.out, { summaryPath: flags.summary, top: flags.top });

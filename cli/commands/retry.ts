@@ -19,7 +19,8 @@ import { UsageError } from '../../core/errors';
 import { EXIT_OK } from '../exit-codes';
 import { isRetryableRecord } from '../../core/retryable';
 import { scanResults } from '../results-file';
-import { runCommand, type RunFlags } from './run';
+import { checkOutputPaths } from '../output-paths';
+import { outputPaths, runCommand, type RunFlags } from './run';
 
 /** `fanout retry` takes `fanout run`'s flags, except these: the output is always JSONL, and `-o` means where to put the merged file. */
 const NOT_INHERITED = new Set(['--out', '--format', '--csv-raw', '--resume']);
@@ -40,6 +41,7 @@ export interface RetrySummary {
 export async function retryCommand(results: string, flags: RunFlags): Promise<number> {
   if (results === '-') throw new UsageError('fanout retry needs a results file, not stdin: it rewrites the file');
   const target = flags.out ?? results;
+  checkOutputPaths(outputPaths({ ...flags, out: target }));
   const temp = path.join(path.dirname(path.resolve(target)), `.${path.basename(target)}.retry-${process.pid}.tmp`);
   const retry = new Set<string>();
   const written = new Set<string>();

@@ -19,6 +19,7 @@ import { formatSummary } from '../summary';
 import { ReportAggregator, renderReport } from '../../report';
 import { openOutput, type OutcomeWriter } from '../write-output';
 import { EXIT_INTERRUPTED, EXIT_LOST, EXIT_OK, EXIT_USAGE } from '../exit-codes';
+import { checkOutputPaths, type OutputPath } from '../output-paths';
 
 export { scrapeOptionsFromFlags, type RunFlags } from '../run-flags';
 export { EXIT_INTERRUPTED } from '../exit-codes';
@@ -29,6 +30,15 @@ export interface PresetList {
   /** How the summary and messages name the list. */
   source: string;
   append: boolean;
+}
+
+/** Every file a run writes, by the flag that names it. */
+export function outputPaths(flags: Pick<RunFlags, 'out' | 'summary' | 'report'>): OutputPath[] {
+  return [
+    { flag: '-o', path: flags.out },
+    { flag: '--summary', path: flags.summary },
+    { flag: '--report', path: flags.report },
+  ];
 }
 
 async function readList(list: string): Promise<UrlList> {
@@ -42,6 +52,7 @@ async function readList(list: string): Promise<UrlList> {
 export async function runCommand(list: string, flags: RunFlags, preset?: PresetList): Promise<number> {
   const startedAt = Date.now();
   if (flags.csvRaw && flags.format !== 'csv') throw new UsageError('--csv-raw applies to --format csv only; add --format csv or drop --csv-raw');
+  if (!flags.dryRun) checkOutputPaths(outputPaths(flags), preset ? [] : [{ flag: 'the list', path: list }]);
   const extract = await loadExtractSpec(flags.extract);
   const scrape = scrapeOptionsFromFlags(flags, extract);
   let input = preset?.input ?? (await readList(list));
