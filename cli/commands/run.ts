@@ -30,6 +30,11 @@ export interface PresetList {
   /** How the summary and messages name the list. */
   source: string;
   append: boolean;
+  /**
+   * Whether to write a record; one left out is still counted in the summary. `fanout retry`
+   * leaves out failures that only fanout's own settings caused, so the old record stays.
+   */
+  keep?: (outcome: Outcome) => boolean;
 }
 
 /** Every file a run writes, by the flag that names it. */
@@ -79,7 +84,7 @@ export async function runCommand(list: string, flags: RunFlags, preset?: PresetL
   // Fed live, so the report needs no second pass over the output (which may be stdout).
   const reportAgg = flags.report ? new ReportAggregator() : undefined;
   const record = async (outcome: Outcome) => {
-    await out.write(outcome);
+    if (preset?.keep?.(outcome) !== false) await out.write(outcome);
     const now = Date.now();
     summary.add(outcome, now);
     reportAgg?.add(outcome, now - startedAt);
