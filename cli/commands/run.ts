@@ -83,9 +83,11 @@ export async function runCommand(list: string, flags: RunFlags, preset?: PresetL
   const summary = new SummaryBuilder(startedAt);
   // Fed live, so the report needs no second pass over the output (which may be stdout).
   const reportAgg = flags.report ? new ReportAggregator() : undefined;
-  const record = async (outcome: Outcome) => {
-    if (preset?.keep?.(outcome) !== false) await out.write(outcome);
+  const record = async (received: Outcome) => {
     const now = Date.now();
+    // Stamped here, not in the worker: one clock for the whole run, and it is when the record was written.
+    const outcome: Outcome = { ...received, at: new Date(now).toISOString() };
+    if (preset?.keep?.(outcome) !== false) await out.write(outcome);
     summary.add(outcome, now);
     reportAgg?.add(outcome, now - startedAt);
   };
