@@ -35,6 +35,7 @@ function addRunCommand(program: Command): void {
     .argument('<list>', 'file with one URL per line, or - for stdin')
     .option('-o, --out <file>', 'write records to this file instead of stdout')
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('jsonl'))
+    .option('--csv-raw', "csv: keep cells that start with = + - @ as the page wrote them (by default they get a leading ' so spreadsheets do not run them)")
     .addOption(new Option('--mode <mode>', 'where workers run').choices(['local', 'lambda']).default('local'))
     .addOption(
       intOption(

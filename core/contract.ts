@@ -104,6 +104,14 @@ export const PageErrorSchema = z.object({
 });
 export type PageError = z.infer<typeof PageErrorSchema>;
 
+/**
+ * When the record was written: ISO 8601 in UTC with milliseconds, e.g. `2025-01-31T12:00:00.123Z`.
+ * Set by the writer of a results file (the CLI stamps each record as it arrives from its worker),
+ * not by the worker, so one run's times come from one clock. Lets a report draw throughput from
+ * the results file alone. Optional: absent in records from workers and from older files.
+ */
+export const RecordTimeSchema = z.iso.datetime();
+
 export const SuccessOutcomeSchema = z.object({
   url: z.string(),
   ok: z.literal(true),
@@ -117,6 +125,7 @@ export const SuccessOutcomeSchema = z.object({
   links: z.array(z.string()),
   data: z.record(z.string(), z.unknown()).optional(),
   attempts: z.number().int().min(1),
+  at: RecordTimeSchema.optional(),
 });
 export type SuccessOutcome = z.infer<typeof SuccessOutcomeSchema>;
 
@@ -126,6 +135,7 @@ export const FailureOutcomeSchema = z.object({
   error: PageErrorSchema,
   attempts: z.number().int().min(0),
   ms: z.number().optional(),
+  at: RecordTimeSchema.optional(),
 });
 export type FailureOutcome = z.infer<typeof FailureOutcomeSchema>;
 

@@ -106,10 +106,10 @@ export async function fetchFollowingRedirects<T>(url: URL, options: FollowOption
     const cookies = new RedirectCookies();
     // A chain loops when it comes back to a URL with nothing new to send: coming back with a cookie
     // the last answer set is how sites say "now you have a session", not a loop.
-    const visitKey = (target: URL) => `${withoutHash(target)} ${cookies.headerFor(target.hostname) ?? ''}`;
+    const visitKey = (target: URL) => `${withoutHash(target)} ${cookies.headerFor(target) ?? ''}`;
     const seen = new Set([visitKey(url)]);
     for (let redirects = 0; ; ) {
-      const cookie = cookies.headerFor(current.hostname);
+      const cookie = cookies.headerFor(current);
       const response = await dispatcher.request({
         origin: current.origin,
         path: current.pathname + current.search,
@@ -125,7 +125,7 @@ export async function fetchFollowingRedirects<T>(url: URL, options: FollowOption
 
       const location = responseHeader(response.headers, 'location');
       await discardBody(body);
-      cookies.store(current.hostname, response.headers['set-cookie']);
+      cookies.store(current, response.headers['set-cookie']);
       current = nextHop(current, location, status);
       const key = visitKey(current);
       if (seen.has(key)) throw new FetchError(`redirect loop: ${withoutHash(current)} was already visited`, 'redirect-loop');
