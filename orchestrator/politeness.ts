@@ -2,9 +2,9 @@
  * The politeness step of a run, before chunking: robots.txt (fetched once per origin for the
  * whole run) splits the list, its Crawl-delays and `perHost` become the run-wide host budget.
  */
-import type { FailureOutcome } from '../core/contract';
 import { hostKey } from '../core/host-key';
 import { HostBudget } from './host-budget';
+import { ROBOTS_AGENT_TOKEN, type FailureOutcome } from '../core/contract';
 import { RobotsCache, robotsDisallowedOutcome, type RobotsMode } from './robots';
 
 export interface PolitenessOptions {
@@ -63,7 +63,7 @@ export async function preparePoliteness(urls: readonly string[], options: Polite
   if (options.robots === 'ignore' || urls.length === 0) {
     return { allowed: [...urls], disallowed: [], budget, robots: { fetches: 0, crawlDelayMs: new Map() } };
   }
-  const cache = options.robotsCache ?? new RobotsCache({ userAgent: options.userAgent, agentToken: 'fanout', allowPrivate: options.allowPrivate });
+  const cache = options.robotsCache ?? new RobotsCache({ userAgent: options.userAgent, agentToken: ROBOTS_AGENT_TOKEN, allowPrivate: options.allowPrivate });
   try {
     const check = await cache.check(urls);
     const crawlDelayMs = new Map<string, number>();
