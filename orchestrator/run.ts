@@ -5,6 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Outcome } from '../core/contract';
 import { AsyncQueue } from './async-queue';
+import { withChunkRobots } from './chunk-robots';
 import { HostGate } from './host-gate';
 import type { Invoker } from './invoker';
 import { RunAbortedError } from './run-aborted-error';
@@ -119,7 +120,7 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
       progress.invocations++;
       active++;
       const chunkId = nextChunkId(task);
-      const taskScrape = gate ? gate.optionsFor(task, scrape) : scrape;
+      const taskScrape = withChunkRobots(gate ? gate.optionsFor(task, scrape) : scrape, options.knownRobots, task.remaining);
       const event = { runId, chunkId, urls: [...task.remaining], ...(taskScrape === undefined ? {} : { options: taskScrape }) };
       const abort = new AbortController();
       stragglers.started(task, abort);
