@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Outcome, ScrapeOptionsInput, WorkerResult } from '../core/contract';
 import { RUN_DEFAULTS } from '../core/run-control';
+import type { KnownRobots } from './chunk-robots';
 import type { HostBudget } from './host-budget';
 import type { Invoker } from './invoker';
 import type { RetryPolicy } from './chunk-retry';
@@ -21,6 +22,11 @@ export interface RunOptions {
    * only bounds each worker. @default undefined
    */
   hostBudget?: HostBudget;
+  /**
+   * robots.txt rules read before dispatch: when `scrape.robotsOnRedirect` is set, each chunk's event
+   * carries those of its URLs' origins, for its worker to check redirect hops against. @default undefined
+   */
+  knownRobots?: KnownRobots;
   /** Chunks in flight at once (retries waiting out a backoff count too). @default invoker.capacity */
   concurrency?: number;
   /** Tries after the first for a chunk whose invocation fails. @default 2 (core/run-control.ts) */

@@ -5,6 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import { ScrapeOptionsSchema, type Outcome } from '../core/contract';
 import { AsyncQueue } from './async-queue';
+import { withChunkRobots } from './chunk-robots';
 import { HostGate } from './host-gate';
 import type { Invoker } from './invoker';
 import { RunAbortedError } from './run-aborted-error';
@@ -130,8 +131,9 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
       progress.invocations++;
       active++;
       const chunkId = nextChunkId(task);
-      const taskScrape = gate ? gate.optionsFor(task, scrape) : scrape;
-      const event = { runId, chunkId, urls: urlsToSend(task), ...(taskScrape === undefined ? {} : { options: taskScrape }) };
+      const urls = urlsToSend(task);
+      const taskScrape = withChunkRobots(gate ? gate.optionsFor(task, scrape) : scrape, options.knownRobots, urls);
+      const event = { runId, chunkId, urls, ...(taskScrape === undefined ? {} : { options: taskScrape }) };
       const abort = new AbortController();
       stragglers.started(task, abort);
       // Records count only until the call settles: a back end must not deliver after, and none is taken.

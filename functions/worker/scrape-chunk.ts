@@ -18,6 +18,7 @@ import { validateSpec } from '../../core/extract-spec';
 import { hostKey } from '../../core/host-key';
 import { HostScheduler, type HostSlot } from './host-scheduler';
 import { RETRY_AFTER_CAP_MS } from './page-retry';
+import { redirectRobotsCheck } from './redirect-robots';
 import { scrapePage } from './scrape-page';
 import { throttlePauseMs } from './throttle-signal';
 
@@ -70,6 +71,7 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
   const options = ScrapeOptionsSchema.parse(optionsInput);
   if (options.extract !== undefined) validateSpec(options.extract);
   const { deadline, signal } = control;
+  const beforeRedirect = redirectRobotsCheck(options);
 
   const outcomes: Outcome[] = [];
   const unstarted: number[] = [];
@@ -117,7 +119,7 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
     if (scheduler.pending > 0 && !mayStart()) unstarted.push(...scheduler.drain().map((task) => task.index));
     for (let next = scheduler.take(); next !== undefined; next = scheduler.take()) {
       const { slot, item: task } = next;
-      scrapePage(urls[task.index]!, task.url, options, { deadline, signal, onAttemptError: onAttemptError(slot.key) }).then(
+      scrapePage(urls[task.index]!, task.url, options, { deadline, signal, beforeRedirect, onAttemptError: onAttemptError(slot.key) }).then(
         (outcome) => finish(task, slot, outcome),
         // scrapePage turns every page problem into an outcome; this is a bug, reported as one.
         (err: unknown) =>
