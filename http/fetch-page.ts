@@ -12,6 +12,7 @@ import { FetchError } from './fetch-error';
 import { connectTimeoutFor, discardBody, fetchFollowingRedirects, responseHeader, type FinalResponse } from './follow-redirects';
 import { parseContentEncoding, readBody } from './read-body';
 import { parseRetryAfter } from './retry-after';
+import type { ProxyPool } from './proxy-pool';
 import { routeDispatcher } from './route';
 
 /** The options one attempt uses. */
@@ -44,7 +45,7 @@ const ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8';
  * `dispatcher` is the way out (route.ts); by default the one `options` describe, which for a proxy
  * pool the caller must give, made with the pool it keeps (see scrape-chunk.ts).
  */
-export async function fetchPage(url: URL, options: FetchOptions, signal?: AbortSignal, dispatcher: Dispatcher = defaultRoute(options)): Promise<FetchedPage> {
+export async function fetchPage(url: URL, options: FetchOptions, signal?: AbortSignal, dispatcher: Dispatcher = pageDispatcher(options)): Promise<FetchedPage> {
   const { timeoutMs, maxRedirects } = options;
   return fetchFollowingRedirects(
     url,
@@ -54,15 +55,18 @@ export async function fetchPage(url: URL, options: FetchOptions, signal?: AbortS
   );
 }
 
-/** The dispatcher `options` describe (a proxy pool needs its pool: see routeDispatcher). */
-export function defaultRoute(options: FetchOptions): Dispatcher {
-  return routeDispatcher({
-    perHost: options.perHost,
-    connectTimeoutMs: connectTimeoutFor(options.timeoutMs),
-    allowPrivate: options.allowPrivate,
-    proxy: options.proxy,
-    allowPrivateProxy: options.allowPrivateProxy ?? false,
-  });
+/** The way out pages with `options` take; a proxy pool's route follows `pool` (see routeDispatcher). */
+export function pageDispatcher(options: FetchOptions, pool?: ProxyPool): Dispatcher {
+  return routeDispatcher(
+    {
+      perHost: options.perHost,
+      connectTimeoutMs: connectTimeoutFor(options.timeoutMs),
+      allowPrivate: options.allowPrivate,
+      proxy: options.proxy,
+      allowPrivateProxy: options.allowPrivateProxy ?? false,
+    },
+    pool,
+  );
 }
 
 /** The final answer as a page: an `http` error from 400 on, else its body under the size cap. */
