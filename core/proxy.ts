@@ -137,8 +137,20 @@ export const PoolProxySchema = z.strictObject({
 
 export const ProxySettingsSchema = z.discriminatedUnion('mode', [EnvProxySchema, PoolProxySchema]);
 export type ProxySettings = z.output<typeof ProxySettingsSchema>;
+export type ProxySettingsInput = z.input<typeof ProxySettingsSchema>;
 export type PoolProxySettings = z.output<typeof PoolProxySchema>;
 export type EnvProxySettings = z.output<typeof EnvProxySchema>;
+
+/** `settings` as they may be shown (a summary's options, a report): every proxy URL as its label. */
+export function redactProxySettings(settings: ProxySettings | undefined): ProxySettings | undefined {
+  if (settings === undefined) return undefined;
+  if (settings.mode === 'pool') return { ...settings, proxies: settings.proxies.map(proxyLabel) };
+  return {
+    ...settings,
+    ...(settings.httpProxy === undefined ? {} : { httpProxy: proxyLabel(settings.httpProxy) }),
+    ...(settings.httpsProxy === undefined ? {} : { httpsProxy: proxyLabel(settings.httpsProxy) }),
+  };
+}
 
 const count = z.number().int().min(0);
 
