@@ -26,6 +26,7 @@ export type ProxyRotation = (typeof PROXY_ROTATIONS)[number];
  * @example proxyUrlProblem('socks5://127.0.0.1:1080') // 'unsupported scheme socks5: (supported: http, https)'
  */
 export function proxyUrlProblem(raw: string): string | undefined {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw.trim())) return 'no scheme (expected http://[user:password@]host:port)';
   let url: URL;
   try {
     url = new URL(raw.trim());

@@ -30,8 +30,9 @@ function tunnelError(label: string, err: unknown): ProxyError {
       'connect',
     );
   }
-  const message = err instanceof Error ? err.message || err.name : String(err);
-  const code = (err as { code?: unknown } | null)?.code;
+  // Duck-typed: errors from Node internals are not `instanceof Error` in every realm (jest's vm).
+  const { message: raw, code } = (typeof err === 'object' && err !== null ? err : {}) as { message?: unknown; code?: unknown };
+  const message = typeof raw === 'string' && raw !== '' ? raw : String(err);
   const suffix = typeof code === 'string' && !message.includes(code) ? ` (${code})` : '';
   return new ProxyError(`proxy ${label} could not be reached: ${message}${suffix}`, label, 'connect', undefined, { cause: err });
 }

@@ -32,7 +32,7 @@ interface Entry {
   lastError?: string;
 }
 
-/** Sticky choices remembered per host before the memory is dropped (the choice itself is recomputable). */
+/** First choices remembered per host before the memory is dropped (each is recomputable). */
 const MAX_REMEMBERED_HOSTS = 10_000;
 
 /**
@@ -105,8 +105,19 @@ export class ProxyPool {
       }
       return undefined;
     }
-    const remembered = this.sticky.get(host);
-    if (remembered !== undefined && usable(remembered)) return remembered;
+    // The host's first choice over the whole pool is remembered (it never changes); while it is
+    // benched or excluded, the best of the others is worked out afresh, so every pool agrees.
+    let first = this.sticky.get(host);
+    if (first === undefined) {
+      first = this.best(host, () => true)!;
+      if (this.sticky.size >= MAX_REMEMBERED_HOSTS) this.sticky.clear();
+      this.sticky.set(host, first);
+    }
+    return usable(first) ? first : this.best(host, usable);
+  }
+
+  /** The usable proxy with the highest rendezvous score for `host`. */
+  private best(host: string, usable: (i: number) => boolean): number | undefined {
     let best: number | undefined;
     let bestScore = -1;
     for (let i = 0; i < this.entries.length; i++) {
@@ -116,10 +127,6 @@ export class ProxyPool {
         best = i;
         bestScore = score;
       }
-    }
-    if (best !== undefined && exclude === undefined) {
-      if (this.sticky.size >= MAX_REMEMBERED_HOSTS) this.sticky.clear();
-      this.sticky.set(host, best);
     }
     return best;
   }

@@ -19,12 +19,14 @@ export interface ForwardProxy {
   /** `http://127.0.0.1:PORT` (no credentials). */
   readonly url: string;
   readonly port: number;
-  /** Tunnels opened, by target `host:port`. */
+  /** Tunnels opened (the target answered), by target `host:port`. */
   readonly tunnels: Map<string, number>;
   /** CONNECTs answered otherwise than 200 (407 and refusals). */
   readonly refused: () => number;
   /** Requests that were not CONNECT. */
   readonly plainRequests: () => number;
+  /** TCP connections accepted from clients. */
+  readonly connections: () => number;
   /** Every Proxy-Authorization header received, decoded (`user:password`), in order. */
   readonly authorizations: string[];
   /** Tunnels opened in all. */
@@ -34,7 +36,8 @@ export interface ForwardProxy {
   close(): Promise<void>;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+/** Targets a test proxy may open a tunnel to: this machine only. */
+const isLoopback = (host: string) => /^127\.\d+\.\d+\.\d+$/.test(host) || ['localhost', '[::1]', '::1'].includes(host);
 
 export async function startForwardProxy(options: ForwardProxyOptions = {}): Promise<ForwardProxy> {
   const tunnels = new Map<string, number>();
@@ -42,11 +45,13 @@ export async function startForwardProxy(options: ForwardProxyOptions = {}): Prom
   const sockets = new Set<net.Socket>();
   let refused = 0;
   let plain = 0;
+  let connections = 0;
   const server = http.createServer((_req, res) => {
     plain++;
     res.writeHead(501).end('this test proxy only tunnels (CONNECT)');
   });
   server.on('connection', (socket: net.Socket) => {
+    connections++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -69,9 +74,11 @@ export async function startForwardProxy(options: ForwardProxyOptions = {}): Prom
     const colon = target.lastIndexOf(':');
     const host = target.slice(0, colon);
     const port = Number(target.slice(colon + 1));
-    if (!LOOPBACK.has(host)) return refuse(403); // a test proxy never leaves the machine
-    tunnels.set(target, (tunnels.get(target) ?? 0) + 1);
+    if (!isLoopback(host)) return refuse(403); // a test proxy never leaves the machine
+    let established = false;
     const upstream = net.connect(port, host.replace(/^\[|\]$/g, ''), () => {
+      established = true;
+      tunnels.set(target, (tunnels.get(target) ?? 0) + 1);
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length > 0) upstream.write(head);
       upstream.pipe(client);
@@ -79,7 +86,8 @@ export async function startForwardProxy(options: ForwardProxyOptions = {}): Prom
     });
     sockets.add(upstream);
     upstream.on('close', () => sockets.delete(upstream));
-    upstream.on('error', () => client.destroy());
+    // As a real proxy does: the target could not be reached is a 502 to CONNECT; later, a cut tunnel.
+    upstream.on('error', () => (established ? client.destroy() : refuse(502)));
     client.on('error', () => upstream.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -90,6 +98,7 @@ export async function startForwardProxy(options: ForwardProxyOptions = {}): Prom
     tunnels,
     refused: () => refused,
     plainRequests: () => plain,
+    connections: () => connections,
     authorizations,
     tunnelCount: () => [...tunnels.values()].reduce((a, b) => a + b, 0),
     urlWith: (user, password) => `http://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}`,
