@@ -1,9 +1,11 @@
 /**
  * `fanout run`'s proxy flags and the standard environment, turned into the proxy settings every
- * worker gets (core/proxy.ts). The environment is read here, once: workers, on Lambda too, only
- * ever see what this sends them. Everything is checked before anything is fetched; a bad proxy URL,
- * an unsupported scheme, an unreadable or empty proxy file, or a proxy on a private address without
- * `--allow-private-proxy` is a UsageError of one line that never shows a password.
+ * worker gets (core/proxy.ts), and into the proxy for the CLI's own calls to Lambda. The
+ * environment is read here, once: workers only ever see what this sends them. It describes this
+ * machine's network, so it is for local workers, the SDK and robots.txt (fetched here); workers on
+ * Lambda get a proxy only from `--proxy` or `--proxy-file`. Everything is checked before anything is fetched; a bad
+ * proxy URL, an unsupported scheme, an unreadable or empty proxy file, or a page proxy on a private
+ * address without `--allow-private-proxy` is a UsageError of one line that never shows a password.
  */
 import fs from 'node:fs/promises';
 import { Option } from 'commander';
@@ -13,6 +15,8 @@ import { proxiedTargetBlock } from '../http/proxy-dispatcher';
 
 /** The flags this file reads (commander: `--proxy <url>` is a string, `--no-proxy` makes it false). */
 export interface ProxyFlags {
+  mode?: 'local' | 'lambda';
+  robots?: 'obey' | 'ignore';
   proxy?: string | false;
   proxyFile?: string;
   proxyRotation?: ProxyRotation;
@@ -22,15 +26,15 @@ export interface ProxyFlags {
 /** The options of `fanout run` that set proxies (fresh ones for each program built). */
 export function proxyOptions() {
   return {
-    proxy: new Option('--proxy <url>', 'send every page fetch through this proxy: http(s)://[user:password@]host:port (default: HTTPS_PROXY / HTTP_PROXY)'),
-    noProxy: new Option('--no-proxy', 'ignore HTTP_PROXY, HTTPS_PROXY and NO_PROXY: connect directly'),
+    proxy: new Option('--proxy <url>', 'send every page fetch through this proxy: http(s)://[user:password@]host:port (default, local mode: HTTPS_PROXY / HTTP_PROXY)'),
+    noProxy: new Option('--no-proxy', 'ignore HTTP_PROXY, HTTPS_PROXY and NO_PROXY (pages and the calls to Lambda): connect directly'),
     proxyFile: new Option('--proxy-file <file>', 'a pool of proxies, one URL per line; one that fails repeatedly is benched for a while'),
     rotation: new Option('--proxy-rotation <mode>', 'with a pool: a new proxy per request, or one per host').choices(PROXY_ROTATIONS).default('request'),
     allowPrivateProxy: new Option('--allow-private-proxy', 'let a proxy sit on loopback or a private network (separate from --allow-private)'),
   };
 }
 
-/** `what` (a flag, a variable, a file line) checked as a proxy URL. */
+/** `what` (a flag, a variable, a file line) checked as a proxy URL and, unless `allowPrivateProxy`, refused on a visibly private host. */
 function checked(raw: string, what: string, allowPrivateProxy: boolean): string {
   const problem = proxyUrlProblem(raw);
   if (problem !== undefined) throw new UsageError(`${what}: bad proxy URL ${proxyLabel(raw)}: ${problem}`);
@@ -67,7 +71,10 @@ function fromEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
 }
 
-/** The standard environment, checked; undefined when it names no proxy, or with `--no-proxy`. */
+/**
+ * The standard environment, checked; undefined when it names no proxy, or with `--no-proxy`.
+ * `allowPrivateProxy` false refuses a proxy visibly on a private address (for page fetches).
+ */
 export function envProxySettings(flags: Pick<ProxyFlags, 'proxy' | 'allowPrivateProxy'>, env: NodeJS.ProcessEnv = process.env): EnvProxySettings | undefined {
   if (flags.proxy === false) return undefined;
   const allow = flags.allowPrivateProxy ?? false;
@@ -84,8 +91,8 @@ export function envProxySettings(flags: Pick<ProxyFlags, 'proxy' | 'allowPrivate
 }
 
 /**
- * How pages go out: `--proxy` (a pool of one), `--proxy-file`, else the environment unless
- * `--no-proxy`; undefined is direct.
+ * How pages go out: `--proxy` (a pool of one), `--proxy-file`, else (local workers only) the
+ * environment unless `--no-proxy`; undefined is direct.
  */
 export async function proxySettingsFromFlags(flags: ProxyFlags, env: NodeJS.ProcessEnv = process.env): Promise<ProxySettingsInput | undefined> {
   const allow = flags.allowPrivateProxy ?? false;
@@ -95,5 +102,22 @@ export async function proxySettingsFromFlags(flags: ProxyFlags, env: NodeJS.Proc
   const rotation = flags.proxyRotation;
   if (typeof flags.proxy === 'string') return { mode: 'pool', proxies: [checked(flags.proxy, '--proxy', allow)], rotation };
   if (flags.proxyFile !== undefined) return { mode: 'pool', proxies: await readProxyFile(flags.proxyFile, allow), rotation };
-  return envProxySettings(flags, env);
+  if (flags.mode !== 'lambda') return envProxySettings(flags, env);
+  robotsProxySettings(flags, env); // checked now, before anything is fetched
+  return undefined;
+}
+
+/**
+ * Lambda mode without `--proxy` or `--proxy-file`: the way robots.txt, which this machine fetches
+ * itself, goes out through this machine's environment; undefined otherwise (robots.txt then goes
+ * the pages' way).
+ */
+export function robotsProxySettings(flags: ProxyFlags, env: NodeJS.ProcessEnv = process.env): EnvProxySettings | undefined {
+  const ownWay = flags.mode === 'lambda' && flags.robots !== 'ignore' && flags.proxy === undefined && flags.proxyFile === undefined;
+  return ownWay ? envProxySettings(flags, env) : undefined;
+}
+
+/** The proxy for the CLI's own calls to Lambda: the environment, unless `--no-proxy`, whatever `--proxy` says. */
+export function sdkProxySettings(flags: Pick<ProxyFlags, 'proxy'>, env: NodeJS.ProcessEnv = process.env): EnvProxySettings | undefined {
+  return envProxySettings({ proxy: flags.proxy, allowPrivateProxy: true }, env);
 }

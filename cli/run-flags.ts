@@ -9,7 +9,7 @@ import { UsageError } from '../core/errors';
 import { LocalInvoker, type Invoker } from '../orchestrator';
 import type { ProxySettingsInput } from '../core/proxy';
 import type { RobotsMode } from '../core/run-control';
-import { envProxySettings, type ProxyFlags } from './proxy-flags';
+import { sdkProxySettings, type ProxyFlags } from './proxy-flags';
 import type { OutputFormat } from './write-output';
 
 /** The flags of `fanout run`, as commander hands them over (already range-checked). */
@@ -85,7 +85,7 @@ export function createInvoker(flags: RunFlags): { invoker: Invoker; lambdaFuncti
       profile: flags.profile,
       endpoint: flags.endpoint,
       concurrency: flags.workers,
-      proxy: envProxySettings(flags), // the SDK's own calls follow the environment, whatever --proxy says
+      proxy: sdkProxySettings(flags),
     });
     return { invoker, lambdaFunction: invoker.functionName };
   }

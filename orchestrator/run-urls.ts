@@ -5,7 +5,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { Outcome, ScrapeOptions, WorkerResult } from '../core/contract';
-import type { ProxyStat } from '../core/proxy';
+import type { ProxySettings, ProxyStat } from '../core/proxy';
 import { RUN_DEFAULTS, type RobotsMode } from '../core/run-control';
 import { DispatcherCache } from '../http/agent';
 import { connectTimeoutFor } from '../http/follow-redirects';
@@ -24,6 +24,11 @@ export interface RunUrlsOptions {
   scrape: ScrapeOptions;
   /** @default 'obey' */
   robots?: RobotsMode;
+  /**
+   * How robots.txt requests (made by this process) go out when not as the workers' do: workers on
+   * Lambda are not on this machine's network, whose proxies the CLI passes here. @default scrape.proxy
+   */
+  robotsProxy?: ProxySettings;
   /** URLs per chunk. @default defaultChunkSize(allowed URLs, invoker.capacity) */
   chunkSize?: number;
   /** Chunks in flight. @default invoker.capacity */
@@ -73,9 +78,11 @@ export async function runUrls(urls: string[], options: RunUrlsOptions, record: (
   // benches reach every chunk, and every worker's report adds up here.
   const pool = scrape.proxy?.mode === 'pool' ? ProxyPool.fromSettings(scrape.proxy) : undefined;
   const invoker = pool ? trackProxies(options.invoker, pool) : options.invoker;
-  const robotsAgents = scrape.proxy === undefined ? undefined : new DispatcherCache();
+  const robotsProxy = scrape.proxy ?? options.robotsProxy;
+  const robotsAgents = robotsProxy === undefined ? undefined : new DispatcherCache();
   try {
-    const result = await runPolitely(urls, { ...options, invoker }, record, tick, robotsAgents && routeDispatcher({ ...scrape, ...ROBOTS_ROUTE }, pool, robotsAgents));
+    const robotsWay = robotsAgents && routeDispatcher({ ...scrape, proxy: robotsProxy, ...ROBOTS_ROUTE }, pool, robotsAgents);
+    const result = await runPolitely(urls, { ...options, invoker }, record, tick, robotsWay);
     return pool ? { ...result, proxies: pool.stats() } : result;
   } finally {
     await robotsAgents?.close();

@@ -1,7 +1,8 @@
 /**
  * `fanout run --mode lambda` with proxies, through the real CLI and the real AWS SDK against the
  * local Lambda API emulator (which runs the deployed streaming worker entry): the SDK's own calls
- * follow HTTP_PROXY / NO_PROXY, and the proxy settings reach the worker in its event.
+ * and robots.txt follow HTTP_PROXY / NO_PROXY (this machine's network), and `--proxy` reaches the
+ * workers in their event (the environment does not: workers on Lambda are not on this network).
  */
 import '../helpers/quiet-powertools';
 import fs from 'node:fs';
@@ -70,8 +71,9 @@ async function runLambda(args: string[], env: NodeJS.ProcessEnv) {
     ],
     { env: { ...AWS_ENV, ...env } },
   );
-  const records = fs
-    .readFileSync(out, 'utf8')
+  const text = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
+  fs.rmSync(out, { force: true });
+  const records = text
     .trim()
     .split('\n')
     .filter(Boolean)
@@ -80,20 +82,48 @@ async function runLambda(args: string[], env: NodeJS.ProcessEnv) {
 }
 
 describe('--mode lambda behind a proxy', () => {
-  test("HTTP_PROXY carries the SDK's calls to Lambda and, through the event, the worker's page fetches", async () => {
-    const emulatorHost = new URL(emulator.endpoint).host;
+  test("HTTP_PROXY carries the SDK's calls to Lambda, not the workers' fetches; for the SDK alone no --allow-private-proxy is needed", async () => {
     const calls = emulator.log.length;
 
-    const { result, records } = await runLambda(['--allow-private-proxy'], { HTTP_PROXY: proxy.urlWith('ann', 'hunter2') });
+    const { result, records } = await runLambda(['--robots', 'ignore'], { HTTP_PROXY: proxy.urlWith('ann', 'hunter2') });
 
     expect(result.code).toBe(0);
     expect(records).toHaveLength(20);
-    expect(records.every((r) => r.ok)).toBe(true);
+    expect(records.every((r) => r.ok && r.proxy === undefined)).toBe(true);
     expect(emulator.log.length - calls).toBe(2);
-    // The SDK keeps its tunnel to the endpoint alive; the site closes every connection.
-    expect(proxy.tunnels.get(emulatorHost)).toBeGreaterThanOrEqual(1);
-    expect(proxy.tunnels.get(new URL(site.origin).host)).toBe(21);
+    expect([...proxy.tunnels.keys()]).toStrictEqual([new URL(emulator.endpoint).host]); // kept alive: one tunnel or two
+    expect(proxy.authorizations.every((auth) => auth === 'ann:hunter2')).toBe(true);
     expect(result.stderr).not.toContain('hunter2');
+  });
+
+  test('robots.txt, fetched by the CLI on this machine, goes through its HTTP_PROXY too; the pages on Lambda do not', async () => {
+    const { result, records } = await runLambda(['--allow-private-proxy'], { HTTP_PROXY: proxy.urlWith('ann', 'hunter2') });
+
+    expect(result.code).toBe(0);
+    expect(records.every((r) => r.ok && r.proxy === undefined)).toBe(true);
+    expect(proxy.tunnels.get(new URL(site.origin).host)).toBe(1);
+    expect(proxy.tunnels.get(new URL(emulator.endpoint).host)).toBeGreaterThanOrEqual(1);
+  });
+
+  test('without --allow-private-proxy, a loopback HTTP_PROXY that would fetch robots.txt is refused up front', async () => {
+    const { result, records } = await runLambda([], { HTTP_PROXY: proxy.urlWith('ann', 'hunter2') });
+
+    expect([result.code, result.stderr]).toStrictEqual([
+      1,
+      `fanout: HTTP_PROXY: proxy http://ann:***@127.0.0.1:${proxy.port} is on a non-public address (127.0.0.1); pass --allow-private-proxy to use a proxy on a private network\n`,
+    ]);
+    expect(records).toStrictEqual([]);
+    expect(proxy.connections()).toBe(0);
+  });
+
+  test('HTTP_PROXY for the SDK and --proxy for the pages, together', async () => {
+    const { result, records } = await runLambda(['--proxy', proxy.urlWith('ann', 'hunter2'), '--allow-private-proxy'], { HTTP_PROXY: proxy.urlWith('ann', 'hunter2') });
+
+    expect(result.code).toBe(0);
+    expect(records.every((r) => r.ok && r.proxy === `http://ann:***@127.0.0.1:${proxy.port}`)).toBe(true);
+    // The site closes every connection: a tunnel for each page and for robots.txt.
+    expect(proxy.tunnels.get(new URL(site.origin).host)).toBe(21);
+    expect(proxy.tunnels.get(new URL(emulator.endpoint).host)).toBeGreaterThanOrEqual(1);
   });
 
   test('NO_PROXY naming the endpoint sends the SDK direct; --no-proxy ignores the environment altogether', async () => {
