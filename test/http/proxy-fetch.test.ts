@@ -50,7 +50,9 @@ async function fetchAllThrough(pool: ProxyPool, urls: string[], overrides: Parti
 
 beforeAll(async () => {
   // Every answer closes its connection, so every request needs a tunnel of its own: exact counts.
-  site = await startServer((req, res) => res.writeHead(200, { 'content-type': 'text/html', connection: 'close' }).end(`<title>${req.url}</title>`));
+  site = await startServer((req, res) =>
+    res.writeHead(req.url === '/missing' ? 404 : 200, { 'content-type': 'text/html', connection: 'close' }).end(`<title>${req.url}</title>`),
+  );
 });
 afterEach(async () => {
   await closeAgents();
@@ -133,6 +135,13 @@ describe('fetching through a pool of proxies', () => {
       [1, 0],
       [1, 0],
     ]);
+  });
+
+  test("the site's own failure is no proxy's: a 404 names the proxy that carried it and counts against none", async () => {
+    const live = await proxy();
+    const pool = new ProxyPool([live.url]);
+    expect(await fetchAllThrough(pool, [`${site.origin}/missing`])).toStrictEqual([{ ok: false, kind: 'http', status: 404, message: 'HTTP 404 Not Found', proxy: live.url }]);
+    expect(pool.stats()[0]).toStrictEqual({ proxy: live.url, requests: 1, failures: 0, benched: 0 });
   });
 
   test('a redirect to another host through the tunnel sends that host its own Host header', async () => {
