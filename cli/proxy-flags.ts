@@ -3,9 +3,10 @@
  * worker gets (core/proxy.ts), and into the proxy for the CLI's own calls to Lambda. The
  * environment is read here, once: workers only ever see what this sends them. It describes this
  * machine's network, so it is for local workers, the SDK and robots.txt (fetched here); workers on
- * Lambda get a proxy only from `--proxy` or `--proxy-file`. Everything is checked before anything is fetched; a bad
- * proxy URL, an unsupported scheme, an unreadable or empty proxy file, or a page proxy on a private
- * address without `--allow-private-proxy` is a UsageError of one line that never shows a password.
+ * Lambda get a proxy only from `--proxy` or `--proxy-file`. Everything is checked before anything
+ * is fetched; a bad proxy URL, an unsupported scheme, an unreadable or empty proxy file, or a page
+ * proxy on a private address without `--allow-private-proxy` is a UsageError of one line that
+ * never shows a password.
  */
 import fs from 'node:fs/promises';
 import { Option } from 'commander';
@@ -99,6 +100,7 @@ export async function proxySettingsFromFlags(flags: ProxyFlags, env: NodeJS.Proc
   if (flags.proxyFile !== undefined && flags.proxy !== undefined) {
     throw new UsageError(`--proxy-file cannot be combined with ${flags.proxy === false ? '--no-proxy' : '--proxy'}: give one of them`);
   }
+  if (flags.mode === 'lambda') sdkProxySettings(flags, env); // checked now, not when the client is made
   const rotation = flags.proxyRotation;
   if (typeof flags.proxy === 'string') return { mode: 'pool', proxies: [checked(flags.proxy, '--proxy', allow)], rotation };
   if (flags.proxyFile !== undefined) return { mode: 'pool', proxies: await readProxyFile(flags.proxyFile, allow), rotation };
