@@ -5,6 +5,7 @@
  */
 import type { Outcome, ScrapeOptions } from '../core/contract';
 import { LambdaUsageMeter, runUrls, type ChunkErrorInfo, type LambdaUsage, type RunUrlsResult } from '../orchestrator';
+import { robotsProxySettings } from './proxy-flags';
 import { createInvoker, type RunFlags } from './run-flags';
 import { trapSignals } from './signals';
 
@@ -41,6 +42,7 @@ export async function invokeRun(
         invoker,
         scrape,
         robots: flags.robots,
+        robotsProxy: robotsProxySettings(flags),
         chunkSize: flags.chunkSize,
         concurrency: flags.mode === 'lambda' ? (flags.workers ?? invoker.capacity) : undefined,
         chunkRetries: flags.chunkRetries,

@@ -10,6 +10,7 @@ import { addReportCommand } from './commands/report';
 import { addRetryCommand } from './commands/retry';
 import { runCommand, type RunFlags } from './commands/run';
 import { bytesOption, intOption } from './options';
+import { proxyOptions } from './proxy-flags';
 import { OUTPUT_FORMATS } from './write-output';
 
 const RUN_EXAMPLES = `
@@ -29,6 +30,7 @@ const S = ScrapeOptionsSchema.shape;
 const R = RunControlSchema.shape;
 
 function addRunCommand(program: Command): void {
+  const proxy = proxyOptions();
   program
     .command('run')
     .description('Scrape every URL in a list and write one record per URL.')
@@ -65,6 +67,11 @@ function addRunCommand(program: Command): void {
     .addOption(intOption('--grace-ms <ms>', 'after Ctrl-C / SIGTERM, chunks in flight get this long to finish before they are cancelled', R.graceMs))
     .option('--resume', 'append to the -o file, skipping URLs that already have a record there (finish an interrupted run)')
     .option('--allow-private', 'let requests reach loopback and private networks (the SSRF guard is on by default)')
+    .addOption(proxy.proxy)
+    .addOption(proxy.noProxy)
+    .addOption(proxy.proxyFile)
+    .addOption(proxy.rotation)
+    .addOption(proxy.allowPrivateProxy)
     .addOption(
       new Option('--robots <mode>', 'robots.txt: obey (fetched once per site; disallowed URLs get robots-disallowed, Crawl-delay is kept) or ignore')
         .choices(ROBOTS_MODES)

@@ -7,11 +7,13 @@ import { ScrapeOptionsSchema, formatZodError, type ExtractSpec, type ScrapeOptio
 import { loadSpecFile } from '../core/extract-spec';
 import { UsageError } from '../core/errors';
 import { LocalInvoker, type Invoker } from '../orchestrator';
+import type { ProxySettingsInput } from '../core/proxy';
 import type { RobotsMode } from '../core/run-control';
+import { sdkProxySettings, type ProxyFlags } from './proxy-flags';
 import type { OutputFormat } from './write-output';
 
 /** The flags of `fanout run`, as commander hands them over (already range-checked). */
-export interface RunFlags {
+export interface RunFlags extends ProxyFlags {
   out?: string;
   format: OutputFormat;
   /** CSV: no leading `'` on formula-like cells (control characters are dropped all the same). */
@@ -55,8 +57,8 @@ export async function loadExtractSpec(path: string | undefined): Promise<Extract
   return path === undefined ? undefined : loadSpecFile(path);
 }
 
-/** The options every worker gets, validated by the shared schema (so the CLI and the worker agree). */
-export function scrapeOptionsFromFlags(flags: RunFlags, extract: ExtractSpec | undefined): ScrapeOptions {
+/** The options every worker gets, validated by the shared schema (so the CLI and the worker agree). `proxy` comes from proxySettingsFromFlags. */
+export function scrapeOptionsFromFlags(flags: RunFlags, extract: ExtractSpec | undefined, proxy?: ProxySettingsInput): ScrapeOptions {
   const parsed = ScrapeOptionsSchema.safeParse({
     concurrency: flags.concurrency,
     perHost: flags.perHost,
@@ -67,6 +69,8 @@ export function scrapeOptionsFromFlags(flags: RunFlags, extract: ExtractSpec | u
     userAgent: flags.userAgent,
     extract,
     allowPrivate: flags.allowPrivate ?? false,
+    proxy,
+    allowPrivateProxy: flags.allowPrivateProxy ?? false,
   });
   if (!parsed.success) throw new UsageError(`bad option: ${formatZodError(parsed.error)}`);
   return parsed.data;
@@ -83,6 +87,7 @@ export function createInvoker(flags: RunFlags): { invoker: Invoker; lambdaFuncti
       profile: flags.profile,
       endpoint: flags.endpoint,
       concurrency: flags.workers,
+      proxy: sdkProxySettings(flags),
     });
     return { invoker, lambdaFunction: invoker.functionName };
   }

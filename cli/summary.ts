@@ -34,9 +34,24 @@ export function formatSummary(s: RunSummary): string {
   }
   if (s.speculativeInvocations)
     lines.push(`  stragglers ${s.speculativeInvocations} speculative ${s.speculativeInvocations === 1 ? 'copy' : 'copies'} of slow chunks (first record per URL kept)`);
+  if (s.proxies) lines.push(...formatProxies(s.proxies));
   if (s.lost > 0) lines.push(`  LOST      ${s.lost} URLs whose worker failed on every try (exit code 2)`);
   // Once for the lot, not per record: a first try against a local site blocks every URL the same way.
   const blocked = s.failedByKind.blocked ?? 0;
   if (blocked > 0) lines.push(`  hint      ${blocked} ${blocked === 1 ? 'URL' : 'URLs'} blocked as private addresses; pass --allow-private to allow them`);
   return lines.join('\n');
+}
+
+/** Proxies shown one per line; the rest are in `--summary`. */
+const MAX_PROXY_LINES = 10;
+
+/** One line per proxy of the pool: requests, failures, benches and the last failure. */
+function formatProxies(proxies: NonNullable<RunSummary['proxies']>): string[] {
+  const lines = proxies.slice(0, MAX_PROXY_LINES).map((p) => {
+    const benched = p.benched > 0 ? `, benched ${p.benched === 1 ? 'once' : `${p.benched} times`}` : '';
+    const why = p.failures > 0 && p.lastError !== undefined ? ` (last: ${p.lastError})` : '';
+    return `  proxy     ${p.proxy}: ${p.requests} requests, ${p.failures} failed${benched}${why}`;
+  });
+  if (proxies.length > MAX_PROXY_LINES) lines.push(`  proxy     … and ${proxies.length - MAX_PROXY_LINES} more (see --summary)`);
+  return lines;
 }

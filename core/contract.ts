@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ExtractSpecSchema } from './extract-spec';
+import { ProxySettingsSchema, ProxyUsageSchema } from './proxy';
 
 export { ExtractSpecSchema, FieldSpecSchema, type ExtractSpec, type FieldSpec } from './extract-spec';
 
@@ -22,6 +23,7 @@ export { ExtractSpecSchema, FieldSpecSchema, type ExtractSpec, type FieldSpec } 
  * - `bad-redirect`: a 3xx without a usable `Location`, or to a non-http(s) scheme.
  * - `network`: the connection broke mid-response (socket closed, bad chunking, bad gzip).
  * - `blocked`: the address is not public and `allowPrivate` is off (SSRF guard).
+ * - `proxy`: every proxy tried failed the request (refused, 407, or CONNECT answered otherwise than 200).
  * - `robots-disallowed`: robots.txt forbids the URL and robots are obeyed.
  * - `not-started`: the worker reached its deadline before starting this URL (the orchestrator requeues it).
  * - `worker-failed`: the worker running the URL's chunk crashed or timed out on every try.
@@ -40,6 +42,7 @@ export const ERROR_KINDS = [
   'bad-redirect',
   'network',
   'blocked',
+  'proxy',
   'robots-disallowed',
   'not-started',
   'worker-failed',
@@ -112,6 +115,10 @@ export const ScrapeOptionsSchema = z.strictObject({
   hostDelayMs: z.record(z.string().min(1), z.number().int().min(0).max(600_000)).optional(),
   /** Obey robots.txt on redirect hops (set by the orchestrator when robots.txt is obeyed). @default absent: redirects are not checked */
   robotsOnRedirect: RobotsOnRedirectSchema.optional(),
+  /** Send requests through proxies (core/proxy.ts): the CLI's environment, or a pool. @default undefined (direct) */
+  proxy: ProxySettingsSchema.optional(),
+  /** Let proxies sit on loopback or private addresses (separate from `allowPrivate`, which is about targets). @default false */
+  allowPrivateProxy: z.boolean().default(false),
 });
 export type ScrapeOptions = z.output<typeof ScrapeOptionsSchema>;
 export type ScrapeOptionsInput = z.input<typeof ScrapeOptionsSchema>;
@@ -155,6 +162,8 @@ export const SuccessOutcomeSchema = z.object({
   data: z.record(z.string(), z.unknown()).optional(),
   attempts: z.number().int().min(1),
   at: RecordTimeSchema.optional(),
+  /** The proxy that carried the last request, password redacted; absent without a pool. */
+  proxy: z.string().optional(),
 });
 export type SuccessOutcome = z.infer<typeof SuccessOutcomeSchema>;
 
@@ -165,6 +174,8 @@ export const FailureOutcomeSchema = z.object({
   attempts: z.number().int().min(0),
   ms: z.number().optional(),
   at: RecordTimeSchema.optional(),
+  /** The proxy that carried the last request, password redacted, when one was reached. */
+  proxy: z.string().optional(),
 });
 export type FailureOutcome = z.infer<typeof FailureOutcomeSchema>;
 
@@ -199,6 +210,8 @@ export const WorkerResultSchema = z.object({
    * The orchestrator slows them for the rest of the run.
    */
   throttled: z.record(z.string(), z.number().int().min(0)).optional(),
+  /** With a proxy pool: what the worker did through each proxy, by index into `options.proxy.proxies`. */
+  proxies: z.array(ProxyUsageSchema).optional(),
 });
 export type WorkerResult = z.output<typeof WorkerResultSchema>;
 

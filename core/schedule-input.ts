@@ -30,8 +30,12 @@ export const ListSourceSchema = z.union([
 ]);
 export type ListSource = z.infer<typeof ListSourceSchema>;
 
-/** Worker scrape options (allowPrivate included, default false) plus how the run is driven. */
-export const RunSettingsSchema = ScrapeOptionsSchema.extend({
+/**
+ * Worker scrape options (allowPrivate included, default false) plus how the run is driven. Not
+ * proxies: a schedule's input sits in plain text in the template and the rule, no place for a
+ * proxy password, and a scheduled run has no run-wide pool to bench across its invocations.
+ */
+export const RunSettingsSchema = ScrapeOptionsSchema.omit({ proxy: true, allowPrivateProxy: true }).extend({
   /** URLs per worker invocation: at most 10,000 here, so one invocation fits the worker's timeout. @default chunk.ts's defaultChunkSize */
   chunkSize: RunControlSchema.shape.chunkSize.unwrap().max(10_000).optional(),
   /** Worker invocations in flight. @default 100 (run-control.ts `lambdaConcurrency`) */
@@ -48,7 +52,7 @@ export type RunSettings = z.output<typeof RunSettingsSchema>;
 /** Splits run settings into how the run is driven and the options every worker gets. */
 export function splitSettings(settings: RunSettings): {
   run: Pick<RunSettings, 'chunkSize' | 'invokeConcurrency' | 'chunkRetries' | 'maxInvocations' | 'robots'>;
-  scrape: ScrapeOptions;
+  scrape: Omit<ScrapeOptions, 'proxy' | 'allowPrivateProxy'>;
 } {
   const { chunkSize, invokeConcurrency, chunkRetries, maxInvocations, robots, robotsOnRedirect, ...rest } = settings;
   // Obeyed robots.txt holds on redirects too: the workers check every hop, learning the rules themselves.

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ErrorKindSchema } from './contract';
+import { ProxyStatSchema } from './proxy';
 
 const count = z.number().int().min(0);
 
@@ -75,6 +76,8 @@ export const RunSummarySchema = z
     schedule: z.string().optional(),
     /** Scheduled runs: orchestrator invocations the run took. */
     invocations: count.optional(),
+    /** With a proxy pool: each proxy (password redacted) with its requests, failures and benches. */
+    proxies: z.array(ProxyStatSchema).optional(),
     /** robots.txt: the mode, files fetched, and hosts with a Crawl-delay. */
     robots: z.object({ mode: z.string(), fetches: count, crawlDelayHosts: count }).optional(),
   })

@@ -5,8 +5,9 @@
  * Every Agent connects through the SSRF guard (ssrf-guard.ts): unless `allowPrivate` is on, a
  * socket to a non-public address is refused before it exists. Redirects are followed by hand in
  * follow-redirects.ts through the same Agent, so every hop is checked at connect time too.
+ * Proxy agents (proxy-agents.ts) live in the same {@link DispatcherCache}; route.ts picks the way out.
  */
-import { Agent, type buildConnector } from 'undici';
+import { Agent, type Dispatcher, type buildConnector } from 'undici';
 import { createGuardedConnector, type AddressPredicate, type LookupFunction } from './ssrf-guard';
 
 /** Idle keep-alive sockets are closed after this (servers often close at 5 s; stay under). */
@@ -39,6 +40,11 @@ export interface ConnectSeamsForTests {
 /** TESTS ONLY; kept out of ScrapeOptions and the event schema, so nothing outside a test can set it. */
 let seamsForTests: ConnectSeamsForTests = {};
 
+/** The seams in force (empty outside tests), for every guard this folder builds: targets' and proxies'. */
+export function connectSeams(): ConnectSeamsForTests {
+  return seamsForTests;
+}
+
 /**
  * TESTS ONLY: replaces the guard's address check and resolver for Agents made from now on
  * (`{}` restores the real ones), and drops the shared Agents so none made before is reused.
@@ -58,22 +64,40 @@ export function createAgent(key: AgentKey): Agent {
   });
 }
 
-const agents = new Map<string, Agent>();
+/**
+ * Dispatchers by what distinguishes them, created on first use: equal settings share one, and its
+ * keep-alive sockets. The worker uses {@link sharedDispatchers}; a run that fetches robots.txt
+ * through its proxies makes its own and closes it at the end.
+ */
+export class DispatcherCache {
+  private readonly dispatchers = new Map<string, Dispatcher>();
+
+  get<T extends Dispatcher>(id: string, create: () => T): T {
+    let dispatcher = this.dispatchers.get(id);
+    if (dispatcher === undefined) {
+      dispatcher = create();
+      this.dispatchers.set(id, dispatcher);
+    }
+    return dispatcher as T;
+  }
+
+  /** Destroys every dispatcher made so far; later calls to get make new ones. */
+  async close(): Promise<void> {
+    const all = [...this.dispatchers.values()];
+    this.dispatchers.clear();
+    await Promise.all(all.map((dispatcher) => dispatcher.destroy()));
+  }
+}
+
+/** Module scope, so a warm Lambda reuses its sockets across invocations. */
+export const sharedDispatchers = new DispatcherCache();
 
 /** The shared Agent for `key`, created on first use. */
-export function getAgent(key: AgentKey): Agent {
-  const id = `${key.perHost}|${key.connectTimeoutMs}|${key.allowPrivate}`;
-  let agent = agents.get(id);
-  if (agent === undefined) {
-    agent = createAgent(key);
-    agents.set(id, agent);
-  }
-  return agent;
+export function getAgent(key: AgentKey, cache: DispatcherCache = sharedDispatchers): Agent {
+  return cache.get(`agent|${key.perHost}|${key.connectTimeoutMs}|${key.allowPrivate}`, () => createAgent(key));
 }
 
 /** Closes every shared Agent (tests, graceful shutdown); later calls to getAgent make new ones. */
 export async function closeAgents(): Promise<void> {
-  const all = [...agents.values()];
-  agents.clear();
-  await Promise.all(all.map((agent) => agent.destroy()));
+  await sharedDispatchers.close();
 }

@@ -7,6 +7,7 @@ import ipaddr from 'ipaddr.js';
 import type { ErrorKind, PageError } from '../core/contract';
 import { findBlockedAddressError, type BlockedAddressError } from './ssrf-guard';
 import { FanoutError } from '../core/errors';
+import { ProxyPoolExhaustedError, findProxyError } from './proxy-errors';
 
 /** One attempt at one page failed; `kind` is what the record will say, `code` the low-level code. */
 export class FetchError extends FanoutError {
@@ -22,6 +23,8 @@ export class FetchError extends FanoutError {
       code?: string;
       /** Parsed `Retry-After`, in ms from when the answer arrived. */
       retryAfterMs?: number;
+      /** The proxy that carried the last request (label, password redacted), if one did. */
+      proxy?: string;
       cause?: unknown;
     } = {},
   ) {
@@ -35,6 +38,11 @@ export class FetchError extends FanoutError {
   /** The undici / Node / zlib code that caused it, if any. */
   get causeCode(): string | undefined {
     return this.details.code;
+  }
+
+  /** This error, saying which proxy (label) carried the request. */
+  viaProxy(proxy: string | undefined): FetchError {
+    return proxy === undefined || this.details.proxy !== undefined ? this : new FetchError(this.message, this.kind, { ...this.details, proxy, cause: this.cause });
   }
 
   /** The record's `error` field. */
@@ -113,6 +121,10 @@ export function blockedMessage(blocked: Pick<BlockedAddressError, 'host' | 'addr
  */
 export function toFetchError(err: unknown, gotResponse: boolean): FetchError {
   if (err instanceof FetchError) return err;
+  // Before the guard: a proxy refused by the proxy guard is the proxy's problem, not the target's.
+  if (err instanceof ProxyPoolExhaustedError) return new FetchError(err.message, 'proxy', { code: err.code, cause: err });
+  const proxied = findProxyError(err);
+  if (proxied) return new FetchError(proxied.message, 'proxy', { status: proxied.status, code: proxied.code, proxy: proxied.proxy, cause: err });
   // The SSRF guard's refusal, raised inside the connector (no socket was opened). Never retried.
   const blocked = findBlockedAddressError(err);
   if (blocked) return new FetchError(blockedMessage(blocked), 'blocked', { code: blocked.code, cause: err });

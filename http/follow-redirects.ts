@@ -12,6 +12,7 @@
 import type { Dispatcher } from 'undici';
 import { CONNECT_TIMEOUT_CAP_MS } from './agent';
 import { FetchError, toFetchError } from './fetch-error';
+import { ROUTE_NOTE, type NotedOptions, type RouteNote } from './proxy-dispatcher';
 import { RedirectCookies } from './redirect-cookies';
 import { DEFAULT_USER_AGENT } from '../core/version';
 
@@ -62,6 +63,8 @@ export interface FinalResponse {
   headers: Dispatcher.ResponseData['headers'];
   /** Still unread: `read` consumes it, or drops it with {@link discardBody}. */
   body: Dispatcher.ResponseData['body'];
+  /** The proxy that carried it (label, password redacted), when the dispatcher is a proxy pool. */
+  proxy?: string;
 }
 
 /** A response header's first value. */
@@ -83,7 +86,8 @@ function withoutHash(url: URL): string {
  * GETs `url`, following redirects, and returns what `read` makes of the final response. Every
  * failure, `read`'s included, is thrown as a {@link FetchError} (`timeout` once `timeoutMs` has
  * passed). `signal` aborts it from outside; the caller tells that apart by checking `signal.aborted`.
- * Only GET is ever sent, so 301/302/303 need no method rewrite.
+ * Only GET is ever sent, so 301/302/303 need no method rewrite. Through a proxy pool, the response
+ * and the error say which proxy carried the last request.
  *
  * @example
  * const status = await fetchFollowingRedirects(url, { dispatcher, timeoutMs: 10_000, maxRedirects: 5, accept: '*\/*' },
@@ -110,6 +114,7 @@ export async function fetchFollowingRedirects<T>(url: URL, options: FollowOption
   if (signal?.aborted) onAbort();
 
   let gotResponse = false;
+  const route: RouteNote = {};
   try {
     let current = url;
     const cookies = new RedirectCookies();
@@ -119,18 +124,21 @@ export async function fetchFollowingRedirects<T>(url: URL, options: FollowOption
     const seen = new Set([visitKey(url)]);
     for (let redirects = 0; ; ) {
       const cookie = cookies.headerFor(current);
-      const response = await dispatcher.request({
+      const request: NotedOptions & Dispatcher.RequestOptions = {
         origin: current.origin,
         path: current.pathname + current.search,
         method: 'GET',
-        headers: cookie === undefined ? headers : { ...headers, cookie },
+        // A fresh object per hop: undici's ProxyAgent writes the host header into the one it is given.
+        headers: cookie === undefined ? { ...headers } : { ...headers, cookie },
         signal: controller.signal,
         headersTimeout: timeoutMs + UNDICI_TIMER_SLACK_MS,
         bodyTimeout: timeoutMs + UNDICI_TIMER_SLACK_MS,
-      });
+        [ROUTE_NOTE]: route,
+      };
+      const response = await dispatcher.request(request);
       gotResponse = true;
       const { statusCode: status, body } = response;
-      if (!redirectStatuses.has(status)) return await read({ url: current, status, headers: response.headers, body });
+      if (!redirectStatuses.has(status)) return await read({ url: current, status, headers: response.headers, body, proxy: route.proxy });
 
       const location = responseHeader(response.headers, 'location');
       await discardBody(body);
@@ -144,8 +152,8 @@ export async function fetchFollowingRedirects<T>(url: URL, options: FollowOption
       gotResponse = false;
     }
   } catch (err) {
-    if (timedOut) throw controller.signal.reason as FetchError;
-    throw toFetchError(err, gotResponse);
+    if (timedOut) throw (controller.signal.reason as FetchError).viaProxy(route.proxy);
+    throw toFetchError(err, gotResponse).viaProxy(route.proxy);
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);

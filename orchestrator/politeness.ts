@@ -2,6 +2,7 @@
  * The politeness step of a run, before chunking: robots.txt (fetched once per origin for the
  * whole run) splits the list, its Crawl-delays and `perHost` become the run-wide host budget.
  */
+import type { Dispatcher } from 'undici';
 import { hostKey } from '../core/host-key';
 import type { RobotsRules } from '../http/robots/robots-rules';
 import { KnownRobots } from './chunk-robots';
@@ -22,6 +23,8 @@ export interface PolitenessOptions {
   userAgent?: string;
   /** Let robots.txt requests reach loopback and private addresses. */
   allowPrivate: boolean;
+  /** The way robots.txt requests go out, e.g. through the run's proxies. @default a guarded Agent of the robots cache's own */
+  dispatcher?: Dispatcher;
   /** For tests: a cache to use instead of a new one (the caller then closes it). */
   robotsCache?: RobotsCache;
 }
@@ -67,7 +70,9 @@ export async function preparePoliteness(urls: readonly string[], options: Polite
   if (options.robots === 'ignore' || urls.length === 0) {
     return { allowed: [...urls], disallowed: [], budget, robots: { fetches: 0, crawlDelayMs: new Map() } };
   }
-  const cache = options.robotsCache ?? new RobotsCache({ userAgent: options.userAgent, agentToken: ROBOTS_AGENT_TOKEN, allowPrivate: options.allowPrivate });
+  const cache =
+    options.robotsCache ??
+    new RobotsCache({ userAgent: options.userAgent, agentToken: ROBOTS_AGENT_TOKEN, allowPrivate: options.allowPrivate, dispatcher: options.dispatcher });
   try {
     const check = await cache.check(urls);
     const crawlDelayMs = new Map<string, number>();

@@ -3,11 +3,18 @@
  * allowed URLs in chunks through runChunks on the given invoker, each outcome handed over as it
  * arrives. Takes typed options only; the caller owns the invoker and the stop signals.
  */
+import type { Dispatcher } from 'undici';
 import { ROBOTS_AGENT_TOKEN, type Outcome, type ScrapeOptions, type WorkerResult } from '../core/contract';
+import type { ProxySettings, ProxyStat } from '../core/proxy';
 import { RUN_DEFAULTS, type RobotsMode } from '../core/run-control';
+import { DispatcherCache } from '../http/agent';
+import { connectTimeoutFor } from '../http/follow-redirects';
+import { ProxyPool } from '../http/proxy-pool';
+import { routeDispatcher } from '../http/route';
 import { chunkUrls, defaultChunkSize } from './chunk';
 import type { Invoker } from './invoker';
 import { preparePoliteness, type Politeness } from './politeness';
+import { trackProxies } from './proxy-tracker';
 import { RunAbortedError, runChunks, type ChunkErrorInfo, type RunProgress } from './run';
 
 export interface RunUrlsOptions {
@@ -17,6 +24,11 @@ export interface RunUrlsOptions {
   scrape: ScrapeOptions;
   /** @default 'obey' */
   robots?: RobotsMode;
+  /**
+   * How robots.txt requests (made by this process) go out when not as the workers' do: workers on
+   * Lambda are not on this machine's network, whose proxies the CLI passes here. @default scrape.proxy
+   */
+  robotsProxy?: ProxySettings;
   /** URLs per chunk. @default defaultChunkSize(allowed URLs, invoker.capacity) */
   chunkSize?: number;
   /** Chunks in flight. @default invoker.capacity */
@@ -48,7 +60,12 @@ export interface RunUrlsResult {
   aborted: RunAbortedError | undefined;
   /** The run loop's counters at the end (undefined when there was nothing to run). */
   progress: Readonly<RunProgress> | undefined;
+  /** With a proxy pool: what each proxy did, robots.txt and every worker included. */
+  proxies?: ProxyStat[];
 }
+
+/** robots.txt fetches in flight and their time limit, as the robots cache has them by default. */
+const ROBOTS_ROUTE = { perHost: 64, connectTimeoutMs: connectTimeoutFor(10_000) };
 
 /**
  * Runs `urls` (valid, de-duplicated) and hands every outcome to `record`, robots-disallowed ones
@@ -56,9 +73,33 @@ export interface RunUrlsResult {
  * RunAbortedError.
  */
 export async function runUrls(urls: string[], options: RunUrlsOptions, record: (outcome: Outcome) => Promise<void>, tick: () => void = () => {}): Promise<RunUrlsResult> {
+  const { scrape } = options;
+  // With proxies, robots.txt goes out the way the pages will, and through the run's pool: its
+  // benches reach every chunk, and every worker's report adds up here.
+  const pool = scrape.proxy?.mode === 'pool' ? ProxyPool.fromSettings(scrape.proxy) : undefined;
+  const invoker = pool ? trackProxies(options.invoker, pool) : options.invoker;
+  const robotsProxy = scrape.proxy ?? options.robotsProxy;
+  const robotsAgents = robotsProxy === undefined ? undefined : new DispatcherCache();
+  try {
+    const robotsWay = robotsAgents && routeDispatcher({ ...scrape, proxy: robotsProxy, ...ROBOTS_ROUTE }, pool, robotsAgents);
+    const result = await runPolitely(urls, { ...options, invoker }, record, tick, robotsWay);
+    return pool ? { ...result, proxies: pool.stats() } : result;
+  } finally {
+    await robotsAgents?.close();
+  }
+}
+
+async function runPolitely(
+  urls: string[],
+  options: RunUrlsOptions,
+  record: (outcome: Outcome) => Promise<void>,
+  tick: () => void,
+  robotsDispatcher: Dispatcher | undefined,
+): Promise<RunUrlsResult> {
   const { invoker, scrape } = options;
   const robots = options.robots ?? RUN_DEFAULTS.robots;
   const polite = await preparePoliteness(urls, {
+    dispatcher: robotsDispatcher,
     robots,
     perHost: scrape.perHost,
     workerConcurrency: scrape.concurrency,

@@ -12,6 +12,8 @@ import { createProgress } from '../progress';
 import { readUrls, type UrlList } from '../../orchestrator';
 import { openResume, skipRecorded } from '../resume';
 import { loadExtractSpec, scrapeOptionsFromFlags, type RunFlags } from '../run-flags';
+import { proxySettingsFromFlags } from '../proxy-flags';
+import { redactProxySettings } from '../../core/proxy';
 import { invokeRun, type InvokeRunResult } from '../invoke-run';
 import type { RunSummary } from '../../core/summary';
 import { SummaryBuilder } from '../../report/summary-builder';
@@ -59,7 +61,7 @@ export async function runCommand(list: string, flags: RunFlags, preset?: PresetL
   if (flags.csvRaw && flags.format !== 'csv') throw new UsageError('--csv-raw applies to --format csv only; add --format csv or drop --csv-raw');
   if (!flags.dryRun) checkOutputPaths(outputPaths(flags), preset ? [] : [{ flag: 'the list', path: list }]);
   const extract = await loadExtractSpec(flags.extract);
-  const scrape = scrapeOptionsFromFlags(flags, extract);
+  const scrape = scrapeOptionsFromFlags(flags, extract, await proxySettingsFromFlags(flags));
   let input = preset?.input ?? (await readList(list));
   const source = preset?.source ?? (list === '-' ? 'stdin' : list);
   if (input.urls.length === 0 && input.invalid.length === 0) {
@@ -113,11 +115,12 @@ export async function runCommand(list: string, flags: RunFlags, preset?: PresetL
       duplicate: input.counts.duplicates,
       invalid: input.counts.invalid,
     },
-    options: { ...scrape, chunkRetries: flags.chunkRetries, workers: flags.workers, chunkSize: flags.chunkSize },
+    options: { ...scrape, proxy: redactProxySettings(scrape.proxy), chunkRetries: flags.chunkRetries, workers: flags.workers, chunkSize: flags.chunkSize },
     interrupted: ran.interrupted,
     lambda: ran.lambda,
     speculativeInvocations: ran.speculativeInvocations,
   });
+  if (ran.proxies) result.proxies = ran.proxies;
   if (!flags.quiet) process.stderr.write(`${formatSummary(result)}\n`);
   if (flags.summary) fs.writeFileSync(flags.summary, `${JSON.stringify(result, null, 2)}\n`);
   if (reportAgg && flags.report) {

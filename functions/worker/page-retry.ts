@@ -45,6 +45,9 @@ export function isRetryableAttempt(kind: ErrorKind, status?: number, code?: stri
       return code === 'EAI_AGAIN';
     case 'http':
       return isRetryableStatus(status);
+    case 'proxy':
+      // The next attempt may find a proxy that works; wrong credentials stay wrong.
+      return status !== 407;
     default:
       return false;
   }

@@ -12,10 +12,17 @@
  * that host's URLs unstarted) and `options.hostDelayMs` (Crawl-delay) shape the scheduler. A 429,
  * or a 503 with Retry-After, halves that host's limit here and pauses it for Retry-After, and is
  * reported in `throttled` so the orchestrator slows the host for the rest of the run.
+ *
+ * Proxies: with a pool (`options.proxy`), the chunk keeps one ProxyPool for all its requests, and
+ * reports what each proxy did in `proxies`. Once every proxy is benched nothing more starts: the
+ * URLs left, and those that fail after that, are unstarted, for the orchestrator to stop the run.
  */
 import { ScrapeOptionsSchema, type ChunkStats, type Outcome, type ScrapeOptionsInput } from '../../core/contract';
 import { validateSpec } from '../../core/extract-spec';
 import { hostKey } from '../../core/host-key';
+import type { ProxyUsage } from '../../core/proxy';
+import { pageDispatcher } from '../../http/fetch-page';
+import { ProxyPool } from '../../http/proxy-pool';
 import { HostScheduler, type HostSlot } from './host-scheduler';
 import { RETRY_AFTER_CAP_MS } from './page-retry';
 import { redirectRobotsCheck } from './redirect-robots';
@@ -44,6 +51,8 @@ export interface ChunkResult {
   stats: ChunkStats;
   /** Hosts that throttled us, by host key, with the ms of their Retry-After still to run; absent when none did. */
   throttled?: Record<string, number>;
+  /** With a proxy pool: what each proxy did, by index. */
+  proxies?: ProxyUsage[];
 }
 
 interface Task {
@@ -95,7 +104,11 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
     }
   });
 
-  const mayStart = () => !signal?.aborted && (deadline === undefined || Date.now() + options.timeoutMs <= deadline);
+  const pool = options.proxy?.mode === 'pool' ? ProxyPool.fromSettings(options.proxy) : undefined;
+  const dispatcher = pageDispatcher(options, pool);
+  const proxiesExhausted = () => pool?.exhausted === true;
+  const proxyRounds = options.proxy?.mode === 'pool' ? options.proxy.benchAfterFailures : 0;
+  const mayStart = () => !signal?.aborted && !proxiesExhausted() && (deadline === undefined || Date.now() + options.timeoutMs <= deadline);
 
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
@@ -119,7 +132,15 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
     if (scheduler.pending > 0 && !mayStart()) unstarted.push(...scheduler.drain().map((task) => task.index));
     for (let next = scheduler.take(); next !== undefined; next = scheduler.take()) {
       const { slot, item: task } = next;
-      scrapePage(urls[task.index]!, task.url, options, { deadline, signal, beforeRedirect, onAttemptError: onAttemptError(slot.key) }).then(
+      scrapePage(urls[task.index]!, task.url, options, {
+        deadline,
+        signal,
+        beforeRedirect,
+        dispatcher,
+        proxiesExhausted,
+        proxyRounds,
+        onAttemptError: onAttemptError(slot.key),
+      }).then(
         (outcome) => finish(task, slot, outcome),
         // scrapePage turns every page problem into an outcome; this is a bug, reported as one.
         (err: unknown) =>
@@ -171,5 +192,6 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
     unstarted: unstarted.sort((a, b) => a - b).map((index) => urls[index]!),
     stats: { ok, failed: outcomes.length - ok, bytes, ms: Math.round(performance.now() - startedAt) },
     ...(Object.keys(throttled).length > 0 ? { throttled } : {}),
+    ...(pool === undefined ? {} : { proxies: pool.usage() }),
   };
 }

@@ -3,6 +3,7 @@
  * Returns the URL's outcome, or null when `signal` aborted it (the URL is then "unstarted").
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Dispatcher } from 'undici';
 import { charsetParam } from '../../http/content-type';
 import type { ExtractSpec, Outcome, ScrapeOptions } from '../../core/contract';
 import { decodeHtml } from './parse/decode';
@@ -20,6 +21,16 @@ export interface PageControl {
   onAttemptError?: (error: FetchError) => void;
   /** Vets each redirect hop (robots.txt on redirects: redirect-robots.ts). */
   beforeRedirect?: BeforeRedirect;
+  /** The way out (http/route.ts). @default the one `options` describe */
+  dispatcher?: Dispatcher;
+  /** True once every proxy of the pool is benched: a URL that fails then is handed back unstarted, not recorded. */
+  proxiesExhausted?: () => boolean;
+  /**
+   * Times a URL is sent through the pool again, at once and without using up an attempt, after every
+   * proxy tried failed it on its own account (no connection, 407): enough rounds to bench them all
+   * (`benchAfterFailures`), so a dead pool stops the run instead of filling it with failures. @default 0
+   */
+  proxyRounds?: number;
 }
 
 const NOT_PARSED: ParsedPage = { title: null, description: null, links: [] };
@@ -41,18 +52,29 @@ function toRecord(page: FetchedPage, spec: ExtractSpec | undefined): ParsedPage 
 
 /**
  * Scrapes `url` (already validated; `input` is the string the record echoes).
- * Never throws for a page problem: failures are outcomes with a closed `error.kind`.
+ * Never throws for a page problem: failures are outcomes with a closed `error.kind`. Returns null
+ * when `signal` aborted it, or when it failed through a proxy pool that has no proxy left.
  */
 export async function scrapePage(input: string, url: URL, options: ScrapeOptions, control: PageControl = {}): Promise<Outcome | null> {
   const { signal, deadline } = control;
   const startedAt = performance.now();
+  let proxyRounds = control.proxyRounds ?? 0;
   for (let attempts = 1; ; attempts++) {
     let page: FetchedPage;
     try {
-      page = await fetchPage(url, options, signal, control.beforeRedirect);
+      page = await fetchPage(url, options, signal, control.dispatcher, control.beforeRedirect);
     } catch (err) {
       if (signal?.aborted) return null;
       const error = err instanceof FetchError ? err : internal(err, 'fetchPage');
+      if (error.kind === 'proxy') {
+        if (control.proxiesExhausted?.()) return null;
+        // The proxies' fault, not the page's (a CONNECT refused with another status may be the site's).
+        const proxiesAtFault = error.status === undefined || error.status === 407;
+        if (proxiesAtFault && proxyRounds-- > 0) {
+          attempts--;
+          continue;
+        }
+      }
       control.onAttemptError?.(error);
       const decision = decideRetry({
         attempts,
@@ -66,7 +88,11 @@ export async function scrapePage(input: string, url: URL, options: ScrapeOptions
         deadline,
         random: Math.random(),
       });
-      if (!decision.retry) return { url: input, ok: false, error: error.toPageError(), attempts, ms: elapsed(startedAt) };
+      if (!decision.retry) {
+        const failure: Outcome = { url: input, ok: false, error: error.toPageError(), attempts, ms: elapsed(startedAt) };
+        if (error.details.proxy !== undefined) failure.proxy = error.details.proxy;
+        return failure;
+      }
       try {
         await sleep(decision.delayMs, undefined, { signal });
       } catch {
@@ -94,6 +120,7 @@ export async function scrapePage(input: string, url: URL, options: ScrapeOptions
       attempts,
     };
     if (parsed.data !== undefined) outcome.data = parsed.data;
+    if (page.proxy !== undefined) outcome.proxy = page.proxy;
     return outcome;
   }
 }

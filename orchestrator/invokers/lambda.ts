@@ -10,14 +10,14 @@
  * - Streamed responses may be up to 200 MB, so the response needs no split; a chunk whose *request*
  *   passes Lambda's 6 MB limit is split in halves and the halves' results merged, transparently to run.ts.
  */
-import http from 'node:http';
-import https from 'node:https';
 import { InvokeWithResponseStreamCommand, type InvokeWithResponseStreamCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { Outcome, WorkerEventInput, WorkerResult } from '../../core/contract';
+import type { EnvProxySettings } from '../../core/proxy';
 import { InvokeError, type Invoker } from '../invoker';
 import type { Release } from '../../core/semaphore';
 import { AimdLimiter, LimiterAbortedError } from './lambda-aimd';
+import { lambdaAgents } from './lambda-agents';
 import { classifySdkError, type InvokeVerdict } from './lambda-errors';
 import { resolveFunctionName } from './lambda-function-name';
 import { DEFAULT_LAMBDA_CONCURRENCY } from '../../core/run-control';
@@ -41,6 +41,8 @@ export interface LambdaInvokerOptions {
   concurrency?: number;
   /** Throttles within this window of a decrease count once. @default 1000 */
   throttleCooldownMs?: number;
+  /** The proxy for the SDK's own calls: the standard environment as the CLI read it. @default none (direct) */
+  proxy?: EnvProxySettings;
 }
 
 /** What the invoker did, for progress lines and benchmarks. */
@@ -65,15 +67,14 @@ export class LambdaInvoker implements Invoker {
     this.capacity = concurrency;
     this.functionName = options.functionName;
     this.limiter = new AimdLimiter({ max: concurrency, decreaseCooldownMs: options.throttleCooldownMs });
-    // A few spare sockets so a socket closing late never makes an invoke wait for the pool.
-    const agentOptions = { keepAlive: true, maxSockets: concurrency + 8 };
     this.client = new LambdaClient({
       region: options.region,
       profile: options.profile,
       endpoint: options.endpoint,
       credentials: options.credentials,
       maxAttempts: 1,
-      requestHandler: { httpAgent: new http.Agent(agentOptions), httpsAgent: new https.Agent(agentOptions) },
+      // A few spare sockets so a socket closing late never makes an invoke wait for the pool.
+      requestHandler: lambdaAgents(concurrency + 8, options.proxy),
     });
   }
 

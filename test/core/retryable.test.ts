@@ -1,4 +1,5 @@
-import { isRetryableStatus } from '../../core/retryable';
+import type { Outcome } from '../../core/contract';
+import { isRetryableRecord, isRetryableStatus } from '../../core/retryable';
 
 describe('isRetryableStatus', () => {
   it.each<[number | undefined, boolean]>([
@@ -14,4 +15,16 @@ describe('isRetryableStatus', () => {
     [200, false],
     [undefined, false],
   ])('%p -> %p', (status, expected) => expect(isRetryableStatus(status)).toBe(expected));
+});
+
+describe('isRetryableRecord', () => {
+  const failure = (kind: string, status?: number): Outcome =>
+    ({ url: 'https://example.com/', ok: false, error: { kind, message: 'm', ...(status === undefined ? {} : { status }) }, attempts: 1 }) as Outcome;
+  it.each<[Outcome, boolean]>([
+    [failure('proxy', 407), true], // the proxies failed, not the page: worth a run once they are fixed
+    [failure('proxy', 502), true],
+    [failure('proxy'), true],
+    [failure('blocked'), false],
+    [failure('http', 404), false],
+  ])('%j -> %p', (record, expected) => expect(isRetryableRecord(record)).toBe(expected));
 });

@@ -14,16 +14,17 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(handler: http.RequestListener): Promise<TestServer> {
+/** Listens on `host` (a loopback address; 127.0.0.2 plays a public host behind the test-only seam). */
+export async function startServer(handler: http.RequestListener, host = '127.0.0.1'): Promise<TestServer> {
   const requests: TestServer['requests'] = [];
   const server = http.createServer((req, res) => {
     requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers });
     handler(req, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `http://${host}:${port}`,
     port,
     server,
     requests,
