@@ -8,7 +8,9 @@ import { ROBOTS_MODES, RUN_DEFAULTS, RunControlSchema } from '../core/run-contro
 import { VERSION } from '../core/version';
 import { addReportCommand } from './commands/report';
 import { addRetryCommand } from './commands/retry';
-import { runCommand, type RunFlags } from './commands/run';
+import type { RunFlags } from './commands/run';
+import { runListOrSitemaps } from './commands/run-sitemaps';
+import { addSitemapOptions, type SitemapFlags } from './sitemap-flags';
 import { bytesOption, intOption } from './options';
 import { OUTPUT_FORMATS } from './write-output';
 
@@ -29,10 +31,10 @@ const S = ScrapeOptionsSchema.shape;
 const R = RunControlSchema.shape;
 
 function addRunCommand(program: Command): void {
-  program
+  const run = program
     .command('run')
     .description('Scrape every URL in a list and write one record per URL.')
-    .argument('<list>', 'file with one URL per line, or - for stdin')
+    .argument('[list]', 'file with one URL per line, or - for stdin (optional with --sitemap)')
     .option('-o, --out <file>', 'write records to this file instead of stdout')
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('jsonl'))
     .addOption(new Option('--mode <mode>', 'where workers run').choices(['local', 'lambda']).default('local'))
@@ -79,9 +81,10 @@ function addRunCommand(program: Command): void {
     .option('-q, --quiet', 'no progress and no summary on stderr')
     .option('--verbose', 'print stack traces on errors')
     .addHelpText('after', RUN_EXAMPLES)
-    .action(async (list: string, opts: Record<string, unknown>) => {
-      process.exitCode = await runCommand(list, opts as unknown as RunFlags);
+    .action(async (list: string | undefined, opts: Record<string, unknown>) => {
+      process.exitCode = await runListOrSitemaps(list, opts as unknown as RunFlags & SitemapFlags);
     });
+  addSitemapOptions(run);
 }
 
 /** The whole program; `main` runs it. */

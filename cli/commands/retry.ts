@@ -20,9 +20,10 @@ import { EXIT_OK } from '../exit-codes';
 import { isRetryableRecord } from '../../core/retryable';
 import { scanResults } from '../results-file';
 import { runCommand, type RunFlags } from './run';
+import { SITEMAP_FLAGS } from '../sitemap-flags';
 
 /** `fanout retry` takes `fanout run`'s flags, except these: the output is always JSONL, and `-o` means where to put the merged file. */
-const NOT_INHERITED = new Set(['--out', '--format', '--resume']);
+const NOT_INHERITED = new Set<string>(['--out', '--format', '--resume', ...SITEMAP_FLAGS]);
 
 export interface RetrySummary {
   kept: number;
