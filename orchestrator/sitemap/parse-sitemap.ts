@@ -40,6 +40,8 @@ export class SitemapParser {
   private entry: SitemapEntry | undefined;
   /** The text of the `<loc>` or `<lastmod>` being read. */
   private field: { name: 'loc' | 'lastmod'; text: string } | undefined;
+  /** The document's first characters, to tell an HTML page from broken XML. */
+  private head = '';
   /** Text sitemaps: the part of a line not ended yet. */
   private carry = '';
   /** What came before the first character that tells XML from text; undefined once told. */
@@ -73,6 +75,7 @@ export class SitemapParser {
       this.writeText(piece);
       return;
     }
+    if (this.head.length < 256) this.head += piece.slice(0, 256);
     try {
       this.xml.write(piece);
     } catch (error) {
@@ -154,6 +157,8 @@ export class SitemapParser {
 
   private malformed(error: unknown): SitemapError {
     if (error instanceof SitemapError) return error;
+    // An HTML page (a soft 404, a login page) is rarely well-formed XML: say what it is.
+    if (/^(<!--[^]*?-->\s*)*<(!doctype\s+html|html)[\s>]/i.test(this.head)) return this.notASitemap('it is an HTML page');
     // saxes says `line:column: message`.
     const why = error instanceof Error ? error.message : String(error);
     const at = /^(\d+):(\d+): (.*)$/s.exec(why);
