@@ -158,7 +158,7 @@ export class SitemapParser {
   private malformed(error: unknown): SitemapError {
     if (error instanceof SitemapError) return error;
     // An HTML page (a soft 404, a login page) is rarely well-formed XML: say what it is.
-    if (/^(<!--[^]*?-->\s*)*<(!doctype\s+html|html)[\s>]/i.test(this.head)) return this.notASitemap('it is an HTML page');
+    if (/^(<!--[\s\S]*?-->\s*)*<(!doctype\s+html|html)[\s>]/i.test(this.head)) return this.notASitemap('it is an HTML page');
     // saxes says `line:column: message`.
     const why = error instanceof Error ? error.message : String(error);
     const at = /^(\d+):(\d+): (.*)$/s.exec(why);
