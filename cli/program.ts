@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { ScrapeOptionsSchema } from '../core/contract';
 import { ROBOTS_MODES, RUN_DEFAULTS, RunControlSchema } from '../core/run-control';
 import { VERSION } from '../core/version';
+import { addCrawlCommand } from './commands/crawl';
 import { addReportCommand } from './commands/report';
 import { addRetryCommand } from './commands/retry';
 import type { RunFlags } from './commands/run';
@@ -109,5 +110,6 @@ Try it with no network: npm run demo. More: fanout run --help, and the README.`,
   addRunCommand(program);
   addReportCommand(program);
   addRetryCommand(program); // after run: retry takes run's flags
+  addCrawlCommand(program); // after run, likewise
   return program;
 }

@@ -22,6 +22,8 @@ import { openOutput } from './write-output';
 
 /** What a batched command adds to a run. */
 export interface SessionCommand<R extends Outcome> {
+  /** How the summary names the command: `fanout run complete`, `fanout crawl interrupted`. */
+  verb: 'run' | 'crawl';
   flags: RunFlags;
   scrape: ScrapeOptions;
   /** Append to `flags.out` (a resumed run). */
@@ -107,7 +109,7 @@ export async function runSessionCommand<R extends Outcome>(command: SessionComma
     robots: { mode: flags.robots ?? 'obey', fetches: totals.robotsFetches, crawlDelayHosts: totals.crawlDelayHosts },
     ...fields,
   };
-  if (!flags.quiet) process.stderr.write(`${[formatSummary(result), ...lines].join('\n')}\n`);
+  if (!flags.quiet) process.stderr.write(`${[formatSummary(result).replace(/^fanout run /, `fanout ${command.verb} `), ...lines].join('\n')}\n`);
   if (flags.summary) fs.writeFileSync(flags.summary, `${JSON.stringify(result, null, 2)}\n`);
   if (reportAgg && flags.report) {
     fs.writeFileSync(flags.report, renderReport(reportAgg.finish(result, { resultsPath: flags.out })));

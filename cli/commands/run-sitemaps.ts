@@ -60,6 +60,7 @@ export async function runSitemapsCommand(list: string | undefined, flags: RunFla
   const listed = input.urls.length + input.invalid.length;
 
   return runSessionCommand<Outcome>({
+    verb: 'run',
     flags,
     scrape,
     append: resumed !== undefined,
