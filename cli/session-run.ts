@@ -26,6 +26,8 @@ export interface SessionCommand<R extends Outcome> {
   verb: 'run' | 'crawl';
   flags: RunFlags;
   scrape: ScrapeOptions;
+  /** Speculative copies when `--speculative-copies` is not given. @default run's: 10 % of the chunks on Lambda, 0 locally */
+  speculativeCopies?: number;
   /** Append to `flags.out` (a resumed run). */
   append: boolean;
   /**
@@ -75,7 +77,7 @@ export async function runSessionCommand<R extends Outcome>(command: SessionComma
     chunkSize: flags.chunkSize,
     concurrency: flags.mode === 'lambda' ? (flags.workers ?? invoker.capacity) : undefined,
     chunkRetries: flags.chunkRetries,
-    maxSpeculativeCopies: flags.speculativeCopies ?? (flags.mode === 'lambda' ? undefined : 0),
+    maxSpeculativeCopies: flags.speculativeCopies ?? command.speculativeCopies ?? (flags.mode === 'lambda' ? undefined : 0),
     stopSignal: signals.stopSignal,
     signal: signals.signal,
     stopGraceMs: flags.graceMs,

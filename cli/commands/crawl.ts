@@ -110,6 +110,8 @@ export async function crawlCommand(args: string[], flags: CrawlFlags): Promise<n
       verb: 'crawl',
       flags,
       scrape,
+      // A copy of a straggling chunk fetches its URLs a second time: a crawl promises at most once.
+      speculativeCopies: 0,
       append: flags.resume === true,
       async drive(session, write, tick) {
         for (const outcome of invalid) await write({ ...outcome, depth: 0, from: null });
