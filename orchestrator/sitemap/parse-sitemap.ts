@@ -1,10 +1,10 @@
 /**
  * Pure: a sitemap document, fed as text in pieces as it arrives, to its entries. A streaming XML
- * parser (saxes: strict, so malformed XML is an error with its line and column, not a guess), so a
+ * parser (sax in strict mode, so malformed XML is an error with its line and column, not a guess), so a
  * 50 MB file never sits in memory: only its entries do, and the protocol caps them at 50,000.
  * Plain-text sitemaps (one URL per line, which the protocol also allows) are read too.
  */
-import { SaxesParser } from 'saxes';
+import sax from 'sax';
 import { SitemapError } from './sitemap-error';
 
 /** The sitemaps protocol's limit of entries in one file. */
@@ -34,7 +34,7 @@ export interface SitemapDocument {
 export class SitemapParser {
   private kind: SitemapKind | undefined;
   private readonly entries: SitemapEntry[] = [];
-  private readonly xml = new SaxesParser({ position: true });
+  private readonly xml = sax.parser(true, { position: true });
   /** Open elements, by name as written (no namespace processing: `image:loc` is not `loc`). */
   private readonly open: string[] = [];
   private entry: SitemapEntry | undefined;
@@ -52,10 +52,14 @@ export class SitemapParser {
     readonly sitemap: string,
     private readonly maxEntries = MAX_SITEMAP_ENTRIES,
   ) {
-    this.xml.on('opentag', (tag) => this.onOpen(tag.name));
-    this.xml.on('closetag', (tag) => this.onClose(tag.name));
-    this.xml.on('text', (text) => this.onText(text));
-    this.xml.on('cdata', (text) => this.onText(text));
+    this.xml.onopentag = (tag) => this.onOpen(tag.name);
+    this.xml.onclosetag = (name) => this.onClose(name);
+    this.xml.ontext = (text) => this.onText(text);
+    this.xml.oncdata = (text) => this.onText(text);
+    // Without a handler sax keeps the error until the next write: fail at once instead.
+    this.xml.onerror = (error) => {
+      throw error;
+    };
   }
 
   /** Feeds the next piece of the document. Throws {@link SitemapError} as soon as it is not a sitemap. */
@@ -105,7 +109,7 @@ export class SitemapParser {
     if (depth === 1) {
       if (name === 'urlset') this.kind = 'urlset';
       else if (name === 'sitemapindex') this.kind = 'index';
-      else throw this.notASitemap(`the root element is <${name}>`);
+      else throw this.notASitemap(name.toLowerCase() === 'html' ? 'it is an HTML page' : `the root element is <${name}>`);
     } else if (depth === 2 && name === (this.kind === 'index' ? 'sitemap' : 'url')) {
       this.entry = { loc: '' };
     } else if (depth === 3 && this.entry !== undefined && (name === 'loc' || name === 'lastmod')) {
@@ -159,10 +163,10 @@ export class SitemapParser {
     if (error instanceof SitemapError) return error;
     // An HTML page (a soft 404, a login page) is rarely well-formed XML: say what it is.
     if (/^(<!--[\s\S]*?-->\s*)*<(!doctype\s+html|html)[\s>]/i.test(this.head)) return this.notASitemap('it is an HTML page');
-    // saxes says `line:column: message`.
+    // sax says `message\nLine: 0\nColumn: 34\nChar: >`, lines counted from 0.
     const why = error instanceof Error ? error.message : String(error);
-    const at = /^(\d+):(\d+): (.*)$/s.exec(why);
-    const where = (at ? `at line ${at[1]}, column ${at[2]}: ${at[3]}` : why).replace(/\.$/, '');
+    const at = /^(.*)\nLine: (\d+)\nColumn: (\d+)/s.exec(why);
+    const where = (at ? `at line ${Number(at[2]) + 1}, column ${at[3]}: ${at[1]!.charAt(0).toLowerCase()}${at[1]!.slice(1)}` : why).replace(/\.$/, '');
     return new SitemapError(`sitemap ${this.sitemap}: malformed XML ${where}`, 'malformed', this.sitemap, { cause: error });
   }
 }

@@ -125,6 +125,32 @@ describe('fanout crawl', () => {
     }
   });
 
+  it('keeps robots.txt, Crawl-delay and --per-host across waves: one robots.txt fetch, requests the delay apart', async () => {
+    const small = await startGraphSite({ '/': ['/a', '/b'], '/a': ['/c'], '/b': ['/c', '/d'], '/c': ['/'], '/d': [] }, { crawlDelaySecs: 0.2 });
+    try {
+      const out = path.join(dir, 'delay.jsonl');
+      const result = await runCli(['crawl', `${small.origin}/`, '--max-depth', '2', '-o', out, ...CRAWL]);
+      expect(result.code).toBe(0);
+      expect(
+        read(out)
+          .map((r) => [r.url.slice(small.origin.length), r.depth])
+          .sort(),
+      ).toStrictEqual([
+        ['/', 0],
+        ['/a', 1],
+        ['/b', 1],
+        ['/c', 2],
+        ['/d', 2],
+      ]);
+      expect(small.robotsRequests()).toBe(1);
+      expect(small.maxInFlight()).toBe(1);
+      const gaps = small.starts.slice(1).map((at, i) => at - small.starts[i]!);
+      for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(200);
+    } finally {
+      await small.close();
+    }
+  });
+
   it.each([
     [['crawl', 'https://a.test/', '--scope', 'domain'], "error: option '--scope <scope>' argument 'domain' is invalid. Allowed choices are host, site, prefix."],
     [['crawl', 'https://a.test/', '--exclude', '/(/'], 'fanout: bad URL pattern /(/: Invalid regular expression'],

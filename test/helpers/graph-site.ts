@@ -12,27 +12,45 @@ export type LinkGraph = Record<string, string[]>;
 export interface GraphSite extends TestServer {
   /** Page requests, robots.txt excluded, by path. */
   hits: Map<string, number>;
+  /** performance.now() at each page request's arrival, in order. */
+  starts: number[];
+  /** robots.txt requests. */
+  robotsRequests: () => number;
+  /** Most page requests in flight at once. */
+  maxInFlight: () => number;
 }
 
 /**
  * Serves `graph` (missing paths 404). `{other}` in an href becomes `otherOrigin`; robots.txt
  * disallows `disallow` paths (by prefix).
  */
-export async function startGraphSite(graph: LinkGraph, options: { otherOrigin?: string; disallow?: string[]; latencyMs?: number } = {}): Promise<GraphSite> {
+export async function startGraphSite(
+  graph: LinkGraph,
+  options: { otherOrigin?: string; disallow?: string[]; latencyMs?: number; crawlDelaySecs?: number } = {},
+): Promise<GraphSite> {
   const hits = new Map<string, number>();
+  const starts: number[] = [];
+  let robots = 0;
+  let inFlight = 0;
+  let max = 0;
   const server = await startServer((req, res) => {
     const url = req.url ?? '/';
     if (url === '/robots.txt') {
+      robots++;
       const rules = (options.disallow ?? []).map((p) => `Disallow: ${p}`).join('\n');
-      return void res.writeHead(200, { 'content-type': 'text/plain' }).end(`User-agent: *\n${rules}\n`);
+      const delay = options.crawlDelaySecs === undefined ? '' : `Crawl-delay: ${options.crawlDelaySecs}\n`;
+      return void res.writeHead(200, { 'content-type': 'text/plain' }).end(`User-agent: *\n${delay}${rules}\n`);
     }
     hits.set(url, (hits.get(url) ?? 0) + 1);
+    starts.push(performance.now());
+    max = Math.max(max, ++inFlight);
+    res.on('close', () => inFlight--);
     const links = graph[url];
     if (links === undefined) return void res.writeHead(404, { 'content-type': 'text/html' }).end('<title>missing</title>');
     const anchors = links.map((href) => `<a href="${href.replace('{other}', options.otherOrigin ?? 'http://other.invalid')}">x</a>`).join('\n');
     setTimeout(() => res.writeHead(200, { 'content-type': 'text/html' }).end(`<title>${url}</title>${anchors}`), options.latencyMs ?? 0);
   });
-  return Object.assign(server, { hits });
+  return Object.assign(server, { hits, starts, robotsRequests: () => robots, maxInFlight: () => max });
 }
 
 /** A graph of `pages` pages `/p/0` … with a few random links each, of every kind, drawn from `seed`. */

@@ -63,7 +63,8 @@ describe('SitemapParser', () => {
   it.each([
     ['mismatched tags', '<urlset><url><loc>x</loc></urlset>', 'malformed', /malformed XML at line 1, column \d+: unexpected close tag$/],
     ['a cut-off file', '<urlset><url><loc>https://a.test/1</loc></url>', 'malformed', /malformed XML/],
-    ['an undefined entity', '<urlset><url><loc>https://a.test/&nbsp;</loc></url></urlset>', 'malformed', /malformed XML/],
+    ['an unquoted attribute', '<urlset><url id=1><loc>https://a.test/</loc></url></urlset>', 'malformed', /malformed XML at line 1, column \d+: unquoted attribute value$/],
+    ['text after the root', '<urlset></urlset>junk', 'malformed', /malformed XML at line 1, column \d+: text data outside of root node$/],
     ['an HTML page', '<!doctype html><html><body>Not found<br></body></html>', 'not-a-sitemap', /not a sitemap \(it is an HTML page\)/],
     ['well-formed XML of another kind', '<rss><channel/></rss>', 'not-a-sitemap', /not a sitemap \(the root element is <rss>\)/],
     ['an empty file', '  \n', 'not-a-sitemap', /the file is empty/],
