@@ -136,6 +136,8 @@ export async function* expandSitemaps(options: ExpandSitemapsOptions): AsyncGene
       try {
         document = await fetchSitemap(next.url, { ...options, dispatcher: agent });
       } catch (error) {
+        // Cancelled by the run's stop: not the sitemap's fault, and nothing more is wanted.
+        if (options.signal?.aborted) return;
         yield failed(
           next.url,
           next.depth,

@@ -4,13 +4,20 @@
  * The crawled set must be exactly a breadth-first search of the graph within scope and depth, each
  * URL once, each page fetched once; and a crawl interrupted by Ctrl-C must resume to the same set.
  */
+import '../helpers/quiet-powertools';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CrawlRecordSchema, type CrawlRecord } from '../../core/crawl-record';
 import { bfs, randomGraph, startGraphSite, type GraphSite, type LinkGraph } from '../helpers/graph-site';
 import { startCli, until } from '../helpers/spawn-cli';
+import { streamChunk } from '../../functions/worker/lambda';
+import { streamify } from '../../functions/worker/streamify';
+import { fakeLambdaRuntime } from '../helpers/fake-lambda-runtime';
+import { startLambdaEmulator } from '../helpers/lambda-emulator';
 import { runCli } from './run-cli';
+
+const AWS_ENV = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true', FANOUT_FUNCTION: '' };
 
 const PAGES = 300;
 const DISALLOW = ['/private/'];
@@ -129,8 +136,15 @@ describe('fanout crawl', () => {
     const small = await startGraphSite({ '/': ['/a', '/b'], '/a': ['/c'], '/b': ['/c', '/d'], '/c': ['/'], '/d': [] }, { crawlDelaySecs: 0.2 });
     try {
       const out = path.join(dir, 'delay.jsonl');
-      const result = await runCli(['crawl', `${small.origin}/`, '--max-depth', '2', '-o', out, ...CRAWL]);
+      const result = await runCli(['crawl', `${small.origin}/`, '--max-depth', '2', '-o', out, ...CRAWL.filter((f) => f !== '--quiet')]);
       expect(result.code).toBe(0);
+      expect(result.stderr).toContain(
+        'fanout: wave 0: 1 URLs at depth 0 (1 seen so far)\nfanout: wave 1: 2 URLs at depth 1 (3 seen so far)\nfanout: wave 2: 2 URLs at depth 2 (5 seen so far)\n',
+      );
+      expect(result.stderr).toMatch(/^fanout crawl complete \(local, run [\w-]+\)$/m);
+      expect(result.stderr).toContain(
+        '  crawl     3 waves (scope host, depth <= 2); pages by depth 0:1 1:2 2:2; 0 left in the frontier\n  seen      5 URLs in a 8.00 KiB seen-set\n',
+      );
       expect(
         read(out)
           .map((r) => [r.url.slice(small.origin.length), r.depth])
@@ -148,6 +162,26 @@ describe('fanout crawl', () => {
       for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(200);
     } finally {
       await small.close();
+    }
+  });
+
+  it('--mode lambda runs the waves through the Lambda invoker (the real SDK against the loopback Lambda emulator)', async () => {
+    const emulator = await startLambdaEmulator({ functions: { 'fanout-worker': streamify(streamChunk, fakeLambdaRuntime) } });
+    try {
+      site.hits.clear();
+      const out = path.join(dir, 'lambda.jsonl');
+      const result = await runCli(
+        ['crawl', `${site.origin}/`, '--max-depth', '2', '-o', out, '--mode', 'lambda', '--endpoint', emulator.endpoint, '--function', 'fanout-worker', ...CRAWL],
+        {
+          env: AWS_ENV,
+        },
+      );
+      expect(result.code).toBe(0);
+      expectBfs(read(out), 2);
+      expect([...site.hits.values()].every((n) => n === 1)).toBe(true);
+      expect(emulator.log.length).toBeGreaterThanOrEqual(3); // at least one invocation per wave
+    } finally {
+      await emulator.close();
     }
   });
 

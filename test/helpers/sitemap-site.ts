@@ -11,6 +11,8 @@ export interface SitemapFileSpec {
   gzip?: 'file' | 'encoding';
   /** @default 200 */
   status?: number;
+  /** Answer after this long (an unref'd timer: a hanging answer never holds the test process). */
+  delayMs?: number;
 }
 
 /** `files` may use `{origin}`, replaced by the site's origin when served. */
@@ -21,11 +23,11 @@ export async function startSitemapSite(files: Record<string, SitemapFileSpec | s
       if (req.url === '/robots.txt') return void res.writeHead(404).end();
       return void res.writeHead(200, { 'content-type': 'text/html' }).end(`<title>${req.url}</title>`);
     }
-    const { body, gzip, status } = typeof spec === 'string' ? { body: spec, gzip: undefined, status: 200 } : spec;
+    const { body, gzip, status, delayMs } = typeof spec === 'string' ? { body: spec, gzip: undefined, status: 200, delayMs: 0 } : spec;
     const text = Buffer.from(body.replaceAll('{origin}', server.origin));
     const headers: Record<string, string> = { 'content-type': req.url === '/robots.txt' ? 'text/plain' : gzip === 'file' ? 'application/gzip' : 'application/xml' };
     if (gzip === 'encoding') headers['content-encoding'] = 'gzip';
-    res.writeHead(status ?? 200, headers).end(gzip === undefined ? text : zlib.gzipSync(text));
+    setTimeout(() => res.writeHead(status ?? 200, headers).end(gzip === undefined ? text : zlib.gzipSync(text)), delayMs ?? 0).unref();
   });
   return Object.assign(server, { url: (path: string) => `${server.origin}${path}` });
 }

@@ -146,3 +146,21 @@ describe('expandSitemaps', () => {
     expect(requests).toStrictEqual([]);
   });
 });
+
+it('stops quietly when its signal aborts: the fetch in flight is cancelled, no failure is reported', async () => {
+  const stop = new AbortController();
+  // /hang.xml answers only after a minute: the abort (the run's Ctrl-C) ends its fetch first.
+  const site = await startSitemapSite({ '/a.xml': urlsetXml(pagePaths('a', 1)), '/hang.xml': { body: urlsetXml(pagePaths('b', 1)), delayMs: 60_000 } });
+  site.server.prependListener('request', (req) => {
+    if (req.url === '/hang.xml') stop.abort();
+  });
+  try {
+    const got: SitemapFile[] = [];
+    const sources = [`${site.origin}/a.xml`, `${site.origin}/hang.xml`, `${site.origin}/a.xml?again`].map(parseSitemapSource);
+    for await (const file of expandSitemaps({ sources, timeoutMs: 60_000, maxRedirects: 5, retries: 0, allowPrivate: true, robots: 'ignore', signal: stop.signal }))
+      got.push(file);
+    expect(got.map((f) => [f.sitemap.slice(site.origin.length), f.urls.length, f.error?.reason])).toStrictEqual([['/a.xml', 1, undefined]]);
+  } finally {
+    await site.close();
+  }
+});
