@@ -8,7 +8,6 @@
  * few sites (a million URLs is 20 files). An index of thousands of children would be faster fanned
  * out over the workers; that is left for later (see README).
  */
-import robotsParser from 'robots-parser';
 import type { Agent } from 'undici';
 import { hostKey } from '../../core/host-key';
 import { normaliseUrl } from '../../core/normalise-url';
@@ -21,6 +20,7 @@ import { connectTimeoutFor } from '../../http/follow-redirects';
 import { fetchRobotsTxt } from '../robots-fetch';
 import { RobotsCache } from '../robots';
 import { fetchSitemap } from './fetch-sitemap';
+import { sitemapsOfRobotsTxt } from './robots-sitemaps';
 import type { SitemapKind } from './parse-sitemap';
 import { SitemapError } from './sitemap-error';
 
@@ -198,12 +198,7 @@ async function sitemapsOfRobots(origin: string, agent: Agent, options: ExpandSit
     const reason = fetched.kind === 'blocked' ? 'blocked' : 'no-sitemaps';
     return new SitemapError(`sitemap ${name}: no robots.txt to read Sitemap: lines from (${fetched.reason})`, reason, name);
   }
-  const urls: string[] = [];
-  for (const line of robotsParser(`${origin}/robots.txt`, fetched.body).getSitemaps()) {
-    // The protocol wants absolute URLs there; a relative one is read against the origin, as crawlers do.
-    const url = URL.canParse(line, `${origin}/`) ? normaliseUrl(new URL(line, `${origin}/`).href) : undefined;
-    if (url?.ok) urls.push(url.url);
-  }
+  const urls = sitemapsOfRobotsTxt(fetched.body, origin);
   if (urls.length === 0) return new SitemapError(`sitemap ${name}: ${origin}/robots.txt has no Sitemap: line`, 'no-sitemaps', name);
   return urls;
 }
