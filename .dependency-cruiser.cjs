@@ -23,7 +23,7 @@ const PRODUCTION = '^(core|http|functions|orchestrator|cli|report)/';
 const CORE_SCHEMAS = '^core/(contract|schedule-input|run-control|extract-spec|zod-error|summary|deploy|errors)\\.ts$';
 
 /** npm packages that do I/O or hold sockets at run time; infra/ (CDK synth) must not load them. */
-const RUNTIME_PACKAGES = 'node_modules/(undici|@aws-sdk|@aws-lambda-powertools|cheerio|htmlparser2|robots-parser|ipaddr\\.js)/';
+const RUNTIME_PACKAGES = 'node_modules/(undici|@aws-sdk|@aws-lambda-powertools|cheerio|htmlparser2|ipaddr\\.js)/';
 
 /** `from` may import its own folder, the folders named in `allowed`, and anything outside the repo. */
 function layer(name, from, allowed, comment) {

@@ -116,8 +116,8 @@ export function renderResults(r: BenchReport, chartFile = 'throughput.svg'): str
 
   out.push('## Orchestrator scaling (simulated invoker, no network)');
   out.push(
-    'readUrls (from a generated file) -> chunkUrls -> runChunks -> JSONL writer to /dev/null; the invoker answers each chunk after a lognormal (sigma 1, capped at 10x the mean) time-scaled duration with an ok record per URL. ' +
-      'Ideal = max(total chunk time / slots, longest chunk); zero-overhead = the same chunks, in the same order, on the same slots with no orchestrator cost (what any in-order dispatcher gets).\n',
+    'readUrls (from a generated file) -> chunkUrls -> runChunks -> JSONL writer to /dev/null. The simulated worker (bench/scaling-model.ts) fetches 8 URLs at a time and streams each record as its URL ends; a URL takes unit x host factor (per chunk: lognormal, sigma 1, capped at 10x) x page factor (per URL: lognormal, sigma 0.5) x invocation factor (2-6x for 5 % of invocations, drawn afresh for a copy). ' +
+      "Ideal = max(total chunk time / slots, longest chunk), every invocation at full speed: a bound for a scheduler that knows every chunk's length up front. Zero-overhead = the same chunks in the same order on the same slots, slow invocations included, with no orchestrator cost and no copies (what any in-order dispatcher gets). Each list runs twice: with the default cap on speculative copies, and with none.\n",
   );
   out.push(
     table(
@@ -126,6 +126,7 @@ export function renderResults(r: BenchReport, chartFile = 'throughput.svg'): str
         'chunks',
         'chunk size',
         'in flight',
+        'copies',
         'mean chunk ms',
         'ideal s',
         'zero-overhead s',
@@ -145,12 +146,13 @@ export function renderResults(r: BenchReport, chartFile = 'throughput.svg'): str
           s.chunks,
           s.chunkSize,
           s.inFlight,
+          s.speculative ?? 0,
           f0(s.meanChunkMs),
           f1(s.idealMs / 1000),
           f1(s.zeroOverheadMs / 1000),
           f1(s.makespanMs / 1000),
-          `+${f1((s.makespanMs / s.idealMs - 1) * 100)} %`,
-          `+${f1((s.makespanMs / s.zeroOverheadMs - 1) * 100)} %`,
+          signedPercent(s.makespanMs / s.idealMs - 1),
+          signedPercent(s.makespanMs / s.zeroOverheadMs - 1),
           f1(s.readMs / 1000),
           f1(s.cpuS),
           f1((s.cpuS * 1e6) / s.urls),
@@ -221,4 +223,9 @@ export function renderResults(r: BenchReport, chartFile = 'throughput.svg'): str
     }
   }
   return `${out.join('\n')}\n`;
+}
+
+/** `+12.3 %` or `-4.5 %`. */
+function signedPercent(ratio: number): string {
+  return `${ratio >= 0 ? '+' : '-'}${f1(Math.abs(ratio) * 100)} %`;
 }

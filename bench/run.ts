@@ -186,9 +186,14 @@ async function main(): Promise<void> {
   const scaling: ScalingResult[] = [];
   for (const [urls, chunkSize, meanMs] of plan.scaling) {
     log(`orchestrator scaling: ${urls} URLs, chunk ${chunkSize}, mean ${meanMs} ms...`);
-    const s = await jsonChild<ScalingResult>('scaling.ts', [urls, 1000, chunkSize, meanMs, 1]);
-    scaling.push(s);
-    log(`  makespan ${(s.makespanMs / 1000).toFixed(1)} s (ideal ${(s.idealMs / 1000).toFixed(1)} s), ${s.cpuS.toFixed(1)} CPU s, peak ${s.peakRssMb.toFixed(0)} MB`);
+    // The same list twice: with the default cap on speculative copies, and with none.
+    for (const copies of [-1, 0]) {
+      const s = await jsonChild<ScalingResult>('scaling.ts', [urls, 1000, chunkSize, meanMs, 1, copies]);
+      scaling.push(s);
+      log(
+        `  ${copies === 0 ? 'no copies' : `${s.speculative} copies`}: makespan ${(s.makespanMs / 1000).toFixed(1)} s (ideal ${(s.idealMs / 1000).toFixed(1)} s), ${s.cpuS.toFixed(1)} CPU s, peak ${s.peakRssMb.toFixed(0)} MB`,
+      );
+    }
   }
 
   const reference = scenarios.find((s) => s.name.startsWith('4.')) ?? scenarios.find((s) => s.name.startsWith('3.'))!;

@@ -1,6 +1,15 @@
 /**
- * Pure helpers of the scaling bench: seeded heavy-tailed chunk durations, and the makespan a
- * zero-overhead scheduler would reach with them (the reference the real run loop is held to).
+ * Pure helpers of the scaling bench: the seeded model of how long a worker takes over each URL,
+ * and the makespan a zero-overhead scheduler would reach (the reference the run loop is held to).
+ *
+ * The model, per URL of chunk j run by invocation i: `unitMs x hostFactor[j] x pageFactor(url) x
+ * invocationFactor(i)`, the URLs of one invocation fetched `WORKER_CONCURRENCY` at a time in order,
+ * each record sent as its URL ends.
+ * - hostFactor: lognormal, sigma 1, capped at 10x: a chunk's URLs share hosts, so a chunk is slow
+ *   as a whole (this is what makes chunks heavy-tailed).
+ * - pageFactor: lognormal, sigma 0.5, drawn from the URL, the same in every invocation.
+ * - invocationFactor: 1, but 2-6x for 5 % of invocations (a cold start, a slow instance, a
+ *   congested path), drawn from the invocation's id, so a copy of a chunk draws its own.
  */
 
 /** Lognormal shape: sigma 1 is heavy-tailed (the slowest of 10,000 chunks is ~10x the mean, the p99 ~6x). */
@@ -67,4 +76,51 @@ export function zeroOverheadMakespan(durations: ArrayLike<number>, slots: number
     makespan = Math.max(makespan, end);
   }
   return makespan;
+}
+
+/** URLs a simulated worker fetches at once (its `concurrency`). */
+export const WORKER_CONCURRENCY = 8;
+/** Share of invocations that run slow, and how slow (uniform). */
+export const SLOW_INVOCATION_SHARE = 0.05;
+export const SLOW_INVOCATION_FACTOR: readonly [number, number] = [2, 6];
+
+/** A 32-bit FNV-1a hash of `text`, mixed with `seed`. */
+export function hash32(text: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/** A lognormal draw with mean 1 and shape `sigma` from two uniforms in [0, 1). */
+function lognormal(u1: number, u2: number, sigma: number): number {
+  const normal = Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+  return Math.exp(-(sigma * sigma) / 2 + sigma * normal);
+}
+
+/** The page's own factor: lognormal, mean 1, sigma 0.5, the same for a URL in every invocation. */
+export function pageFactor(url: string, seed: number): number {
+  const random = seededRandom(hash32(url, seed));
+  return lognormal(random(), random(), 0.5);
+}
+
+/** The invocation's factor: 1, or 2-6 for {@link SLOW_INVOCATION_SHARE} of invocation ids. */
+export function invocationFactor(invocationId: string, seed: number): number {
+  const random = seededRandom(hash32(invocationId, seed ^ 0x5bd1e995));
+  if (random() >= SLOW_INVOCATION_SHARE) return 1;
+  const [lo, hi] = SLOW_INVOCATION_FACTOR;
+  return lo + (hi - lo) * random();
+}
+
+/**
+ * When each of `times` (ms, in order) ends, fetched `slots` at a time, each starting as soon as
+ * a slot is free: a worker's URLs, list-scheduled on its concurrency.
+ */
+export function endTimes(times: readonly number[], slots: number): number[] {
+  const free: number[] = Array.from({ length: Math.min(slots, times.length) }, () => 0);
+  return times.map((ms) => {
+    let best = 0;
+    for (let k = 1; k < free.length; k++) if (free[k]! < free[best]!) best = k;
+    free[best]! += ms;
+    return free[best]!;
+  });
 }

@@ -1,21 +1,23 @@
 /**
- * Orchestrator scaling bench (no network): the real readUrls -> chunkUrls -> runChunks -> JSONL
- * writer pipeline, with a simulated Invoker whose chunks take a heavy-tailed, time-scaled time.
+ * Orchestrator scaling bench (no network): the real readUrls -> chunkUrls -> runChunks (with the
+ * run-wide per-host budget over 10,000 hosts) -> JSONL writer pipeline, with a simulated Invoker that streams records as the model in scaling-model.ts
+ * says (heavy-tailed chunks, some slow invocations).
  * Measures makespan against the ideal, the orchestrator's CPU, and its RSS over time.
  * Run in its own process so RSS is the orchestrator's alone. Prints one JSON line: {@link ScalingResult}.
  *
- * argv: [urls, inFlight, chunkSize, meanChunkMs, seed]
+ * argv: [urls, inFlight, chunkSize, meanChunkMs, seed, copies (-1: the default cap)]
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Outcome, WorkerEventInput, WorkerResult } from '../core/contract';
 import { chunkUrls } from '../orchestrator/chunk';
+import { HostBudget } from '../orchestrator/host-budget';
 import type { Invoker } from '../orchestrator/invoker';
 import { readUrls } from '../orchestrator/read-urls';
 import { runChunks } from '../orchestrator/run';
 import { createWriter } from '../cli/write-output';
-import { lognormalDurations, zeroOverheadMakespan } from './scaling-model';
+import { WORKER_CONCURRENCY, endTimes, invocationFactor, lognormalDurations, pageFactor, zeroOverheadMakespan } from './scaling-model';
 
 export interface ScalingResult {
   urls: number;
@@ -24,10 +26,15 @@ export interface ScalingResult {
   inFlight: number;
   meanChunkMs: number;
   maxChunkMs: number;
-  /** max(total work / inFlight, longest chunk): no scheduler can beat it. */
+  /** max(total chunk time / inFlight, longest chunk), every invocation at full speed: the bound without slow invocations. */
   idealMs: number;
-  /** The same chunks, in the same order, on `inFlight` slots with zero orchestrator overhead. */
+  /** The same chunks, in the same order, on `inFlight` slots with zero orchestrator overhead and no copies (slow invocations included). */
   zeroOverheadMs: number;
+  /** Speculative copies the run made (its cap: `copies` argv, -1 = runChunks' default). */
+  speculative: number;
+  /** Invocations, copies included, and how many of them the model made slow. */
+  invocations: number;
+  slowInvocations: number;
   makespanMs: number;
   readMs: number;
   /** CPU of the orchestrator process over the whole bench (read, chunk, run, write), s. */
@@ -38,7 +45,9 @@ export interface ScalingResult {
   outcomes: number;
 }
 
-const HOSTS = 5000;
+/** Hosts the list spreads over, round-robin: every chunk leases its share of each through the run-wide per-host budget. */
+const HOSTS = 10_000;
+const PER_HOST = 8;
 const SAMPLE_MS = 250;
 
 /** What a worker's default record looks like: a few links, a title, a description. */
@@ -58,32 +67,58 @@ function outcomeFor(url: string): Outcome {
   };
 }
 
-/** Answers each chunk after its sampled duration, with an ok outcome per URL. */
-class TimedInvoker implements Invoker {
+/**
+ * A worker as the model has it (see scaling-model.ts): fetches its URLs WORKER_CONCURRENCY at a
+ * time, each taking `unitMs x hostFactor x pageFactor x invocationFactor`, and streams each record
+ * as its URL ends. A cancelled invocation stops sending.
+ */
+class ModelInvoker implements Invoker {
+  /** Invocations started, and how many of them ran slow. */
+  invocations = 0;
+  slow = 0;
   constructor(
     readonly capacity: number,
-    private readonly durations: Float64Array,
+    private readonly unitMs: number,
+    private readonly hostFactors: Float64Array,
+    private readonly seed: number,
   ) {}
-  invoke(event: WorkerEventInput, signal?: AbortSignal): Promise<WorkerResult> {
-    const index = Number(/^chunk-(\d+)/.exec(event.chunkId)![1]);
+  invoke(event: WorkerEventInput, signal?: AbortSignal, onRecord?: (record: Outcome) => void): Promise<WorkerResult> {
+    const chunk = Number(/^chunk-(\d+)/.exec(event.chunkId)![1]);
+    const speed = invocationFactor(event.chunkId, this.seed);
+    this.invocations++;
+    if (speed > 1) this.slow++;
+    const scale = this.unitMs * this.hostFactors[chunk]! * speed;
+    const ends = endTimes(
+      event.urls.map((url) => scale * pageFactor(url, this.seed)),
+      WORKER_CONCURRENCY,
+    );
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      let left = event.urls.length;
+      // The result follows the last record, as a worker's end message follows its records.
+      const end = () => {
         signal?.removeEventListener('abort', onAbort);
-        const outcomes = event.urls.map(outcomeFor);
-        resolve({ runId: event.runId, chunkId: event.chunkId, outcomes, unstarted: [], stats: { ok: outcomes.length, failed: 0, bytes: 0, ms: 0 } });
-      }, this.durations[index]);
+        const outcomes = onRecord === undefined ? event.urls.map(outcomeFor) : [];
+        resolve({ runId: event.runId, chunkId: event.chunkId, outcomes, unstarted: [], stats: { ok: event.urls.length, failed: 0, bytes: 0, ms: 0 } });
+      };
+      const timers = event.urls.map((url, k) =>
+        setTimeout(() => {
+          onRecord?.(outcomeFor(url));
+          if (--left === 0) end();
+        }, ends[k]),
+      );
       const onAbort = () => {
-        clearTimeout(timer);
+        for (const timer of timers) clearTimeout(timer);
         reject(signal?.reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
+      if (left === 0) end();
     });
   }
   async close(): Promise<void> {}
 }
 
 async function main(): Promise<void> {
-  const [n = 100_000, inFlight = 1000, chunkSize = 25, meanChunkMs = 2000, seed = 1] = process.argv.slice(2).map(Number);
+  const [n = 100_000, inFlight = 1000, chunkSize = 25, meanChunkMs = 2000, seed = 1, copies = -1] = process.argv.slice(2).map(Number);
   const started = performance.now();
   const rssSamples: [number, number, number][] = [];
   let peakRss = 0;
@@ -116,12 +151,21 @@ async function main(): Promise<void> {
   const chunks = chunkUrls(list.urls, chunkSize);
   const readMs = performance.now() - readStarted;
 
-  const durations = lognormalDurations(chunks.length, meanChunkMs, seed);
-  const invoker = new TimedInvoker(inFlight, durations);
+  // unitMs so that a chunk at host and page factor 1 takes meanChunkMs: ceil(size / concurrency) rounds.
+  const unitMs = meanChunkMs / Math.ceil(chunkSize / WORKER_CONCURRENCY);
+  const hostFactors = lognormalDurations(chunks.length, 1, seed);
+  const invoker = new ModelInvoker(inFlight, unitMs, hostFactors, seed);
   const writer = createWriter(fs.createWriteStream('/dev/null'), 'jsonl', true);
   const runStarted = performance.now();
   let outcomes = 0;
-  for await (const outcome of runChunks(chunks, invoker, { concurrency: inFlight })) {
+  const hostBudget = new HostBudget({ perHost: PER_HOST, maxSlotsPerChunk: WORKER_CONCURRENCY, maxHolders: inFlight });
+  const run = runChunks(chunks, invoker, {
+    concurrency: inFlight,
+    hostBudget,
+    scrape: { concurrency: WORKER_CONCURRENCY, perHost: PER_HOST },
+    maxSpeculativeCopies: copies < 0 ? undefined : copies,
+  });
+  for await (const outcome of run) {
     await writer.write(outcome);
     outcomes++;
   }
@@ -131,21 +175,35 @@ async function main(): Promise<void> {
   clearInterval(sampler);
   sample();
 
+  // Each chunk's time at invocation factor 1 (what a copy fights back to), and its first invocation's.
+  const plain = new Float64Array(chunks.length);
+  const first = new Float64Array(chunks.length);
   let total = 0;
   let max = 0;
-  for (const d of durations) {
-    total += d;
-    max = Math.max(max, d);
+  for (const [j, urls] of chunks.entries()) {
+    const scale = unitMs * hostFactors[j]!;
+    plain[j] = Math.max(
+      ...endTimes(
+        urls.map((url) => scale * pageFactor(url, seed)),
+        WORKER_CONCURRENCY,
+      ),
+    );
+    first[j] = plain[j]! * invocationFactor(`chunk-${j}`, seed);
+    total += plain[j]!;
+    max = Math.max(max, plain[j]!);
   }
   const result: ScalingResult = {
     urls: n,
     chunks: chunks.length,
     chunkSize,
     inFlight,
-    meanChunkMs: total / durations.length,
+    meanChunkMs: total / chunks.length,
     maxChunkMs: max,
     idealMs: Math.max(total / inFlight, max),
-    zeroOverheadMs: zeroOverheadMakespan(durations, inFlight),
+    zeroOverheadMs: zeroOverheadMakespan(first, inFlight),
+    speculative: run.progress.speculative,
+    invocations: invoker.invocations,
+    slowInvocations: invoker.slow,
     makespanMs,
     readMs,
     cpuS: (cpu.user + cpu.system) / 1e6,

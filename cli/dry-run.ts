@@ -1,7 +1,7 @@
 /**
  * `fanout run --dry-run`: what a run of this list would do and cost, without fetching anything.
  * Reads, normalises and de-duplicates the list, sizes the chunks as a real run would, and prices
- * the run on Lambda with the benchmark's cost model (orchestrator/cost-model.ts).
+ * the run on Lambda with the benchmark's cost model (report/cost-model.ts).
  */
 import { DEFAULT_WORKER_MEMORY_MB } from '../core/deploy';
 import os from 'node:os';
@@ -14,6 +14,8 @@ import { hostOf } from '../core/normalise-url';
 function usd(value: number): string {
   return `$${value.toFixed(value < 1 ? 4 : 2)}`;
 }
+
+const MILLION = 1_000_000;
 
 /** Memory sizes priced: a cheap one, the stack's default (one full vCPU), a large one. */
 export const PRICED_MEMORY_MB = [1024, DEFAULT_WORKER_MEMORY_MB, 3008] as const;
@@ -43,7 +45,7 @@ export function describeDryRun(source: string, input: UrlList, flags: DryRunFlag
   const lines = [
     `fanout dry run of ${source}: nothing was fetched`,
     `  input     ${counts.lines - counts.skipped} read, ${counts.valid} valid (${counts.duplicates} duplicate), ${counts.invalid} invalid`,
-    `  pages     ${pages} to fetch on ${hosts.size} hosts${topCount > 0 ? ` (most: ${topHost} with ${topCount})` : ''}`,
+    `  pages     ${pages} to fetch on ${hosts.size} ${hosts.size === 1 ? 'host' : 'hosts'}${topCount > 0 ? ` (most: ${topHost} with ${topCount})` : ''}`,
     `  chunks    ${Math.ceil(pages / chunkSize)} of up to ${chunkSize} URLs for ${workers} ${flags.mode} workers`,
   ];
   if (pages === 0) return lines;
@@ -53,13 +55,20 @@ export function describeDryRun(source: string, input: UrlList, flags: DryRunFlag
     `${flags.concurrency} fetches in flight per worker, ${DEFAULT_COST_PROFILE.cpuMsPerPage} CPU ms per page as measured by npm run bench):`,
     '  memory     GB-s         compute    requests   total      per 1M pages',
   );
+  // A million URLs get chunks of their own size (250 by default, where a small list gets 10):
+  // scaling this list's cost up would price a million pages at the small list's chunking.
+  const millionChunk = flags.chunkSize ?? defaultChunkSize(MILLION, lambdaWorkers);
   for (const memoryMb of PRICED_MEMORY_MB) {
     const e = estimateCost({ pages, chunkSize: lambdaChunk, memoryMb, concurrency: flags.concurrency });
+    const million = estimateCost({ pages: MILLION, chunkSize: millionChunk, memoryMb, concurrency: flags.concurrency });
     const note = memoryMb === DEFAULT_WORKER_MEMORY_MB ? '  (the stack default: one vCPU)' : '';
     lines.push(
-      `  ${`${memoryMb} MB`.padEnd(10)} ${e.gbSeconds.toFixed(1).padEnd(12)} ${usd(e.computeUsd).padEnd(10)} ${usd(e.requestUsd).padEnd(10)} ${usd(e.totalUsd).padEnd(10)} ${usd(e.usdPerMillionPages)}${note}`,
+      `  ${`${memoryMb} MB`.padEnd(10)} ${e.gbSeconds.toFixed(1).padEnd(12)} ${usd(e.computeUsd).padEnd(10)} ${usd(e.requestUsd).padEnd(10)} ${usd(e.totalUsd).padEnd(10)} ${usd(million.totalUsd)}${note}`,
     );
   }
-  lines.push('Free tier not deducted; data transfer and CloudWatch Logs are extra.');
+  lines.push(
+    `Per 1M pages: a million URLs in ${Math.ceil(MILLION / millionChunk)} invocations of ${millionChunk} URLs, as a run of that size is chunked.`,
+    'Free tier not deducted; data transfer and CloudWatch Logs are extra.',
+  );
   return lines;
 }

@@ -38,6 +38,7 @@ function addRunCommand(program: Command): void {
     .argument('[list]', 'file with one URL per line, or - for stdin (optional with --sitemap)')
     .option('-o, --out <file>', 'write records to this file instead of stdout')
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('jsonl'))
+    .option('--csv-raw', "csv: keep cells that start with = + - @ as the page wrote them (by default they get a leading ' so spreadsheets do not run them)")
     .addOption(new Option('--mode <mode>', 'where workers run').choices(['local', 'lambda']).default('local'))
     .addOption(
       intOption(
@@ -60,7 +61,7 @@ function addRunCommand(program: Command): void {
     .addOption(
       intOption(
         '--speculative-copies <n>',
-        'copies of straggling chunks at most, first record per URL kept (default: 10% of chunks on lambda, 0 locally)',
+        'copies of straggling chunks at most, first record per URL kept (default: ~10% of URLs again on lambda, 0 locally)',
         R.speculativeCopies,
       ),
     )

@@ -14,6 +14,8 @@ import type { OutputFormat } from './write-output';
 export interface RunFlags {
   out?: string;
   format: OutputFormat;
+  /** CSV: no leading `'` on formula-like cells (control characters are dropped all the same). */
+  csvRaw?: boolean;
   mode: 'local' | 'lambda';
   workers?: number;
   concurrency: number;

@@ -49,20 +49,25 @@ function formatChunkError(info: ChunkErrorInfo): string {
   return `\nfanout: ${info.chunkId} failed (${why})${info.willRetry ? ', retrying' : ''}\n`;
 }
 
-/** Runs `command` and returns the exit code; throws UsageError for a bad output path. */
+/**
+ * Runs `command` and returns the exit code; throws UsageError for a bad output path. The caller
+ * checks its output paths first (checkOutputPaths), before it reads or fetches anything.
+ */
 export async function runSessionCommand<R extends Outcome>(command: SessionCommand<R>): Promise<number> {
   const { flags, scrape } = command;
   const startedAt = Date.now();
-  const out = await openOutput(flags.out, flags.format, command.append).catch((err: Error) => {
+  const out = await openOutput(flags.out, flags.format, command.append, { csvRaw: flags.csvRaw }).catch((err: Error) => {
     throw new UsageError(`cannot write ${flags.out}: ${err.message}. Check the folder exists and is writable.`, { cause: err });
   });
   const summary = new SummaryBuilder(startedAt);
   const reportAgg = flags.report ? new ReportAggregator() : undefined;
   const progress = createProgress({ quiet: flags.quiet });
   const tick = () => progress.update({ done: summary.done, total: Math.max(command.total(), summary.done), errors: summary.errors });
-  const write = async (record: R) => {
-    await out.write(record);
+  const write = async (received: R) => {
     const now = Date.now();
+    // Stamped here, as `fanout run` does: one clock for the whole run, when the record was written.
+    const record: R = { ...received, at: new Date(now).toISOString() };
+    await out.write(record);
     summary.add(record, now);
     reportAgg?.add(record, now - startedAt);
   };

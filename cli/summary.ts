@@ -35,5 +35,8 @@ export function formatSummary(s: RunSummary): string {
   if (s.speculativeInvocations)
     lines.push(`  stragglers ${s.speculativeInvocations} speculative ${s.speculativeInvocations === 1 ? 'copy' : 'copies'} of slow chunks (first record per URL kept)`);
   if (s.lost > 0) lines.push(`  LOST      ${s.lost} URLs whose worker failed on every try (exit code 2)`);
+  // Once for the lot, not per record: a first try against a local site blocks every URL the same way.
+  const blocked = s.failedByKind.blocked ?? 0;
+  if (blocked > 0) lines.push(`  hint      ${blocked} ${blocked === 1 ? 'URL' : 'URLs'} blocked as private addresses; pass --allow-private to allow them`);
   return lines.join('\n');
 }

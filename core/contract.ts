@@ -50,6 +50,33 @@ export type ErrorKind = z.infer<typeof ErrorKindSchema>;
 
 const MiB = 1024 * 1024;
 
+/** The product token robots.txt rules are matched against, whatever the User-Agent header says. */
+export const ROBOTS_AGENT_TOKEN = 'fanout';
+
+/**
+ * One origin's robots.txt rules for our product token, as the orchestrator read them: patterns in
+ * their canonical form (http/robots/robots-pattern.ts), or the whole site disallowed and why.
+ */
+export const RobotsOriginRulesSchema = z.strictObject({
+  allow: z.array(z.string()),
+  disallow: z.array(z.string()),
+  /** Set when robots.txt was unreachable: nothing of the site may be fetched; the records' message. */
+  disallowAll: z.string().optional(),
+});
+export type RobotsOriginRules = z.infer<typeof RobotsOriginRulesSchema>;
+
+/**
+ * robots.txt on redirects: every hop after the first is checked against the robots.txt of the
+ * origin it goes to (the first was checked by the orchestrator before dispatch).
+ */
+export const RobotsOnRedirectSchema = z.strictObject({
+  /** Matched against `User-agent:` lines. @default 'fanout' */
+  agentToken: z.string().min(1).default(ROBOTS_AGENT_TOKEN),
+  /** Rules the orchestrator already read, by origin (`https://host:port`); the worker fetches the others itself. */
+  origins: z.record(z.string(), RobotsOriginRulesSchema).default({}),
+});
+export type RobotsOnRedirect = z.output<typeof RobotsOnRedirectSchema>;
+
 /** How a worker fetches and parses. Every field has a default, so `{}` is a valid value. */
 export const ScrapeOptionsSchema = z.strictObject({
   /** Requests in flight at once in one worker. @default 64 */
@@ -83,6 +110,8 @@ export const ScrapeOptionsSchema = z.strictObject({
   hostLimits: z.record(z.string().min(1), z.number().int().min(0).max(1024)).optional(),
   /** Minimum gap after a request to a host ends before the next starts, by host key (robots.txt Crawl-delay, or a throttled host). */
   hostDelayMs: z.record(z.string().min(1), z.number().int().min(0).max(600_000)).optional(),
+  /** Obey robots.txt on redirect hops (set by the orchestrator when robots.txt is obeyed). @default absent: redirects are not checked */
+  robotsOnRedirect: RobotsOnRedirectSchema.optional(),
 });
 export type ScrapeOptions = z.output<typeof ScrapeOptionsSchema>;
 export type ScrapeOptionsInput = z.input<typeof ScrapeOptionsSchema>;
@@ -104,6 +133,14 @@ export const PageErrorSchema = z.object({
 });
 export type PageError = z.infer<typeof PageErrorSchema>;
 
+/**
+ * When the record was written: ISO 8601 in UTC with milliseconds, e.g. `2025-01-31T12:00:00.123Z`.
+ * Set by the writer of a results file (the CLI stamps each record as it arrives from its worker),
+ * not by the worker, so one run's times come from one clock. Lets a report draw throughput from
+ * the results file alone. Optional: absent in records from workers and from older files.
+ */
+export const RecordTimeSchema = z.iso.datetime();
+
 export const SuccessOutcomeSchema = z.object({
   url: z.string(),
   ok: z.literal(true),
@@ -117,6 +154,7 @@ export const SuccessOutcomeSchema = z.object({
   links: z.array(z.string()),
   data: z.record(z.string(), z.unknown()).optional(),
   attempts: z.number().int().min(1),
+  at: RecordTimeSchema.optional(),
 });
 export type SuccessOutcome = z.infer<typeof SuccessOutcomeSchema>;
 
@@ -126,6 +164,7 @@ export const FailureOutcomeSchema = z.object({
   error: PageErrorSchema,
   attempts: z.number().int().min(0),
   ms: z.number().optional(),
+  at: RecordTimeSchema.optional(),
 });
 export type FailureOutcome = z.infer<typeof FailureOutcomeSchema>;
 

@@ -28,7 +28,7 @@ export const RunControlSchema = z.strictObject({
   graceMs: z.number().int().min(0).max(3_600_000).default(10_000),
   /**
    * Speculative copies of straggling chunks at most (orchestrator/stragglers.ts); 0 turns them off.
-   * @default 10 % of the chunks on Lambda, where the invocation itself can be the straggler; 0 in
+   * @default enough to send about 10 % of the URLs again on Lambda, where the invocation itself can be the straggler; 0 in
    * local mode, where every worker shares one machine and one network, so a copy would only fetch
    * the same slow pages from the same slow host a second time.
    */

@@ -4,7 +4,7 @@
  * time, so a schedule cannot deploy an input the function would reject.
  */
 import { z } from 'zod';
-import { ScrapeOptionsSchema, type ScrapeOptions } from './contract';
+import { ROBOTS_AGENT_TOKEN, ScrapeOptionsSchema, type ScrapeOptions } from './contract';
 import { RunControlSchema } from './run-control';
 
 /** Results, checkpoints and list objects live under these prefixes of the results bucket. */
@@ -50,7 +50,9 @@ export function splitSettings(settings: RunSettings): {
   run: Pick<RunSettings, 'chunkSize' | 'invokeConcurrency' | 'chunkRetries' | 'maxInvocations' | 'robots'>;
   scrape: ScrapeOptions;
 } {
-  const { chunkSize, invokeConcurrency, chunkRetries, maxInvocations, robots, ...scrape } = settings;
+  const { chunkSize, invokeConcurrency, chunkRetries, maxInvocations, robots, robotsOnRedirect, ...rest } = settings;
+  // Obeyed robots.txt holds on redirects too: the workers check every hop, learning the rules themselves.
+  const scrape = robots === 'obey' ? { ...rest, robotsOnRedirect: robotsOnRedirect ?? { agentToken: ROBOTS_AGENT_TOKEN, origins: {} } } : rest;
   return { run: { chunkSize, invokeConcurrency, chunkRetries, maxInvocations, robots }, scrape };
 }
 

@@ -9,7 +9,7 @@ import { getAgent } from './agent';
 import { isHtmlMime, looksLikeHtml, mimeType } from './content-type';
 import type { ScrapeOptions } from '../core/contract';
 import { FetchError } from './fetch-error';
-import { connectTimeoutFor, discardBody, fetchFollowingRedirects, responseHeader, type FinalResponse } from './follow-redirects';
+import { connectTimeoutFor, discardBody, fetchFollowingRedirects, responseHeader, type BeforeRedirect, type FinalResponse } from './follow-redirects';
 import { parseContentEncoding, readBody } from './read-body';
 import { parseRetryAfter } from './retry-after';
 
@@ -35,14 +35,14 @@ const ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8';
  * abandoned); the caller tells that apart from a failure by checking `signal.aborted`.
  * In undici 7 a bare Agent does not follow redirects at all (that is the `redirect` interceptor,
  * which we do not compose), which is what `maxRedirections: 0` meant in undici 6: every 3xx comes
- * back to fetchFollowingRedirects to be checked.
+ * back to fetchFollowingRedirects to be checked. `beforeRedirect` vets each hop (robots.txt).
  */
-export async function fetchPage(url: URL, options: FetchOptions, signal?: AbortSignal): Promise<FetchedPage> {
+export async function fetchPage(url: URL, options: FetchOptions, signal?: AbortSignal, beforeRedirect?: BeforeRedirect): Promise<FetchedPage> {
   const { timeoutMs, maxRedirects } = options;
   const dispatcher = getAgent({ perHost: options.perHost, connectTimeoutMs: connectTimeoutFor(timeoutMs), allowPrivate: options.allowPrivate });
   return fetchFollowingRedirects(
     url,
-    { dispatcher, timeoutMs, maxRedirects, accept: ACCEPT, userAgent: options.userAgent },
+    { dispatcher, timeoutMs, maxRedirects, accept: ACCEPT, userAgent: options.userAgent, beforeRedirect },
     (response) => readPage(response, options.maxBytes),
     signal,
   );

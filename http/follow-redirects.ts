@@ -43,7 +43,16 @@ export interface FollowOptions {
   userAgent?: string;
   /** Statuses followed as redirects; any other status is the final response. @default REDIRECT_STATUSES */
   redirectStatuses?: ReadonlySet<number>;
+  /** Asked before each redirect is followed; it rejects (with a FetchError) to end the chain there. */
+  beforeRedirect?: BeforeRedirect;
 }
+
+/**
+ * A check of one redirect hop before it is requested: `target` is where hop number `hop` (1 for the
+ * first redirect) goes. Resolves to go on, or rejects with the {@link FetchError} that ends the
+ * attempt (e.g. `robots-disallowed`). It runs inside the attempt's deadline.
+ */
+export type BeforeRedirect = (target: URL, hop: number) => Promise<void>;
 
 /** The answer at the end of the chain, for `read`. */
 export interface FinalResponse {
@@ -106,10 +115,10 @@ export async function fetchFollowingRedirects<T>(url: URL, options: FollowOption
     const cookies = new RedirectCookies();
     // A chain loops when it comes back to a URL with nothing new to send: coming back with a cookie
     // the last answer set is how sites say "now you have a session", not a loop.
-    const visitKey = (target: URL) => `${withoutHash(target)} ${cookies.headerFor(target.hostname) ?? ''}`;
+    const visitKey = (target: URL) => `${withoutHash(target)} ${cookies.headerFor(target) ?? ''}`;
     const seen = new Set([visitKey(url)]);
     for (let redirects = 0; ; ) {
-      const cookie = cookies.headerFor(current.hostname);
+      const cookie = cookies.headerFor(current);
       const response = await dispatcher.request({
         origin: current.origin,
         path: current.pathname + current.search,
@@ -125,12 +134,13 @@ export async function fetchFollowingRedirects<T>(url: URL, options: FollowOption
 
       const location = responseHeader(response.headers, 'location');
       await discardBody(body);
-      cookies.store(current.hostname, response.headers['set-cookie']);
+      cookies.store(current, response.headers['set-cookie']);
       current = nextHop(current, location, status);
       const key = visitKey(current);
       if (seen.has(key)) throw new FetchError(`redirect loop: ${withoutHash(current)} was already visited`, 'redirect-loop');
       if (++redirects > maxRedirects) throw new FetchError(`more than maxRedirects (${maxRedirects}) redirects`, 'too-many-redirects');
       seen.add(key);
+      if (options.beforeRedirect) await untilAborted(options.beforeRedirect(current, redirects), controller.signal);
       gotResponse = false;
     }
   } catch (err) {
@@ -139,6 +149,21 @@ export async function fetchFollowingRedirects<T>(url: URL, options: FollowOption
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** `work`, or a rejection with the signal's reason as soon as it aborts (the work itself goes on). */
+async function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) throw signal.reason;
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
 }
 

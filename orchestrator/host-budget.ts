@@ -166,6 +166,25 @@ export class HostBudget {
   }
 
   /**
+   * Adds free slots of `host` to a lease still held, up to `upTo` in all; returns the slots it now
+   * holds there, or undefined when none were added. Its worker is told (a running local worker can
+   * raise its limit), so a slot given back by one chunk goes to another that has that host's URLs
+   * waiting. Not for hosts with a gap between starts, or while a host waits out a gap or Retry-After.
+   */
+  grow(lease: Lease, host: string, upTo: number, now: number): number | undefined {
+    const held = lease.slots.get(host) ?? 0;
+    const state = this.host(host);
+    if (held === 0 || state.intervalMs > 0 || now < state.notBefore) return undefined;
+    const add = Math.min(upTo, this.maxSlotsPerChunk) - held;
+    const free = state.limit - state.inUse;
+    const given = Math.min(add, free);
+    if (!(given > 0)) return undefined;
+    state.inUse += given;
+    (lease.slots as Map<string, number>).set(host, held + given);
+    return held + given;
+  }
+
+  /**
    * A worker holding `lease` was throttled by `host` (429, or 503 with Retry-After, `retryAfterMs`
    * of it still to run): nothing more is leased there for `retryAfterMs`, and, unless the host was already slowed since
    * that lease was granted (one overload seen by many chunks is one event), its slots are halved,

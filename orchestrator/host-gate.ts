@@ -43,6 +43,8 @@ export class HostGate<T extends GatedTask> {
   private readonly hostsOf = new WeakMap<T, TaskHosts>();
   private readonly leases = new Map<T, Lease>();
   private readonly waiting: { task: T; triedAt: number }[] = [];
+  /** Hosts with slots given back since the last {@link takeFreed}. */
+  private freed = new Set<string>();
   /** Bumped whenever slots may have come free; a parked task is only retried after a bump. */
   private epoch = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -114,7 +116,10 @@ export class HostGate<T extends GatedTask> {
     const now = this.now();
     const lease = this.leases.get(task);
     this.leases.delete(task);
-    if (lease !== undefined) this.budget.release(lease, now);
+    if (lease !== undefined) {
+      this.budget.release(lease, now);
+      for (const [key, slots] of lease.slots) if (slots > 0) this.freed.add(key);
+    }
     for (const [host, retryAfterMs] of Object.entries(result?.throttled ?? {})) this.budget.throttle(host, retryAfterMs, lease, now);
     this.hostsFor(task);
     this.epoch++;
@@ -132,8 +137,39 @@ export class HostGate<T extends GatedTask> {
     const left = this.countDown(task, key);
     if ((lease.slots.get(key) ?? 0) <= left) return;
     this.budget.shrink(lease, key, left, this.now());
+    this.freed.add(key);
     this.epoch++;
     this.options.onWake();
+  }
+
+  /** The hosts with slots given back since the last call (for {@link topUp}). */
+  takeFreed(): Set<string> {
+    const freed = this.freed;
+    this.freed = new Set();
+    return freed;
+  }
+
+  /**
+   * Hands slots that came free on `hosts` to tasks running now that have more of a host's URLs
+   * than slots: `tell(task, limits)` passes the raised limits to its worker and says whether it
+   * got them (if not, the slots go back). For back ends that can reach a running worker; the run
+   * loop calls it after dispatching, so new chunks come first.
+   */
+  topUp(hosts: Iterable<string>, tell: (task: T, hostLimits: Record<string, number>) => boolean): void {
+    const now = this.now();
+    for (const key of hosts) {
+      for (const [task, lease] of this.leases) {
+        const wanted = this.hostsOf.get(task)?.counts.get(key) ?? 0;
+        const held = lease.slots.get(key) ?? 0;
+        if (held === 0 || wanted <= held) continue;
+        const state = this.budget.state(key);
+        if (state.inUse >= state.limit) break;
+        const limit = this.budget.grow(lease, key, wanted, now);
+        if (limit === undefined) continue;
+        // A worker that could not be told must not be counted with more slots: they go back.
+        if (!tell(task, { [key]: limit })) this.budget.shrink(lease, key, held, now);
+      }
+    }
   }
 
   /** Drops the parked tasks and the wake timer (the run is ending). */
@@ -152,6 +188,8 @@ export class HostGate<T extends GatedTask> {
     const enough = force ? 1 : Math.min(task.remaining.size, MIN_STARTABLE_URLS);
     if (startable === 0 || startable < enough) return false;
     this.leases.set(task, this.budget.take(offer));
+    // A fair share may be less than the host has free (others held slots when the share was cut): topUp may add to it.
+    for (const [key, slots] of offer) if (slots > 0 && slots < hosts.counts.get(key)!) this.freed.add(key);
     return true;
   }
 

@@ -13,6 +13,7 @@ export { runUrls, type RunUrlsOptions, type RunUrlsResult } from './run-urls';
 export { HostBudget, type HostBudgetOptions } from './host-budget';
 export { preparePoliteness, createHostBudget, type Politeness, type PolitenessOptions } from './politeness';
 export { RobotsCache, type RobotsOptions } from './robots';
+export { KnownRobots } from './chunk-robots';
 export { InvokeError, type Invoker, type InvokeFailureReason } from './invoker';
 export { LocalInvoker, type LocalInvokerOptions } from './invokers/local';
 export { LambdaUsageMeter, type LambdaUsage } from './lambda-usage';

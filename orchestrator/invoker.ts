@@ -43,6 +43,13 @@ export interface Invoker {
    * or a call without `onRecord`, gets every record in the result.
    */
   invoke(event: WorkerEventInput, signal?: AbortSignal, onRecord?: (record: Outcome) => void): Promise<WorkerResult>;
+  /**
+   * Raises the per-host limits of chunk `chunkId` while it runs: the run-wide budget hands it
+   * slots that other chunks gave back. Only back ends with a channel into a running worker have
+   * it (local processes); on Lambda a share travels in the event and freed slots go to the next
+   * invocations dispatched. Returns whether a running chunk of that id was told.
+   */
+  raiseHostLimits?(chunkId: string, hostLimits: Readonly<Record<string, number>>): boolean;
   /** Chunks this back end runs well in parallel (a default for the run's concurrency). */
   readonly capacity: number;
   /** Releases processes, sockets and clients. */

@@ -2,9 +2,11 @@
  * The politeness step of a run, before chunking: robots.txt (fetched once per origin for the
  * whole run) splits the list, its Crawl-delays and `perHost` become the run-wide host budget.
  */
-import type { FailureOutcome } from '../core/contract';
 import { hostKey } from '../core/host-key';
+import type { RobotsRules } from '../http/robots/robots-rules';
+import { KnownRobots } from './chunk-robots';
 import { HostBudget } from './host-budget';
+import { ROBOTS_AGENT_TOKEN, type FailureOutcome } from '../core/contract';
 import { RobotsCache, robotsDisallowedOutcome, type RobotsMode } from './robots';
 
 export interface PolitenessOptions {
@@ -33,6 +35,8 @@ export interface Politeness {
   budget: HostBudget;
   /** robots.txt files fetched (one per origin), and the Crawl-delays found, by host key. */
   robots: { fetches: number; crawlDelayMs: Map<string, number> };
+  /** The rules read, for the workers' redirect checks (pass it to runChunks as `knownRobots`); absent with `robots: 'ignore'`. */
+  knownRobots?: KnownRobots;
 }
 
 /**
@@ -63,7 +67,7 @@ export async function preparePoliteness(urls: readonly string[], options: Polite
   if (options.robots === 'ignore' || urls.length === 0) {
     return { allowed: [...urls], disallowed: [], budget, robots: { fetches: 0, crawlDelayMs: new Map() } };
   }
-  const cache = options.robotsCache ?? new RobotsCache({ userAgent: options.userAgent, agentToken: 'fanout', allowPrivate: options.allowPrivate });
+  const cache = options.robotsCache ?? new RobotsCache({ userAgent: options.userAgent, agentToken: ROBOTS_AGENT_TOKEN, allowPrivate: options.allowPrivate });
   try {
     const check = await cache.check(urls);
     const crawlDelayMs = new Map<string, number>();
@@ -73,7 +77,13 @@ export async function preparePoliteness(urls: readonly string[], options: Polite
       crawlDelayMs.set(key, delayMs);
       budget.setCrawlDelay(key, delayMs);
     }
+    const read = new Map<string, RobotsRules>();
+    for (const url of check.allowed) {
+      const origin = originOf(url);
+      if (origin !== undefined && !read.has(origin)) read.set(origin, await cache.rulesFor(origin)); // already read: no fetch
+    }
     return {
+      knownRobots: new KnownRobots(read),
       allowed: check.allowed,
       disallowed: check.disallowed.map((url) => {
         const whole = check.disallowAll.get(new URL(url).origin);
@@ -84,5 +94,14 @@ export async function preparePoliteness(urls: readonly string[], options: Polite
     };
   } finally {
     if (options.robotsCache === undefined) await cache.close();
+  }
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : undefined;
+  } catch {
+    return undefined;
   }
 }

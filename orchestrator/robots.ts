@@ -7,10 +7,11 @@ import { createAgent } from '../http/agent';
 import { connectTimeoutFor } from '../http/follow-redirects';
 import { Semaphore } from '../core/semaphore';
 import { DEFAULT_USER_AGENT } from '../core/version';
-import { fetchRobotsTxt } from './robots-fetch';
-import { productToken, rulesFromFetch, type RobotsRules, type UnreachablePolicy } from './robots-policy';
+import { loadRobotsRules } from '../http/robots/load-robots-rules';
+import { productToken, type RobotsRules, type UnreachablePolicy } from '../http/robots/robots-rules';
 
-export { robotsDisallowedOutcome, productToken, type RobotsRules, type UnreachablePolicy } from './robots-policy';
+export { productToken, type RobotsRules, type UnreachablePolicy } from '../http/robots/robots-rules';
+export { robotsDisallowedOutcome } from './robots-outcome';
 
 export type { RobotsMode } from '../core/run-control';
 
@@ -33,7 +34,7 @@ export interface RobotsOptions {
   maxBytes?: number;
   /** Redirects followed (RFC 9309 asks for at least 5). @default 5 */
   maxRedirects?: number;
-  /** While robots.txt answers 5xx or 429: RFC 9309's complete disallow, or allow. @default 'disallow' */
+  /** While robots.txt is unreachable (5xx, 429, a timeout, a reset): RFC 9309's complete disallow, or allow. @default 'disallow' */
   onUnreachable?: UnreachablePolicy;
   /** Crawl-delay values above this are cut down to it. @default 30000 */
   maxCrawlDelayMs?: number;
@@ -77,7 +78,7 @@ export interface RobotsCheck {
   disallowed: string[];
   /** Crawl-delay per origin (`https://host:port`), only for origins whose robots.txt sets one. */
   crawlDelayMs: Map<string, number>;
-  /** Why an origin is disallowed whole (its robots.txt answered 5xx or 429), for the records' message. */
+  /** Why an origin is disallowed whole (its robots.txt was unreachable), for the records' message. */
   disallowAll: Map<string, string>;
 }
 
@@ -156,18 +157,7 @@ export class RobotsCache {
     const release = await this.slots.acquire();
     try {
       this.fetches += 1;
-      const policy = {
-        agentToken: this.options.agentToken,
-        unreachable: this.options.onUnreachable,
-        maxCrawlDelayMs: this.options.maxCrawlDelayMs,
-      };
-      try {
-        const fetched = await fetchRobotsTxt(origin, { ...this.options, dispatcher: this.dispatcher });
-        return rulesFromFetch(origin, fetched, policy);
-      } catch (error) {
-        // fetchRobotsTxt returns its failures; a throw here is a bug, judged like an unreachable file.
-        return rulesFromFetch(origin, { kind: 'unreachable', reason: `internal: ${String(error)}` }, policy);
-      }
+      return await loadRobotsRules(origin, { ...this.options, dispatcher: this.dispatcher, unreachable: this.options.onUnreachable });
     } finally {
       release();
     }

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Outcome, ScrapeOptionsInput, WorkerResult } from '../core/contract';
 import { RUN_DEFAULTS } from '../core/run-control';
+import type { KnownRobots } from './chunk-robots';
 import type { HostBudget } from './host-budget';
 import type { Invoker } from './invoker';
 import type { RetryPolicy } from './chunk-retry';
@@ -21,6 +22,11 @@ export interface RunOptions {
    * only bounds each worker. @default undefined
    */
   hostBudget?: HostBudget;
+  /**
+   * robots.txt rules read before dispatch: when `scrape.robotsOnRedirect` is set, each chunk's event
+   * carries those of its URLs' origins, for its worker to check redirect hops against. @default undefined
+   */
+  knownRobots?: KnownRobots;
   /** Chunks in flight at once (retries waiting out a backoff count too). @default invoker.capacity */
   concurrency?: number;
   /** Tries after the first for a chunk whose invocation fails. @default 2 (core/run-control.ts) */
@@ -41,8 +47,9 @@ export interface RunOptions {
   bisectRetries?: number;
   /**
    * Speculative copies of stragglers at most (see stragglers.ts): when nothing waits and a slot is
-   * free, the unfinished URLs of the longest-running chunk go out again; the first record wins.
-   * @default 10 % of the chunks, at least 1; 0 turns it off
+   * free, it steals a slice of the worst straggler's URLs left; the first record per URL wins.
+   * @default enough to send about 10 % of the URLs again in slices of `scrape.concurrency`, or
+   * 10 % of the chunks if that is more; 0 turns it off
    */
   maxSpeculativeCopies?: number;
   /**

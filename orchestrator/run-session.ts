@@ -10,7 +10,7 @@
  * stream of chunks would remove that wait.
  */
 import { randomUUID } from 'node:crypto';
-import type { Outcome } from '../core/contract';
+import { ROBOTS_AGENT_TOKEN, type Outcome } from '../core/contract';
 import { RUN_DEFAULTS } from '../core/run-control';
 import { chunkUrls, defaultChunkSize } from './chunk';
 import type { HostBudget } from './host-budget';
@@ -72,7 +72,7 @@ export class RunSession {
     this.budget = createHostBudget({ perHost: scrape.perHost, workerConcurrency: scrape.concurrency, chunkConcurrency: options.concurrency ?? invoker.capacity });
     this.robots =
       (options.robots ?? RUN_DEFAULTS.robots) === 'obey'
-        ? new RobotsCache({ userAgent: scrape.userAgent, agentToken: 'fanout', allowPrivate: scrape.allowPrivate })
+        ? new RobotsCache({ userAgent: scrape.userAgent, agentToken: ROBOTS_AGENT_TOKEN, allowPrivate: scrape.allowPrivate })
         : undefined;
   }
 
@@ -115,7 +115,9 @@ export class RunSession {
     const chunkSize = this.options.chunkSize ?? defaultChunkSize(polite.allowed.length, invoker.capacity);
     const run = runChunks(chunkUrls(polite.allowed, chunkSize), invoker, {
       runId: `${this.runId}.${batch}`,
-      scrape,
+      // As in runUrls: obeyed robots.txt holds on redirects too, the workers checking every hop.
+      scrape: this.robots === undefined ? scrape : { ...scrape, robotsOnRedirect: scrape.robotsOnRedirect ?? { agentToken: ROBOTS_AGENT_TOKEN, origins: {} } },
+      knownRobots: polite.knownRobots,
       hostBudget: this.budget,
       concurrency: this.options.concurrency,
       chunkRetries: this.options.chunkRetries,

@@ -34,6 +34,8 @@ export interface Task {
   throttles: number;
   /** Set on a speculative copy (see stragglers.ts): the task whose `remaining` it shares. */
   readonly copyOf?: Task;
+  /** A copy's slice of those URLs, the ones it is sent (it takes records for any of `remaining`). */
+  readonly slice?: readonly string[];
 }
 
 /**
@@ -49,11 +51,16 @@ export function chunkTask(index: number, urls: readonly string[], retries: numbe
   return { label, root, remaining, retries, priorInvocations: 0, invocations: 0, streamed: 0, failedTries: 0, throttles: 0 };
 }
 
+/** The chunk id of the task's invocation now running (see {@link nextChunkId}). */
+export function currentChunkId(task: Task): string {
+  return task.invocations <= 1 ? task.label : `${task.label}.${task.invocations}`;
+}
+
 /** Counts one more invocation of the task and returns its chunk id: `chunk-7`, then `chunk-7.2`, ... */
 export function nextChunkId(task: Task): string {
   task.invocations++;
   task.streamed = 0;
-  return task.invocations === 1 ? task.label : `${task.label}.${task.invocations}`;
+  return currentChunkId(task);
 }
 
 /**
@@ -72,12 +79,14 @@ function claim(task: Task, outcome: Outcome): boolean {
 }
 
 /**
- * A speculative copy of `task`: the same `remaining` set, so whichever invocation delivers a URL's
- * record first takes it. It never retries, splits or finishes the chunk; its id is `<label>~`.
+ * A speculative copy of `task` that runs `slice` of its URLs left (all of them by default), sharing
+ * its `remaining` set, so whichever invocation delivers a URL's record first takes it. It never
+ * retries, splits or finishes the chunk; its id is `<label>~`, then `<label>~2`, ... for `index`.
  */
-export function copyTask(task: Task): Task {
+export function copyTask(task: Task, slice?: readonly string[], index = 0): Task {
   return {
-    label: `${task.label}~`,
+    label: `${task.label}~${index === 0 ? '' : index + 1}`,
+    slice,
     root: task.root,
     remaining: task.remaining,
     retries: 0,
@@ -139,4 +148,9 @@ export function failTask(task: Task, error: unknown): Outcome[] {
 /** Marks one piece of the task's chunk finished; `true` when that finishes the whole input chunk. */
 export function finishPiece(task: Task): boolean {
   return --task.root.pieces === 0;
+}
+
+/** The URLs an invocation of `task` is sent: a copy's slice (those still without a record), or all it has left. */
+export function urlsToSend(task: Task): string[] {
+  return task.slice === undefined ? [...task.remaining] : task.slice.filter((url) => task.remaining.has(url));
 }

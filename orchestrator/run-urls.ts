@@ -3,7 +3,7 @@
  * allowed URLs in chunks through runChunks on the given invoker, each outcome handed over as it
  * arrives. Takes typed options only; the caller owns the invoker and the stop signals.
  */
-import type { Outcome, ScrapeOptions, WorkerResult } from '../core/contract';
+import { ROBOTS_AGENT_TOKEN, type Outcome, type ScrapeOptions, type WorkerResult } from '../core/contract';
 import { RUN_DEFAULTS, type RobotsMode } from '../core/run-control';
 import { chunkUrls, defaultChunkSize } from './chunk';
 import type { Invoker } from './invoker';
@@ -57,8 +57,9 @@ export interface RunUrlsResult {
  */
 export async function runUrls(urls: string[], options: RunUrlsOptions, record: (outcome: Outcome) => Promise<void>, tick: () => void = () => {}): Promise<RunUrlsResult> {
   const { invoker, scrape } = options;
+  const robots = options.robots ?? RUN_DEFAULTS.robots;
   const polite = await preparePoliteness(urls, {
-    robots: options.robots ?? RUN_DEFAULTS.robots,
+    robots,
     perHost: scrape.perHost,
     workerConcurrency: scrape.concurrency,
     chunkConcurrency: options.concurrency ?? invoker.capacity,
@@ -69,7 +70,9 @@ export async function runUrls(urls: string[], options: RunUrlsOptions, record: (
   for (const outcome of polite.disallowed) await record(outcome);
   const chunkSize = options.chunkSize ?? defaultChunkSize(polite.allowed.length, invoker.capacity);
   const run = runChunks(chunkUrls(polite.allowed, chunkSize), invoker, {
-    scrape,
+    // Obeyed robots.txt holds on redirects too: the workers check every hop (functions/worker/redirect-robots.ts).
+    scrape: robots === 'obey' ? { ...scrape, robotsOnRedirect: scrape.robotsOnRedirect ?? { agentToken: ROBOTS_AGENT_TOKEN, origins: {} } } : scrape,
+    knownRobots: polite.knownRobots,
     hostBudget: polite.budget,
     concurrency: options.concurrency,
     chunkRetries: options.chunkRetries,

@@ -3,8 +3,9 @@
  * URL's outcome as its chunk completes. One outcome per URL: never lost, never twice.
  */
 import { setMaxListeners } from 'node:events';
-import type { Outcome } from '../core/contract';
+import { ScrapeOptionsSchema, type Outcome } from '../core/contract';
 import { AsyncQueue } from './async-queue';
+import { withChunkRobots } from './chunk-robots';
 import { HostGate } from './host-gate';
 import type { Invoker } from './invoker';
 import { RunAbortedError } from './run-aborted-error';
@@ -12,7 +13,7 @@ import { countOutcome, initialProgress, resolveRunOptions, type InboxItem, type 
 import { TaskQueue } from './run-queue';
 import { watchStop, type StopMode } from './run-stop';
 import { createSettler } from './run-settle';
-import { chunkTask, copyTask, nextChunkId, takeRecord, type Task } from './run-task';
+import { chunkTask, copyTask, currentChunkId, nextChunkId, takeRecord, urlsToSend, type Task } from './run-task';
 import { Stragglers } from './stragglers';
 
 export type { ChunkErrorInfo, Run, RunOptions, RunProgress } from './run-options';
@@ -101,9 +102,20 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
     let mode: 'running' | StopMode = 'running';
     let fatal: { error: unknown; chunkId: string } | undefined;
     /** The run-wide per-host budget, when given: which task may start now, with which share of its hosts. */
-    const gate = options.hostBudget && new HostGate<Task>(options.hostBudget, { maxParked: Math.max(concurrency, 16), onWake: () => inbox.push({ type: 'wake' }) });
+    /** A gate wake is in the inbox: one is enough however many records give slots back before the loop gets to it. */
+    let gateWakePending = false;
+    const gateWake = () => {
+      if (gateWakePending) return;
+      gateWakePending = true;
+      inbox.push({ type: 'wake' });
+    };
+    const gate = options.hostBudget && new HostGate<Task>(options.hostBudget, { maxParked: Math.max(concurrency, 16), onWake: gateWake });
 
-    const stragglers = new Stragglers(resolved.maxSpeculativeCopies ?? Math.max(1, Math.ceil(progress.chunksTotal / 10)));
+    /** A copy's slice is at least what one worker fetches at once (its `concurrency`). */
+    const copySliceMin = scrape?.concurrency ?? ScrapeOptionsSchema.shape.concurrency.parse(undefined);
+    // By default copies may send again about 10 % of the URLs (each copy at most a slice), or 10 % of the chunks if that is more.
+    const defaultCopies = Math.max(1, Math.ceil(progress.chunksTotal / 10), Math.ceil(progress.urlsTotal / 10 / copySliceMin));
+    const stragglers = new Stragglers(resolved.maxSpeculativeCopies ?? defaultCopies);
     const report = () => options.onProgress?.(progress);
     const halt = (to: StopMode) => {
       if (to === 'cancelled') cancel.abort(options.signal?.reason);
@@ -119,8 +131,9 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
       progress.invocations++;
       active++;
       const chunkId = nextChunkId(task);
-      const taskScrape = gate ? gate.optionsFor(task, scrape) : scrape;
-      const event = { runId, chunkId, urls: [...task.remaining], ...(taskScrape === undefined ? {} : { options: taskScrape }) };
+      const urls = urlsToSend(task);
+      const taskScrape = withChunkRobots(gate ? gate.optionsFor(task, scrape) : scrape, options.knownRobots, urls);
+      const event = { runId, chunkId, urls, ...(taskScrape === undefined ? {} : { options: taskScrape }) };
       const abort = new AbortController();
       stragglers.started(task, abort);
       // Records count only until the call settles: a back end must not deliver after, and none is taken.
@@ -141,6 +154,12 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
 
     /** Wakes the loop when a running chunk turns into a straggler, even if nothing else arrives by then. */
     let stragglerTimer: NodeJS.Timeout | undefined;
+    /**
+     * Whether stragglers need looking at: a slot came free, or the timer says one has turned into a
+     * straggler. A record alone only brings its chunk's time to end nearer, so records (most of the
+     * loop's work) skip the O(chunks in flight) scan.
+     */
+    let stragglersDue = true;
     const dispatch = () => {
       const free = () => mode === 'running' && active + queue.waiting < concurrency;
       while (free()) {
@@ -148,21 +167,35 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
         if (task === undefined) break;
         launch(task);
       }
-      // Nothing waits and a slot is free: copy a straggler's URLs left, if one runs long.
-      while (free() && queue.empty && (gate?.parked ?? 0) === 0) {
-        const original = stragglers.pick();
-        if (original === undefined) break;
-        const copy = copyTask(original);
-        if (gate && !gate.lease(copy)) break;
-        stragglers.copied(original, copy);
-        progress.speculative++;
-        launch(copy);
+      const idle = () => free() && queue.empty && (gate?.parked ?? 0) === 0;
+      if (stragglersDue && idle()) {
+        stragglersDue = false;
+        // Nothing waits and a slot is free: it steals a slice of the worst straggler's URLs left.
+        while (idle()) {
+          const original = stragglers.pick();
+          if (original === undefined) break;
+          const { slice, index } = stragglers.nextSlice(original, copySliceMin);
+          const copy = copyTask(original, slice, index);
+          if (gate && !gate.lease(copy)) break;
+          stragglers.copied(original, copy);
+          progress.speculative++;
+          launch(copy);
+        }
+        clearTimeout(stragglerTimer);
+        stragglerTimer = undefined;
+        const wait = idle() ? stragglers.nextPickIn() : undefined;
+        if (wait !== undefined) {
+          stragglerTimer = setTimeout(() => {
+            stragglersDue = true;
+            inbox.push({ type: 'wake' });
+          }, wait);
+        }
       }
-      clearTimeout(stragglerTimer);
-      stragglerTimer = undefined;
-      if (free() && queue.empty && (gate?.parked ?? 0) === 0) {
-        const wait = stragglers.nextPickIn();
-        if (wait !== undefined) stragglerTimer = setTimeout(() => inbox.push({ type: 'wake' }), wait);
+      // Slots given back that no new chunk took go to running workers that can use them, where the back end can tell them.
+      const freed = gate?.takeFreed();
+      const raise = invoker.raiseHostLimits?.bind(invoker);
+      if (gate && raise && freed !== undefined && freed.size > 0) {
+        gate.topUp(freed, (task, hostLimits) => !stragglers.shared(task) && raise(currentChunkId(task), hostLimits));
       }
     };
 
@@ -187,7 +220,10 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
         if (active === 0 && (mode !== 'running' || idle)) break;
         report();
         const item = await inbox.shift();
-        if (item.type === 'wake') continue;
+        if (item.type === 'wake') {
+          gateWakePending = false;
+          continue;
+        }
         if (item.type === 'record') {
           const record = takeRecord(item.task, item.record);
           if (record === undefined) continue;
@@ -200,6 +236,7 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
           continue;
         }
         active--;
+        stragglersDue = true;
         const outcomes = settle(item);
         gate?.settled(item.task, item.result);
         dispatch(); // before yielding, so workers stay busy while the consumer writes

@@ -16,7 +16,6 @@ export interface BuildReportOptions extends ReportAggregatorOptions {
  */
 export async function buildReportFromFile(resultsPath: string, opts: BuildReportOptions = {}): Promise<ReportData> {
   const { summaryPath, ...aggregatorOptions } = opts;
-  const aggregator = new ReportAggregator(aggregatorOptions);
   const source: ReportSource = { resultsPath };
   let summary: ReportSummary | undefined;
   if (summaryPath !== undefined) {
@@ -25,6 +24,8 @@ export async function buildReportFromFile(resultsPath: string, opts: BuildReport
     if ('error' in loaded) source.summaryError = loaded.error;
     else summary = loaded.summary;
   }
+  const startedAtMs = summary?.startedAt === undefined ? undefined : Date.parse(summary.startedAt);
+  const aggregator = new ReportAggregator({ startedAtMs: Number.isFinite(startedAtMs) ? startedAtMs : undefined, ...aggregatorOptions });
   await readResultsInto(resultsPath, aggregator);
   return aggregator.finish(summary, source);
 }

@@ -20,6 +20,12 @@ export interface ReportAggregatorOptions {
   hostRows?: number;
   /** Hosts tracked individually while reading. @default 10000 */
   maxHosts?: number;
+  /**
+   * When the run started, ms since the epoch: time zero for the records' `at` times. Records
+   * written before it (by an earlier run, in a resumed or retried file) are left off the chart.
+   * @default the first `at` read
+   */
+  startedAtMs?: number;
 }
 
 /** Where the data came from, shown in the report's header. */
@@ -48,6 +54,7 @@ export class ReportAggregator {
   private readonly statuses = new Map<number, number>();
   private readonly bins = new TimeBins();
   private timeSource: 'arrival' | 'record-at' | null = null;
+  private originMs: number | undefined;
   private records = 0;
   private ok = 0;
   private bytes = 0;
@@ -60,6 +67,7 @@ export class ReportAggregator {
     this.hostRows = options.hostRows ?? DEFAULT_HOST_ROWS;
     this.hosts = new HostTable(options.maxHosts ?? DEFAULT_MAX_HOSTS);
     this.slowest = new TopN(this.top, (e) => e.ms ?? 0);
+    this.originMs = options.startedAtMs;
   }
 
   /**
@@ -71,7 +79,7 @@ export class ReportAggregator {
     if (outcome.attempts > 1) this.retried += 1;
     const ms = outcome.ms;
     if (ms !== undefined) this.times.add(ms);
-    this.addTime(arrivedAtMs, 'at' in outcome ? outcome.at : undefined);
+    this.addTime(arrivedAtMs, outcome.at);
 
     if (outcome.ok) {
       this.ok += 1;
@@ -123,7 +131,9 @@ export class ReportAggregator {
       },
       totals: {
         records: this.records,
-        urls: input?.valid ?? this.records,
+        // One record per line that is a unique URL or not a URL at all; the summary's `valid`
+        // counts duplicate lines too, which get no record of their own.
+        urls: Math.max(this.records, input ? input.valid - input.duplicate + input.invalid : 0),
         ok: this.ok,
         failed,
         invalid: Math.max(this.kinds.get('invalid-url')?.count ?? 0, input?.invalid ?? 0),
@@ -146,14 +156,18 @@ export class ReportAggregator {
     };
   }
 
-  private addTime(arrivedAtMs: number | undefined, recordAt: number | undefined): void {
+  private addTime(arrivedAtMs: number | undefined, recordAt: string | undefined): void {
     // One clock per report: live arrival times win, since a live run's records have no `at` yet.
     if (arrivedAtMs !== undefined && this.timeSource !== 'record-at') {
       this.timeSource = 'arrival';
       this.bins.add(arrivedAtMs);
     } else if (recordAt !== undefined && this.timeSource !== 'arrival') {
+      const atMs = Date.parse(recordAt);
+      this.originMs ??= atMs;
+      // Before time zero: an earlier run's record in a resumed or retried file, not on this run's axis.
+      if (!(atMs >= this.originMs)) return;
       this.timeSource = 'record-at';
-      this.bins.add(recordAt);
+      this.bins.add(atMs - this.originMs);
     }
   }
 

@@ -69,7 +69,10 @@ export interface ReportData {
   totals: {
     /** Valid records read. */
     records: number;
-    /** Input URLs: from the summary when it has them, else the records. */
+    /**
+     * URLs the run had to give a record: unique URLs plus invalid lines, from the summary when given
+     * (more than `records` when the run was interrupted), else `records`.
+     */
     urls: number;
     ok: number;
     /** Failed records, including `invalid-url` ones. */

@@ -6,8 +6,8 @@
 import { seededRandom } from './seeded-random';
 import type { ErrorKind, Outcome } from '../core/contract';
 
-/** A full contract outcome plus the proposed `at` (ms since the run started). */
-export type SampleRecord = Outcome & { at: number };
+/** A full contract outcome with its `at` (when it was written) set. */
+export type SampleRecord = Outcome & { at: string };
 
 export interface SampleOptions {
   /** Records to generate. */
@@ -18,6 +18,8 @@ export interface SampleOptions {
   hosts?: number;
   /** Records completed per second, on average (sets the `at` times). @default 250 */
   ratePerSec?: number;
+  /** When the sample run started, ms since the epoch (fixed, so output is reproducible). @default 2025-01-01T00:00:00Z */
+  startedAtMs?: number;
 }
 
 const FAILURES: { kind: ErrorKind; weight: number; status?: number; message: string }[] = [
@@ -36,11 +38,13 @@ export function* sampleRecords(options: SampleOptions): Generator<SampleRecord> 
   const random = seededRandom(options.seed ?? 1);
   const hostCount = options.hosts ?? 40;
   const msPerRecord = 1000 / (options.ratePerSec ?? 250);
-  let at = 0;
+  const startedAtMs = options.startedAtMs ?? Date.UTC(2025, 0, 1);
+  let elapsedMs = 0;
   for (let i = 0; i < options.count; i++) {
     // A stall a third of the way in, and a slow straggling tail: what the throughput chart is for.
     const stalled = i > options.count * 0.33 && i < options.count * 0.36;
-    at += msPerRecord * (stalled ? 6 : i > options.count * 0.97 ? 8 : 1) * (0.5 + random());
+    elapsedMs += msPerRecord * (stalled ? 6 : i > options.count * 0.97 ? 8 : 1) * (0.5 + random());
+    const at = new Date(startedAtMs + Math.round(elapsedMs)).toISOString();
     const h = Math.floor(random() ** 1.6 * hostCount); // skewed: a few hosts get most URLs
     const host = `site-${h}.example.${h % 3 === 0 ? 'org' : 'com'}`;
     const url = `https://${host}/articles/${i}?ref=feed`;
@@ -51,7 +55,7 @@ export function* sampleRecords(options: SampleOptions): Generator<SampleRecord> 
     const roll = random();
     if (roll < 0.004) {
       const error = { kind: 'invalid-url' as const, message: 'not an absolute http(s) URL' };
-      yield { url: `not a url ${i}`, ok: false, error, attempts: 0, at: Math.round(at) };
+      yield { url: `not a url ${i}`, ok: false, error, attempts: 0, at };
     } else if (roll < (slowHost ? 0.2 : 0.05)) {
       let pick = random() * FAILURE_WEIGHT;
       const failure =
@@ -62,7 +66,7 @@ export function* sampleRecords(options: SampleOptions): Generator<SampleRecord> 
       const { kind, message, status } = failure;
       const error = status === undefined ? { kind, message } : { kind, message, status };
       const timedOut = kind === 'timeout';
-      yield { url, ok: false, error, attempts: timedOut ? 3 : attempts, ms: timedOut ? 30_000 : ms, at: Math.round(at) };
+      yield { url, ok: false, error, attempts: timedOut ? 3 : attempts, ms: timedOut ? 30_000 : ms, at };
     } else {
       const status = random() < 0.03 ? 203 : 200;
       const links = Array.from({ length: 8 }, (_, k) => `https://${host}/articles/${(i * 7 + k * 13) % options.count}`);
@@ -78,7 +82,7 @@ export function* sampleRecords(options: SampleOptions): Generator<SampleRecord> 
         description: 'A sample page used to exercise the report.',
         links,
         attempts,
-        at: Math.round(at),
+        at,
       };
     }
   }

@@ -16,8 +16,10 @@ import { Crawl, type CrawlStats } from '../../orchestrator/crawl/crawl';
 import { CRAWL_SCOPES, type CrawlScope } from '../../orchestrator/crawl/scope';
 import { formatBytes } from '../../report/render/format';
 import { resumeCrawl } from '../crawl-resume';
+import { checkOutputPaths } from '../output-paths';
 import { intArg } from '../options';
 import { loadExtractSpec, scrapeOptionsFromFlags, type RunFlags } from '../run-flags';
+import { outputPaths } from './run';
 import { runSessionCommand } from '../session-run';
 import { patternOptions, SITEMAP_FLAGS } from '../sitemap-flags';
 
@@ -33,7 +35,7 @@ export interface CrawlFlags extends RunFlags {
 export const DEFAULT_MAX_DEPTH = 3;
 
 /** `fanout run` flags that crawl does not take: its own output formats and filters, no dry run, no sitemaps. */
-const NOT_INHERITED = new Set<string>(['--out', '--format', '--dry-run', '--version', ...SITEMAP_FLAGS]);
+const NOT_INHERITED = new Set<string>(['--out', '--format', '--csv-raw', '--dry-run', '--version', ...SITEMAP_FLAGS]);
 
 const CRAWL_EXAMPLES = `
 Examples:
@@ -45,13 +47,15 @@ Examples:
 Records are fanout run's plus "depth" (hops from a seed) and "from" (the page that first linked to the URL).
 Each URL is fetched at most once; robots.txt, Crawl-delay and --per-host hold across the whole crawl.`;
 
+/** A seed argument with a scheme is a URL; anything else is a file of URLs (or `-`). */
+const LOOKS_LIKE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
+
 /** Seeds from URLs, files and `-`, normalised and de-duplicated as one list. */
 async function readSeeds(args: readonly string[]): Promise<UrlList> {
   const all: UrlList = { urls: [], invalid: [], counts: { lines: 0, valid: 0, duplicates: 0, invalid: 0, skipped: 0 } };
   const seen = new Set<string>();
   for (const arg of args) {
-    const looksLikeUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(arg);
-    const list = looksLikeUrl ? urlArgument(arg) : await readUrls(arg === '-' ? process.stdin : arg);
+    const list = LOOKS_LIKE_URL.test(arg) ? urlArgument(arg) : await readUrls(arg === '-' ? process.stdin : arg);
     for (const key of Object.keys(all.counts) as (keyof UrlList['counts'])[]) all.counts[key] += list.counts[key];
     all.invalid.push(...list.invalid);
     for (const url of list.urls) {
@@ -73,6 +77,8 @@ function urlArgument(arg: string): UrlList {
 
 /** Runs `fanout crawl` and returns its exit code; throws UsageError for bad flags or seeds. */
 export async function crawlCommand(args: string[], flags: CrawlFlags): Promise<number> {
+  const seedFiles = args.filter((arg) => !LOOKS_LIKE_URL.test(arg)).map((file) => ({ flag: 'the seeds file', path: file }));
+  checkOutputPaths(outputPaths(flags), seedFiles);
   const filter = urlFilter(flags.include, flags.exclude);
   const scrape = scrapeOptionsFromFlags(flags, await loadExtractSpec(flags.extract));
   const seeds = await readSeeds(args);

@@ -6,30 +6,35 @@
  * 1. Stream the results into a temp file beside the target, keeping successes and
  *    non-retryable failures as written (a URL recorded twice keeps its first final record);
  *    collect the retryable URLs (a Set of URLs: the only memory that grows with the file).
- * 2. Run those URLs exactly as `fanout run` would, appending their new records to the temp file.
- * 3. Any retryable URL that got no new record (Ctrl-C, a setup error) gets its old record back,
- *    copied from the original file.
+ * 2. Run those URLs exactly as `fanout run` would, appending their new records to the temp file,
+ *    except failures caused only by this retry's settings (`blocked` without --allow-private).
+ * 3. Any retryable URL that got no new record (Ctrl-C, a setup error, a left-out failure) gets its
+ *    old record back, copied from the original file.
  * 4. Rename the temp file over the target: readers see the old file or the new one, never a mix.
  * If anything throws before the rename, the temp file is removed and the original is untouched.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command, Option } from 'commander';
+import type { Outcome } from '../../core/contract';
 import { UsageError } from '../../core/errors';
 import { EXIT_OK } from '../exit-codes';
 import { isRetryableRecord } from '../../core/retryable';
 import { scanResults } from '../results-file';
-import { runCommand, type RunFlags } from './run';
+import { checkOutputPaths } from '../output-paths';
+import { outputPaths, runCommand, type RunFlags } from './run';
 import { SITEMAP_FLAGS } from '../sitemap-flags';
 
 /** `fanout retry` takes `fanout run`'s flags, except these: the output is always JSONL, and `-o` means where to put the merged file. */
-const NOT_INHERITED = new Set<string>(['--out', '--format', '--resume', ...SITEMAP_FLAGS]);
+const NOT_INHERITED = new Set<string>(['--out', '--format', '--csv-raw', '--resume', ...SITEMAP_FLAGS]);
 
 export interface RetrySummary {
   kept: number;
   retried: number;
   /** Retryable URLs that got no new record (interrupted) and kept their old one. */
   restored: number;
+  /** Retried URLs now blocked as private addresses, which kept their old record (see refusedBySettings). */
+  blocked: number;
   /** Duplicate records dropped (a URL recorded more than once). */
   duplicates: number;
 }
@@ -41,10 +46,11 @@ export interface RetrySummary {
 export async function retryCommand(results: string, flags: RunFlags): Promise<number> {
   if (results === '-') throw new UsageError('fanout retry needs a results file, not stdin: it rewrites the file');
   const target = flags.out ?? results;
+  checkOutputPaths(outputPaths({ ...flags, out: target }));
   const temp = path.join(path.dirname(path.resolve(target)), `.${path.basename(target)}.retry-${process.pid}.tmp`);
   const retry = new Set<string>();
   const written = new Set<string>();
-  const stats: RetrySummary = { kept: 0, retried: 0, restored: 0, duplicates: 0 };
+  const stats: RetrySummary = { kept: 0, retried: 0, restored: 0, blocked: 0, duplicates: 0 };
   let code: number;
   try {
     const out = fs.createWriteStream(temp, { flags: 'wx' });
@@ -69,9 +75,18 @@ export async function retryCommand(results: string, flags: RunFlags): Promise<nu
       code = await runCommand(
         '',
         { ...flags, out: temp, format: 'jsonl', resume: false },
-        { input: { urls, invalid: [], counts }, source: `${results} (retryable records)`, append: true },
+        {
+          input: { urls, invalid: [], counts },
+          source: `${results} (retryable records)`,
+          append: true,
+          keep: (outcome) => {
+            if (!refusedBySettings(outcome)) return true;
+            stats.blocked++;
+            return false;
+          },
+        },
       );
-      stats.restored = await restoreMissing(results, temp, retry);
+      stats.restored = (await restoreMissing(results, temp, retry)) - stats.blocked;
     }
     const handle = await fs.promises.open(temp, 'r+');
     await handle.sync(); // the rename must not publish a file whose data is not on disk yet
@@ -83,10 +98,21 @@ export async function retryCommand(results: string, flags: RunFlags): Promise<nu
   }
   if (!flags.quiet) {
     const restored = stats.restored > 0 ? `; ${stats.restored} not run again kept their old record` : '';
+    const blocked = stats.blocked > 0 ? `; ${stats.blocked} blocked as private addresses kept their old record (pass --allow-private to retry them)` : '';
     const dups = stats.duplicates > 0 ? `; ${stats.duplicates} duplicate records dropped` : '';
-    process.stderr.write(`fanout: wrote ${target}: ${stats.kept} kept, ${stats.retried} retried${restored}${dups}\n`);
+    process.stderr.write(`fanout: wrote ${target}: ${stats.kept} kept, ${stats.retried} retried${blocked}${restored}${dups}\n`);
   }
   return code;
+}
+
+/**
+ * A new failure that says nothing about the page, only about this retry's settings: `blocked`
+ * (the SSRF guard, off with --allow-private). Written, it would replace a retryable record with
+ * one that is not, and the retry run with the right flag would find nothing left to do; so the
+ * old record is kept instead.
+ */
+export function refusedBySettings(outcome: Outcome): boolean {
+  return !outcome.ok && outcome.error.kind === 'blocked';
 }
 
 /** Step 3: copies the old record of every retryable URL that has none in `temp`. Returns how many. */
@@ -107,7 +133,7 @@ async function restoreMissing(original: string, temp: string, retry: ReadonlySet
 
 /**
  * Adds `fanout retry` to the program, with every flag of `fanout run` (so new run flags reach
- * retry too) except `--out`, `--format` and `--resume`.
+ * retry too) except `--out`, `--format`, `--csv-raw` and `--resume`.
  */
 export function addRetryCommand(program: Command): void {
   const run = program.commands.find((c) => c.name() === 'run');
@@ -125,7 +151,8 @@ export function addRetryCommand(program: Command): void {
       `
 Retried: dns, connect, timeout, tls, network, worker-failed, not-started, and http 5xx / 429 / 408.
 Kept as they are: successes and every other failure (4xx, invalid-url, blocked, too-large, ...).
-The file is rewritten through a temp file and a rename; URLs not run again (Ctrl-C) keep their old record.
+The file is rewritten through a temp file and a rename; URLs not run again (Ctrl-C) keep their old record,
+and so do URLs now blocked as private addresses (pass --allow-private to retry those).
 
 Examples:
   $ fanout retry results.jsonl --allow-private

@@ -15,7 +15,8 @@ import { openResume, skipRecorded } from '../resume';
 import { loadExtractSpec, scrapeOptionsFromFlags, type RunFlags } from '../run-flags';
 import { runSessionCommand } from '../session-run';
 import { sitemapOptionsFromFlags, type SitemapFlags } from '../sitemap-flags';
-import { runCommand } from './run';
+import { checkOutputPaths } from '../output-paths';
+import { outputPaths, runCommand } from './run';
 
 /** New sitemap URLs gathered before a batch runs: big enough that the wait at each batch's end is small next to it. */
 export const SITEMAP_BATCH_URLS = 10_000;
@@ -42,6 +43,8 @@ export async function runListOrSitemaps(list: string | undefined, flags: RunFlag
 export async function runSitemapsCommand(list: string | undefined, flags: RunFlags & SitemapFlags): Promise<number> {
   const sitemap = sitemapOptionsFromFlags(flags);
   if (flags.dryRun) throw new UsageError('--dry-run does not take --sitemap yet (it would have to fetch the sitemaps); run it on a list');
+  if (flags.csvRaw && flags.format !== 'csv') throw new UsageError('--csv-raw applies to --format csv only; add --format csv or drop --csv-raw');
+  checkOutputPaths(outputPaths(flags), list === undefined ? [] : [{ flag: 'the list', path: list }]);
   const scrape = scrapeOptionsFromFlags(flags, await loadExtractSpec(flags.extract));
   let input: UrlList =
     list === undefined

@@ -19,6 +19,7 @@ import { formatSummary } from '../summary';
 import { ReportAggregator, renderReport } from '../../report';
 import { openOutput, type OutcomeWriter } from '../write-output';
 import { EXIT_INTERRUPTED, EXIT_LOST, EXIT_OK, EXIT_USAGE } from '../exit-codes';
+import { checkOutputPaths, type OutputPath } from '../output-paths';
 
 export { scrapeOptionsFromFlags, type RunFlags } from '../run-flags';
 export { EXIT_INTERRUPTED } from '../exit-codes';
@@ -29,6 +30,20 @@ export interface PresetList {
   /** How the summary and messages name the list. */
   source: string;
   append: boolean;
+  /**
+   * Whether to write a record; one left out is still counted in the summary. `fanout retry`
+   * leaves out failures that only fanout's own settings caused, so the old record stays.
+   */
+  keep?: (outcome: Outcome) => boolean;
+}
+
+/** Every file a run writes, by the flag that names it. */
+export function outputPaths(flags: Pick<RunFlags, 'out' | 'summary' | 'report'>): OutputPath[] {
+  return [
+    { flag: '-o', path: flags.out },
+    { flag: '--summary', path: flags.summary },
+    { flag: '--report', path: flags.report },
+  ];
 }
 
 async function readList(list: string): Promise<UrlList> {
@@ -41,6 +56,8 @@ async function readList(list: string): Promise<UrlList> {
 /** Runs `fanout run` and returns its exit code; throws UsageError for bad flags, list or output path. */
 export async function runCommand(list: string, flags: RunFlags, preset?: PresetList): Promise<number> {
   const startedAt = Date.now();
+  if (flags.csvRaw && flags.format !== 'csv') throw new UsageError('--csv-raw applies to --format csv only; add --format csv or drop --csv-raw');
+  if (!flags.dryRun) checkOutputPaths(outputPaths(flags), preset ? [] : [{ flag: 'the list', path: list }]);
   const extract = await loadExtractSpec(flags.extract);
   const scrape = scrapeOptionsFromFlags(flags, extract);
   let input = preset?.input ?? (await readList(list));
@@ -60,15 +77,17 @@ export async function runCommand(list: string, flags: RunFlags, preset?: PresetL
       process.stderr.write(`fanout: resuming ${flags.out}: ${resumed.records} records there${repaired}, ${input.urls.length + input.invalid.length} left to do\n`);
   }
 
-  const out: OutcomeWriter = await openOutput(flags.out, flags.format, resumed !== undefined || preset?.append === true).catch((err: Error) => {
+  const out: OutcomeWriter = await openOutput(flags.out, flags.format, resumed !== undefined || preset?.append === true, { csvRaw: flags.csvRaw }).catch((err: Error) => {
     throw new UsageError(`cannot write ${flags.out}: ${err.message}. Check the folder exists and is writable.`, { cause: err });
   });
   const summary = new SummaryBuilder(startedAt);
   // Fed live, so the report needs no second pass over the output (which may be stdout).
   const reportAgg = flags.report ? new ReportAggregator() : undefined;
-  const record = async (outcome: Outcome) => {
-    await out.write(outcome);
+  const record = async (received: Outcome) => {
     const now = Date.now();
+    // Stamped here, not in the worker: one clock for the whole run, and it is when the record was written.
+    const outcome: Outcome = { ...received, at: new Date(now).toISOString() };
+    if (preset?.keep?.(outcome) !== false) await out.write(outcome);
     summary.add(outcome, now);
     reportAgg?.add(outcome, now - startedAt);
   };

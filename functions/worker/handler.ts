@@ -6,12 +6,13 @@
 import type { Context } from 'aws-lambda';
 import { WorkerEventSchema, formatZodError, type Outcome, type WorkerEnd, type WorkerResult } from '../../core/contract';
 import { InvalidEventError } from '../../core/errors';
-import { scrapeChunk } from './scrape-chunk';
+import { scrapeChunk, type ChunkControl } from './scrape-chunk';
 
 /** Stop starting new fetches this long before the Lambda deadline, to leave time to answer. */
 const DEADLINE_MARGIN_MS = 5_000;
 
-type WorkerContext = Partial<Pick<Context, 'getRemainingTimeInMillis' | 'memoryLimitInMB'>>;
+/** Lambda's context, or the local child's, which can also deliver raised per-host limits (see ChunkControl). */
+type WorkerContext = Partial<Pick<Context, 'getRemainingTimeInMillis' | 'memoryLimitInMB'>> & Pick<ChunkControl, 'onHostLimits'>;
 
 /** The buffered entry: validate the event, scrape the chunk, return every record in one result. */
 export async function handler(event: unknown, context?: WorkerContext): Promise<WorkerResult> {
@@ -36,7 +37,7 @@ async function runChunk(event: unknown, context: WorkerContext | undefined, onOu
   const { runId, chunkId, urls, options } = parsed.data;
   const remaining = context?.getRemainingTimeInMillis?.();
   const deadline = remaining === undefined ? undefined : Date.now() + remaining - DEADLINE_MARGIN_MS;
-  const result = await scrapeChunk(urls, options, { deadline, onOutcome });
+  const result = await scrapeChunk(urls, options, { deadline, onOutcome, onHostLimits: context?.onHostLimits });
   // Lambda passes its memory size as a string; with the chunk's ms it lets the orchestrator estimate cost.
   const memoryMb = Number(context?.memoryLimitInMB);
   const stats = Number.isInteger(memoryMb) && memoryMb > 0 ? { ...result.stats, memoryMb } : result.stats;

@@ -21,6 +21,8 @@ interface HostState<T> extends HostSlot {
   intervalMs: number;
   /** Epoch ms before which nothing of this host starts (gap or pause). */
   notBefore: number;
+  /** The host asked this worker to slow down: its limit is not raised again. */
+  throttled: boolean;
 }
 
 export interface HostSchedulerOptions {
@@ -57,7 +59,7 @@ export class HostScheduler<T> {
     let host = this.hosts.get(key);
     if (host === undefined) {
       const limit = this.options.hostLimits?.[key] ?? this.options.perHost;
-      host = { key, running: 0, queue: [], head: 0, limit, intervalMs: this.options.hostDelayMs?.[key] ?? 0, notBefore: 0 };
+      host = { key, running: 0, queue: [], head: 0, limit, intervalMs: this.options.hostDelayMs?.[key] ?? 0, notBefore: 0, throttled: false };
       this.hosts.set(key, host);
     }
     if (host.limit === 0) return false;
@@ -106,7 +108,20 @@ export class HostScheduler<T> {
     const host = this.hosts.get(key);
     if (host === undefined || host.limit === 0) return;
     host.limit = Math.max(1, Math.floor(host.limit / 2));
+    host.throttled = true;
     host.notBefore = Math.max(host.notBefore, now + pauseMs);
+    this.enlist(host, now);
+  }
+
+  /**
+   * The run-wide budget gave this chunk more of `key`'s slots while it runs (slots other chunks no
+   * longer need): its limit rises to `limit`. Never lowers a limit, never lifts a refused host
+   * (limit 0), a host with a gap between starts, or one that throttled this worker.
+   */
+  raise(key: string, limit: number, now = Date.now()): void {
+    const host = this.hosts.get(key);
+    if (host === undefined || host.limit === 0 || host.throttled || host.intervalMs > 0 || !(limit > host.limit)) return;
+    host.limit = limit;
     this.enlist(host, now);
   }
 

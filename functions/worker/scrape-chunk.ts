@@ -18,6 +18,7 @@ import { validateSpec } from '../../core/extract-spec';
 import { hostKey } from '../../core/host-key';
 import { HostScheduler, type HostSlot } from './host-scheduler';
 import { RETRY_AFTER_CAP_MS } from './page-retry';
+import { redirectRobotsCheck } from './redirect-robots';
 import { scrapePage } from './scrape-page';
 import { throttlePauseMs } from './throttle-signal';
 
@@ -28,6 +29,11 @@ export interface ChunkControl {
   signal?: AbortSignal;
   /** Called with each outcome the moment its URL ends (it is also in the result's `outcomes`). */
   onOutcome?: (outcome: Outcome) => void;
+  /**
+   * Where a back end with a channel into the running worker (local processes) delivers raised
+   * per-host limits: the run-wide budget's slots that came free while the chunk runs.
+   */
+  onHostLimits?: (listener: (hostLimits: Readonly<Record<string, number>>) => void) => void;
 }
 
 export interface ChunkResult {
@@ -65,6 +71,7 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
   const options = ScrapeOptionsSchema.parse(optionsInput);
   if (options.extract !== undefined) validateSpec(options.extract);
   const { deadline, signal } = control;
+  const beforeRedirect = redirectRobotsCheck(options);
 
   const outcomes: Outcome[] = [];
   const unstarted: number[] = [];
@@ -112,7 +119,7 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
     if (scheduler.pending > 0 && !mayStart()) unstarted.push(...scheduler.drain().map((task) => task.index));
     for (let next = scheduler.take(); next !== undefined; next = scheduler.take()) {
       const { slot, item: task } = next;
-      scrapePage(urls[task.index]!, task.url, options, { deadline, signal, onAttemptError: onAttemptError(slot.key) }).then(
+      scrapePage(urls[task.index]!, task.url, options, { deadline, signal, beforeRedirect, onAttemptError: onAttemptError(slot.key) }).then(
         (outcome) => finish(task, slot, outcome),
         // scrapePage turns every page problem into an outcome; this is a bug, reported as one.
         (err: unknown) =>
@@ -133,10 +140,17 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
     }
   };
   signal?.addEventListener('abort', pump);
+  let ended = false;
+  control.onHostLimits?.((hostLimits) => {
+    if (ended) return;
+    for (const [key, limit] of Object.entries(hostLimits)) scheduler.raise(key, limit);
+    pump();
+  });
   try {
     pump();
     await done;
   } finally {
+    ended = true;
     clearTimeout(wakeTimer);
     signal?.removeEventListener('abort', pump);
   }

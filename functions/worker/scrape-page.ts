@@ -8,6 +8,7 @@ import type { ExtractSpec, Outcome, ScrapeOptions } from '../../core/contract';
 import { decodeHtml } from './parse/decode';
 import { FetchError } from '../../http/fetch-error';
 import { fetchPage, type FetchedPage } from '../../http/fetch-page';
+import type { BeforeRedirect } from '../../http/follow-redirects';
 import { parsePage, type ParsedPage } from './parse/parse-page';
 import { decideRetry } from './page-retry';
 
@@ -17,6 +18,8 @@ export interface PageControl {
   signal?: AbortSignal;
   /** Told of every failed attempt, retried or not (the chunk watches for 429/503 to slow a host down). */
   onAttemptError?: (error: FetchError) => void;
+  /** Vets each redirect hop (robots.txt on redirects: redirect-robots.ts). */
+  beforeRedirect?: BeforeRedirect;
 }
 
 const NOT_PARSED: ParsedPage = { title: null, description: null, links: [] };
@@ -46,7 +49,7 @@ export async function scrapePage(input: string, url: URL, options: ScrapeOptions
   for (let attempts = 1; ; attempts++) {
     let page: FetchedPage;
     try {
-      page = await fetchPage(url, options, signal);
+      page = await fetchPage(url, options, signal, control.beforeRedirect);
     } catch (err) {
       if (signal?.aborted) return null;
       const error = err instanceof FetchError ? err : internal(err, 'fetchPage');

@@ -7,7 +7,7 @@
  * argv: [workerModulePath, exportName]
  */
 import type { Outcome } from '../../core/contract';
-import type { ChildReply, InvokeMessage } from './local-protocol';
+import type { ChildReply, HostLimitsMessage, InvokeMessage } from './local-protocol';
 
 // With the IPC channel gone the parent is gone (or closed us): a child must never outlive it.
 process.on('disconnect', () => process.exit(0));
@@ -17,7 +17,18 @@ process.on('SIGINT', () => {});
 
 const [modulePath = '', exportName = 'handler'] = process.argv.slice(2);
 
-type Handler = (event: unknown, context: { getRemainingTimeInMillis(): number }, onRecord: (record: Outcome) => void) => Promise<unknown>;
+type HostLimitsListener = (hostLimits: Readonly<Record<string, number>>) => void;
+interface ChildContext {
+  getRemainingTimeInMillis(): number;
+  onHostLimits(listener: HostLimitsListener): void;
+}
+type Handler = (event: unknown, context: ChildContext, onRecord: (record: Outcome) => void) => Promise<unknown>;
+
+/**
+ * Raised host limits per running invocation: its listener once the handler has subscribed, and
+ * the limits that came before it did (the handler starts a tick after its `invoke` arrives).
+ */
+const limits = new Map<number, { listener?: HostLimitsListener; early: Record<string, number>[] }>();
 
 const loaded: Promise<Handler> = (async () => {
   // require, not import(): with tsx's CJS hook (`--require tsx/cjs`) only require compiles TypeScript.
@@ -54,18 +65,34 @@ function onRecordOf(id: number): (record: Outcome) => void {
   };
 }
 
-process.on('message', (message: InvokeMessage) => {
+process.on('message', (message: InvokeMessage | HostLimitsMessage) => {
+  if (message?.type === 'host-limits') {
+    const entry = limits.get(message.id);
+    if (entry?.listener) entry.listener(message.hostLimits);
+    else entry?.early.push(message.hostLimits);
+    return;
+  }
   if (message?.type !== 'invoke') return;
   const deadline = Date.now() + message.timeoutMs;
-  const context = { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) };
+  const entry: { listener?: HostLimitsListener; early: Record<string, number>[] } = { early: [] };
+  limits.set(message.id, entry);
+  const context: ChildContext = {
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    onHostLimits: (listener) => {
+      entry.listener = listener;
+      for (const hostLimits of entry.early.splice(0)) listener(hostLimits);
+    },
+  };
   loaded
     .then((handler) => handler(message.event, context, onRecordOf(message.id)))
     .then(
       (result) => {
+        limits.delete(message.id);
         flush(); // IPC keeps order: the parent has every record before the answer
         reply({ type: 'result', id: message.id, result });
       },
       (error: unknown) => {
+        limits.delete(message.id);
         flush();
         const e = error instanceof Error ? error : new Error(String(error));
         reply({ type: 'error', id: message.id, error: { name: e.name, message: e.message, stack: e.stack } });

@@ -12,6 +12,16 @@ export interface InvokeMessage {
 }
 
 /**
+ * Parent -> child: the run-wide budget raised the per-host limits of invocation `id` while it runs.
+ * Sent after its `invoke` (IPC keeps order); ignored once the invocation has ended.
+ */
+export interface HostLimitsMessage {
+  type: 'host-limits';
+  id: number;
+  hostLimits: Record<string, number>;
+}
+
+/**
  * Child -> parent: loaded (the worker module was required, or failed to be: that is reported per
  * invoke); records of a chunk as their URLs end (those of one event-loop tick in one message); or
  * the chunk's answer, after its last records.

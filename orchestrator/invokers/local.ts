@@ -9,7 +9,7 @@ import { OutcomeSchema, WorkerResultSchema, formatZodError, type Outcome, type W
 import { RUN_DEFAULTS } from '../../core/run-control';
 import { Semaphore } from '../../core/semaphore';
 import { InvokeError, type Invoker } from '../invoker';
-import type { ChildReply, InvokeMessage } from './local-protocol';
+import type { ChildReply, HostLimitsMessage, InvokeMessage } from './local-protocol';
 
 const EXT = path.extname(__filename); // '.ts' under tsx / ts-jest, '.js' when compiled
 
@@ -38,6 +38,8 @@ export interface LocalInvokerOptions {
 interface Job {
   id: number;
   chunkId: string;
+  /** The invoke message has gone to the child: raised limits now go over IPC. */
+  sent?: boolean;
   /** Where streamed records go; without one they are kept for the result. */
   onRecord: (record: Outcome) => void;
   kept: Outcome[];
@@ -74,6 +76,8 @@ export class LocalInvoker implements Invoker {
   /** One slot per chunk in flight: a slot is held from before a child is picked until its job settles. */
   private readonly slots: Semaphore;
   private nextId = 1;
+  /** Host limits raised for chunks not yet sent to a child, by chunk id (see raiseHostLimits). */
+  private readonly raised = new Map<string, Record<string, number>>();
   private closed = false;
   private readonly killAll = () => {
     for (const child of this.alive) child.proc.kill('SIGKILL');
@@ -116,7 +120,8 @@ export class LocalInvoker implements Invoker {
         timer = setTimeout(() => {
           this.fail(child, new InvokeError(`chunk ${chunkId} ran past the chunk timeout (${this.chunkTimeoutMs} ms); its worker process was killed`, 'timeout', chunkId));
         }, this.chunkTimeoutMs);
-        const message: InvokeMessage = { type: 'invoke', id, event, timeoutMs: this.chunkTimeoutMs };
+        const message: InvokeMessage = { type: 'invoke', id, event: this.withRaisedLimits(event), timeoutMs: this.chunkTimeoutMs };
+        if (child.job) child.job.sent = true;
         child.proc.send(message, (error) => {
           if (error)
             this.fail(child, new InvokeError(`cannot send chunk ${chunkId} to its worker process: ${error.message}`, 'crashed', chunkId, undefined, { cause: error }));
@@ -143,6 +148,23 @@ export class LocalInvoker implements Invoker {
     });
   }
 
+  /**
+   * Tells the running chunk over IPC; a chunk not sent to its child yet (the run loop calls
+   * invoke a tick after dispatching, and it may wait for a free child) gets them in its event.
+   */
+  raiseHostLimits(chunkId: string, hostLimits: Readonly<Record<string, number>>): boolean {
+    for (const child of this.children) {
+      const job = child.job;
+      if (job?.chunkId !== chunkId || !job.sent) continue;
+      const message: HostLimitsMessage = { type: 'host-limits', id: job.id, hostLimits: { ...hostLimits } };
+      child.proc.send(message, () => {}); // a send error is the child dying: its exit fails the job
+      return true;
+    }
+    if (this.closed) return false;
+    this.raised.set(chunkId, { ...this.raised.get(chunkId), ...hostLimits });
+    return true;
+  }
+
   /** Kills every child; in-flight invocations reject, queued ones too (as their slots free up). */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -164,6 +186,16 @@ export class LocalInvoker implements Invoker {
   prestart(): this {
     while (!this.closed && this.children.size < this.capacity) this.idle.push(this.spawn());
     return this;
+  }
+
+  /** `event` with the host limits raised for it before it was sent (see raiseHostLimits). */
+  private withRaisedLimits(event: WorkerEventInput): WorkerEventInput {
+    const raised = this.raised.get(event.chunkId);
+    if (raised === undefined) return event;
+    this.raised.delete(event.chunkId);
+    const hostLimits = { ...event.options?.hostLimits };
+    for (const [key, limit] of Object.entries(raised)) if (key in hostLimits && limit > hostLimits[key]!) hostLimits[key] = limit;
+    return { ...event, options: { ...event.options, hostLimits } };
   }
 
   private spawn(): Child {

@@ -17,7 +17,7 @@ import type { UrlFilter } from '../../core/url-pattern';
 import { DEFAULT_USER_AGENT } from '../../core/version';
 import { createAgent } from '../../http/agent';
 import { connectTimeoutFor } from '../../http/follow-redirects';
-import { fetchRobotsTxt } from '../robots-fetch';
+import { fetchRobotsTxt } from '../../http/robots/robots-fetch';
 import { RobotsCache } from '../robots';
 import { fetchSitemap } from './fetch-sitemap';
 import { sitemapsOfRobotsTxt } from './robots-sitemaps';
@@ -193,12 +193,14 @@ async function sitemapsOfRobots(origin: string, agent: Agent, options: ExpandSit
     timeoutMs: options.timeoutMs,
     maxBytes: 512 * 1024,
     maxRedirects: 5,
+    signal: options.signal,
   });
   if (fetched.kind !== 'ok') {
     const reason = fetched.kind === 'blocked' ? 'blocked' : 'no-sitemaps';
     return new SitemapError(`sitemap ${name}: no robots.txt to read Sitemap: lines from (${fetched.reason})`, reason, name);
   }
-  const urls = sitemapsOfRobotsTxt(fetched.body, origin);
+  // UTF-8 (RFC 9309 §2.3); the body comes as octets, BOM included.
+  const urls = sitemapsOfRobotsTxt(new TextDecoder('utf-8').decode(fetched.body), origin);
   if (urls.length === 0) return new SitemapError(`sitemap ${name}: ${origin}/robots.txt has no Sitemap: line`, 'no-sitemaps', name);
   return urls;
 }

@@ -48,14 +48,17 @@ function subtitle(d: ReportData): string {
   return parts.filter((p) => p !== null).join(' · ');
 }
 
+/** The headline sentence; its "of N URLs" is the URLs tile's number, so the two always agree. */
 function verdict(d: ReportData): SafeHtml {
-  const { records, ok, failed } = d.totals;
-  const share = records > 0 ? failed / records : 1;
+  const { records, urls, ok, failed } = d.totals;
+  const missing = urls - records;
+  const share = urls > 0 ? (failed + missing) / urls : 1;
   const level = share > BAD_FAILED_SHARE ? 'bad' : share > WARN_FAILED_SHARE ? 'warn' : '';
+  const unrecorded = missing > 0 ? `, ${formatCount(missing)} without a record` : '';
   const text =
     records === 0
       ? 'No records in the results file.'
-      : `${formatCount(ok)} of ${formatCount(records)} URLs fetched (${formatPercent(ok, records)}); ${formatCount(failed)} failed${d.wallMs !== null ? ` in ${formatMs(d.wallMs)}` : ''}.`;
+      : `${formatCount(ok)} of ${formatCount(urls)} URLs fetched (${formatPercent(ok, urls)}); ${formatCount(failed)} failed${unrecorded}${d.wallMs !== null ? ` in ${formatMs(d.wallMs)}` : ''}.`;
   return html`<section class="verdict ${level}">${text}</section>`;
 }
 

@@ -1,4 +1,13 @@
-import { DURATION_CAP_MEANS, lognormalDurations, seededRandom, zeroOverheadMakespan } from '../../bench/scaling-model';
+import {
+  DURATION_CAP_MEANS,
+  SLOW_INVOCATION_SHARE,
+  endTimes,
+  invocationFactor,
+  lognormalDurations,
+  pageFactor,
+  seededRandom,
+  zeroOverheadMakespan,
+} from '../../bench/scaling-model';
 
 describe('lognormalDurations', () => {
   it('is deterministic per seed', () => {
@@ -36,5 +45,31 @@ describe('zeroOverheadMakespan', () => {
     const makespan = zeroOverheadMakespan(d, 16);
     expect(makespan).toBeGreaterThanOrEqual(Math.max(total / 16, ...d));
     expect(makespan).toBeLessThanOrEqual(total / 16 + Math.max(...d)); // Graham's bound for list scheduling
+  });
+});
+
+describe('endTimes', () => {
+  it("list-schedules a worker's URLs on its slots, in order", () => {
+    expect(endTimes([5, 3, 4, 1, 2], 2)).toStrictEqual([5, 3, 7, 6, 8]);
+    expect(endTimes([5, 3], 8)).toStrictEqual([5, 3]);
+    expect(endTimes([], 8)).toStrictEqual([]);
+  });
+});
+
+describe('the per-URL and per-invocation factors', () => {
+  it('are the same for a URL or invocation id on every call, and differ between them', () => {
+    expect(pageFactor('https://a.example/1', 1)).toBe(pageFactor('https://a.example/1', 1));
+    expect(pageFactor('https://a.example/1', 1)).not.toBe(pageFactor('https://a.example/2', 1));
+    expect(invocationFactor('chunk-3~', 1)).toBe(invocationFactor('chunk-3~', 1));
+  });
+
+  it('make about 5 % of invocations slow, by 2-6x, and pages average 1', () => {
+    const factors = Array.from({ length: 20_000 }, (_, i) => invocationFactor(`chunk-${i}`, 1));
+    const slow = factors.filter((f) => f > 1);
+    expect(Math.abs(slow.length / factors.length - SLOW_INVOCATION_SHARE)).toBeLessThan(0.01);
+    expect(Math.min(...slow)).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...slow)).toBeLessThanOrEqual(6);
+    const pages = Array.from({ length: 20_000 }, (_, i) => pageFactor(`https://h.example/${i}`, 1));
+    expect(Math.abs(pages.reduce((a, b) => a + b, 0) / pages.length - 1)).toBeLessThan(0.03);
   });
 });

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { Outcome } from '../../core/contract';
-import { createWriter, csvRow, type OutputFormat } from '../../cli/write-output';
+import { csvRow } from '../../cli/csv';
+import { createWriter, type OutputFormat } from '../../cli/write-output';
 
 const page = (url: string, title: string | null = 'T'): Outcome & { ok: true } => ({
   url,

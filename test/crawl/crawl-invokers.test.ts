@@ -84,6 +84,24 @@ describe.each(BACKENDS)('through the %s', (_name, makeInvoker) => {
     expect(session.totals.robotsFetches).toBe(1); // once for the whole crawl
   });
 
+  it('a link that redirects to a path robots.txt forbids gets robots-disallowed, and the path is never requested', async () => {
+    const small = await startGraphSite({ '/': ['/r', '/a'], '/a': [] }, { disallow: ['/private/'], redirects: { '/r': '/private/x' } });
+    const crawl = new Crawl({ seeds: [`${small.origin}/`], maxDepth: 2, dir });
+    await crawl.start();
+    const session = new RunSession({ invoker, scrape, maxSpeculativeCopies: 0 });
+    const records: CrawlRecord[] = [];
+    try {
+      await crawl.run(session, async (record) => void records.push(record));
+    } finally {
+      await session.close();
+      await small.close();
+    }
+    const byPath = new Map(records.map((r) => [r.url.slice(small.origin.length), r]));
+    expect([...byPath.keys()].sort()).toStrictEqual(['/', '/a', '/r']);
+    expect(byPath.get('/r')).toMatchObject({ ok: false, error: { kind: 'robots-disallowed' }, depth: 1, from: `${small.origin}/` });
+    expect(small.hits.has('/private/x')).toBe(false);
+  });
+
   it("a sitemap index's URLs, de-duplicated against a list, run in batches on one session", async () => {
     const sitemaps = await startSitemapSite({
       '/index.xml': indexXml(['{origin}/a.xml', '{origin}/b.xml']),

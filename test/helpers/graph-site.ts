@@ -26,7 +26,7 @@ export interface GraphSite extends TestServer {
  */
 export async function startGraphSite(
   graph: LinkGraph,
-  options: { otherOrigin?: string; disallow?: string[]; latencyMs?: number; crawlDelaySecs?: number } = {},
+  options: { otherOrigin?: string; disallow?: string[]; latencyMs?: number; crawlDelaySecs?: number; redirects?: Record<string, string> } = {},
 ): Promise<GraphSite> {
   const hits = new Map<string, number>();
   const starts: number[] = [];
@@ -42,6 +42,8 @@ export async function startGraphSite(
       return void res.writeHead(200, { 'content-type': 'text/plain' }).end(`User-agent: *\n${delay}${rules}\n`);
     }
     hits.set(url, (hits.get(url) ?? 0) + 1);
+    const location = options.redirects?.[url];
+    if (location !== undefined) return void res.writeHead(301, { location }).end();
     starts.push(performance.now());
     max = Math.max(max, ++inFlight);
     res.on('close', () => inFlight--);

@@ -194,3 +194,26 @@ describe('LocalInvoker', () => {
     expect(await waitUntil(() => !isAlive(childPid), 5_000)).toBe(true);
   });
 });
+
+describe('raiseHostLimits', () => {
+  const event = (chunkId: string, url: string) => ({ runId: 'r', chunkId, urls: [url], options: { hostLimits: { 'a.test:80': 2 } } });
+  const limitsOf = (result: { outcomes?: Outcome[] }) => (result.outcomes?.[0] as { data?: unknown } | undefined)?.data;
+
+  it('reaches a chunk running in its child over IPC', async () => {
+    const local = fake('reportLimits', { size: 1 });
+    let told = false;
+    // Raised once its first record shows the chunk is running, so the limits can only come over IPC.
+    const running = local.invoke(event('c1', 'http://a.test/wait'), undefined, () => {
+      told = local.raiseHostLimits('c1', { 'a.test:80': 5 });
+    });
+    expect(limitsOf(await running)).toStrictEqual({ hostLimits: { 'a.test:80': 5 } });
+    expect(told).toBe(true);
+  });
+
+  it('goes into the event of a chunk not sent to a child yet, for hosts it holds', async () => {
+    const local = fake('reportLimits', { size: 1 });
+    const pending = local.invoke(event('c2', 'http://a.test/now'));
+    expect(local.raiseHostLimits('c2', { 'a.test:80': 6, 'b.test:80': 3 })).toBe(true);
+    expect(limitsOf(await pending)).toStrictEqual({ hostLimits: { 'a.test:80': 6 } });
+  });
+});

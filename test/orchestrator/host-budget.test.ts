@@ -123,3 +123,29 @@ describe('HostBudget.shrink', () => {
     expect(b.state(A).notBefore).toBe(1100);
   });
 });
+
+describe('HostBudget.grow', () => {
+  it('adds free slots to a lease still held, up to what its chunk can use, and never past the budget', () => {
+    const b = budget(8, 64, 2);
+    b.want(A, 1);
+    b.want(A, 1);
+    const first = b.take(b.offer(urls({ [A]: 100 }), 0)); // 4: half, two chunks want it
+    const second = b.take(b.offer(urls({ [A]: 1 }), 0)); // 1: all it has
+    expect(b.grow(first, A, 100, 0)).toBe(7); // the 3 left free
+    expect(b.state(A).inUse).toBe(8);
+    expect(b.grow(first, A, 100, 0)).toBeUndefined(); // nothing free
+    b.release(second, 0);
+    expect(b.grow(first, A, 5, 0)).toBeUndefined(); // holds 7, wants no more than 5
+    expect(b.grow(first, A, 100, 0)).toBe(8);
+  });
+
+  it('grows no lease on a host with a gap between starts, or one it holds nothing of', () => {
+    const b = budget(8, 64, 2);
+    b.setCrawlDelay(A, 1_000);
+    const lease = b.take(b.offer(urls({ [A]: 10, [B]: 10 }), 0));
+    expect(lease.slots.get(A)).toBe(1);
+    expect(b.grow(lease, A, 10, 0)).toBeUndefined();
+    const none = b.take(new Map([[B, 0]]));
+    expect(b.grow(none, B, 10, 0)).toBeUndefined();
+  });
+});

@@ -2,11 +2,13 @@
  * robots.txt, against real HTTP servers on 127.0.0.1. Loopback is private, so these caches run with
  * `allowPrivate: true`, except the one test that shows the SSRF guard applies to robots.txt too.
  */
+import dns from 'node:dns';
 import type http from 'node:http';
 import zlib from 'node:zlib';
 import { Agent } from 'undici';
 import { FailureOutcomeSchema } from '../../core/contract';
-import { createGuardedConnector } from '../../http/ssrf-guard';
+import { setConnectSeamsForTests } from '../../http/agent';
+import { createGuardedConnector, type LookupFunction } from '../../http/ssrf-guard';
 import { productToken, RobotsCache, robotsDisallowedOutcome, type RobotsOptions } from '../../orchestrator/robots';
 import { startServer, type TestServer } from '../helpers/http-server';
 
@@ -89,17 +91,54 @@ describe('RobotsCache.check', () => {
       allowed: [],
       disallowed: [url],
       crawlDelayMs: new Map(),
-      disallowAll: new Map([[s.origin, `robots.txt unreachable (HTTP ${code})`]]),
+      disallowAll: new Map([[s.origin, `${s.origin}/robots.txt unreachable (HTTP ${code})`]]),
     });
     expect((await cache({ onUnreachable: 'allow' }).check([url])).allowed).toStrictEqual([url]);
   });
 
-  it('lets the pages be fetched when robots.txt gets no answer in time, so they fail with their own error', async () => {
-    const s = await site({ '/robots.txt': () => undefined /* never answers */ });
-    const robots = cache({ timeoutMs: 200 });
-    const result = await robots.check([`${s.origin}/page`]);
-    expect(result.allowed).toStrictEqual([`${s.origin}/page`]);
-    expect((await robots.rulesFor(s.origin)).reason).toContain('within 200 ms');
+  it('disallows everything when robots.txt gets no complete answer in time (RFC 9309 §2.3.1.4), and says why', async () => {
+    const s = await site({ '/robots.txt': () => undefined /* takes the request, never answers */ });
+    const url = `${s.origin}/page`;
+    expect(await cache({ timeoutMs: 200 }).check([url])).toStrictEqual({
+      allowed: [],
+      disallowed: [url],
+      crawlDelayMs: new Map(),
+      disallowAll: new Map([[s.origin, `${s.origin}/robots.txt unreachable (no complete answer within 200 ms)`]]),
+    });
+  });
+
+  it('disallows everything when the robots.txt connection is reset, and says why', async () => {
+    const s = await site({ '/robots.txt': (req) => req.socket.destroy() });
+    const url = `${s.origin}/page`;
+    const result = await cache().check([url]);
+    expect([result.allowed, result.disallowed]).toStrictEqual([[], [url]]);
+    expect(result.disallowAll.get(s.origin)).toMatch(new RegExp(`^${s.origin}/robots\\.txt unreachable \\(the connection was reset: .*\\)$`));
+  });
+
+  it('disallows everything when robots.txt breaks off mid-answer', async () => {
+    const s = await site({
+      '/robots.txt': (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '1000' });
+        res.write('User-agent: *\n', () => res.socket?.destroy());
+      },
+    });
+    const result = await cache().check([`${s.origin}/page`]);
+    expect(result.disallowed).toStrictEqual([`${s.origin}/page`]);
+    expect(result.disallowAll.get(s.origin)).toContain(`${s.origin}/robots.txt unreachable (the connection broke mid-answer: `);
+  });
+
+  describe('when the name does not resolve', () => {
+    // No real DNS in tests: the resolver seam answers ENOTFOUND for every name.
+    const lookup: LookupFunction = (hostname, _options, callback) => callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: dns.NOTFOUND }), '');
+    beforeAll(() => setConnectSeamsForTests({ lookup }));
+    afterAll(() => setConnectSeamsForTests({}));
+
+    it('lets the pages be fetched, so they fail with their own error (dns)', async () => {
+      const robots = cache();
+      const url = 'http://no-such-host.test/page';
+      expect(await robots.check([url])).toStrictEqual({ allowed: [url], disallowed: [], crawlDelayMs: new Map(), disallowAll: new Map() });
+      expect((await robots.rulesFor('http://no-such-host.test')).reason).toBe('robots.txt not fetched (getaddrinfo ENOTFOUND no-such-host.test (ENOTFOUND))');
+    });
   });
 
   it('lets the pages be fetched when the robots.txt connection is refused (a dead host is not robots-disallowed)', async () => {
@@ -108,6 +147,16 @@ describe('RobotsCache.check', () => {
     await s.close();
     const result = await cache().check([`${origin}/page`]);
     expect(result).toMatchObject({ allowed: [`${origin}/page`], disallowed: [] });
+  });
+
+  it('matches after decoding percent-encoded unreserved characters, in the path and in the rule (RFC 9309 §2.2.2)', async () => {
+    const s = await site({ '/robots.txt': text('User-agent: *\nDisallow: /secret\nDisallow: /%7Ejoe/\nDisallow: /caf\u00e9\n') });
+    const urls = ['/%73ecret', '/%73%65%63%72%65%74/x', '/~joe/a', '/%7ejoe/b', '/caf%C3%A9', '/caf%c3%a9/menu', '/secre%74%2F', '/open%2Fsecret'].map((p) => s.origin + p);
+
+    const result = await cache().check(urls);
+
+    // %2F is reserved: not decoded, so /open%2Fsecret is not /open/secret, and /secre%74%2F is /secret%2F.
+    expect(result).toMatchObject({ allowed: [urls[7]], disallowed: urls.slice(0, 7) });
   });
 
   it('caps Crawl-delay at maxCrawlDelayMs and accepts fractions', async () => {
@@ -256,7 +305,7 @@ describe('productToken', () => {
   it.each([
     ['fanout/0.1.0 (+https://github.com/fanout-scraper/fanout)', 'fanout'],
     ['Fanout', 'fanout'],
-    ['My-Bot_2/1.0 (compatible)', 'my-bot_2'],
+    ['My-Bot_2/1.0 (compatible)', 'my-bot_'],
     ['Mozilla/5.0 (compatible; fanout/1.0)', 'mozilla'],
     ['  ', 'fanout'],
   ])('%j -> %s', (userAgent, token) => expect(productToken(userAgent)).toBe(token));

@@ -116,3 +116,27 @@ it('makes no copy with maxSpeculativeCopies: 0', async () => {
   expect(first).toHaveLength(20);
   expect(run.progress).toMatchObject({ speculative: 0, invocations: 4 });
 });
+
+it('spreads a straggler over the slots its end leaves free: each steals a slice of its URLs left, from the end', async () => {
+  const urls = Array.from({ length: 20 }, (_, i) => `http://slow.test/${i}`);
+  const sent = new Map<string, string[]>();
+  const invoker: Invoker = {
+    capacity: 4,
+    close: async () => {},
+    invoke(event, signal) {
+      sent.set(event.chunkId, event.urls);
+      // chunk-0 never answers by itself; every other invocation, copies included, answers after 5 ms.
+      if (event.chunkId === 'chunk-0') return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason)));
+      return new Promise((resolve) => setTimeout(() => resolve(result(event, event.chunkId)), 5));
+    },
+  };
+  const run = runChunks([urls, ...[1, 2, 3].map(chunk)], invoker, { maxSpeculativeCopies: 4, scrape: { concurrency: 5 } });
+  const outcomes = await collect(run);
+
+  expect(outcomes.map((o) => o.url).sort()).toStrictEqual([...urls, ...[1, 2, 3].flatMap(chunk)].sort());
+  // Slices of 5 (what a worker fetches at once), stolen from the end: together all 20, each sent once.
+  const copies = ['chunk-0~', 'chunk-0~2', 'chunk-0~3', 'chunk-0~4'].map((id) => sent.get(id));
+  expect(copies).toStrictEqual([urls.slice(15), urls.slice(10, 15), urls.slice(5, 10), urls.slice(0, 5)]);
+  expect(outcomes.filter((o) => o.url.startsWith('http://slow.test/') && o.ok && o.title?.startsWith('chunk-0~'))).toHaveLength(20);
+  expect(run.progress).toMatchObject({ state: 'done', speculative: 4, urlsDone: 35, chunksDone: 4 });
+});

@@ -1,7 +1,7 @@
 /** Test-data factories for report tests: contract outcomes with only the fields a test cares about set. */
 import type { ErrorKind, FailureOutcome, SuccessOutcome } from '../../core/contract';
 
-export function okOutcome(overrides: Partial<SuccessOutcome> & { at?: number } = {}): SuccessOutcome & { at?: number } {
+export function okOutcome(overrides: Partial<SuccessOutcome> = {}): SuccessOutcome {
   const url = overrides.url ?? 'https://a.example/';
   return {
     url,
@@ -19,10 +19,7 @@ export function okOutcome(overrides: Partial<SuccessOutcome> & { at?: number } =
   };
 }
 
-export function failOutcome(
-  kind: ErrorKind,
-  overrides: Partial<Omit<FailureOutcome, 'error'>> & { status?: number; message?: string; at?: number } = {},
-): FailureOutcome & { at?: number } {
+export function failOutcome(kind: ErrorKind, overrides: Partial<Omit<FailureOutcome, 'error'>> & { status?: number; message?: string } = {}): FailureOutcome {
   const { status, message, ...rest } = overrides;
   return {
     url: 'https://a.example/',

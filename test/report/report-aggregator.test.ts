@@ -100,11 +100,23 @@ describe('ReportAggregator', () => {
       expect(data.wallMs).toBe(250); // no summary: the last arrival
     });
 
-    it("falls back to the records' `at` field", () => {
+    it("falls back to the records' `at` times, counted from the first one", () => {
       const agg = new ReportAggregator();
-      agg.add(okOutcome({ at: 120 }));
-      agg.add(failOutcome('dns', { at: 130 }));
-      expect(agg.finish().throughput).toMatchObject({ source: 'record-at', counts: [0, 2] });
+      agg.add(okOutcome({ at: '2025-01-01T00:00:00.020Z' }));
+      agg.add(failOutcome('dns', { at: '2025-01-01T00:00:00.140Z' }));
+      agg.add(okOutcome({ at: '2025-01-01T00:00:00.230Z' }));
+      const data = agg.finish();
+      expect(data.throughput).toStrictEqual({ source: 'record-at', binMs: 100, counts: [1, 1, 1], peakPerSec: 10 });
+      expect(data.wallMs).toBe(210); // no summary: first to last record
+    });
+
+    it("counts `at` times from the run's start when given, leaving off records of an earlier run", () => {
+      const agg = new ReportAggregator({ startedAtMs: Date.parse('2025-01-01T00:00:01.000Z') });
+      agg.add(okOutcome({ at: '2025-01-01T00:00:00.500Z' })); // before this run: kept from an earlier one
+      agg.add(okOutcome({ at: '2025-01-01T00:00:01.150Z' }));
+      const data = agg.finish();
+      expect(data.throughput).toStrictEqual({ source: 'record-at', binMs: 100, counts: [0, 1], peakPerSec: 10 });
+      expect(data.totals.records).toBe(2);
     });
 
     it("falls back to summary.json's cumulative timeline", () => {
@@ -147,7 +159,7 @@ describe('ReportAggregator', () => {
       lambda: { functionName: 'w', memoryMb: 2048, billedMs: 10_000, invocations: 4, architecture: 'arm64' },
     });
     const data = agg.finish(summary, { resultsPath: 'out.jsonl' });
-    expect(data.totals).toMatchObject({ urls: 3, duplicates: 1 });
+    expect(data.totals).toMatchObject({ urls: 2, duplicates: 1 }); // 3 valid lines, 1 a duplicate: 2 URLs
     expect(data.pagesPerSec).toBe(0.5);
     expect(data.run).toMatchObject({ runId: 'r1', mode: 'lambda', options: { concurrency: 8 } });
     expect(data.cost?.gbSeconds).toBe(20);

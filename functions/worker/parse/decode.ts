@@ -1,34 +1,30 @@
 /**
  * Bytes -> text for HTML, following the order of the WHATWG encoding sniffing algorithm:
- * byte order mark, then the transport-layer charset (HTTP `Content-Type`), then a prescan of the
- * first 1024 bytes for `<meta charset>` / `<meta http-equiv="content-type">`, then a default.
+ * byte order mark, then the transport-layer charset (HTTP `Content-Type`), then a `<meta charset>`
+ * / `<meta http-equiv="content-type">` (meta-prescan.ts: the spec's 1024-byte prescan, then the
+ * rest of the head as Chromium reads it), then a default.
  *
  * Why not `encoding-sniffer`: its current major is ESM-only, which jest (CommonJS, Node 20)
- * cannot load, and every test that reaches the worker would break. Node's own `TextDecoder`
- * (full ICU) knows every WHATWG label (windows-1251, shift_jis, gbk, koi8-r …), so the sniffing
- * order is all that needs writing. Invalid sequences become U+FFFD; decoding never throws.
+ * cannot load, and every test that reaches the worker would break; like html-encoding-sniffer
+ * (jsdom's) it also stops at byte 1024, so a late `<meta>` that browsers honour is missed. Node's
+ * own `TextDecoder` (full ICU) knows every WHATWG label, so the sniffing is all that needs writing.
+ * Invalid sequences become U+FFFD; decoding never throws.
  */
 import { isUtf8 } from 'node:buffer';
-import { TextDecoder } from 'node:util';
+import { decoderFor } from './encoding-label';
+import { prescanMeta, scanHeadMeta, PRESCAN_BYTES } from './meta-prescan';
 
-/** The WHATWG prescan looks no further than this. */
-export const PRESCAN_BYTES = 1024;
+export { PRESCAN_BYTES, prescanMeta } from './meta-prescan';
 
-const decoders = new Map<string, TextDecoder | null>();
+/** Where the encoding came from: a byte order mark, the HTTP header, a `<meta>`, or none of them. */
+export type EncodingSource = 'bom' | 'transport' | 'meta' | 'default';
 
-/** A (cached) decoder for a WHATWG label, or null if the label names no supported encoding. */
-function decoderFor(label: string): TextDecoder | null {
-  const key = label.trim().toLowerCase();
-  let decoder = decoders.get(key);
-  if (decoder === undefined) {
-    try {
-      decoder = new TextDecoder(key);
-    } catch {
-      decoder = null;
-    }
-    decoders.set(key, decoder);
-  }
-  return decoder;
+export interface SniffedEncoding {
+  /** The Encoding Standard's name, e.g. `windows-1251`. */
+  encoding: string;
+  /** BOM bytes to skip. */
+  skip: number;
+  source: EncodingSource;
 }
 
 /** The encoding a byte order mark declares, and the BOM's length. */
@@ -39,53 +35,22 @@ function sniffBom(bytes: Buffer): { encoding: string; length: number } | undefin
   return undefined;
 }
 
-const COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
-const META_TAG = /<meta[\s/]([^>]*)/gi;
-const ATTRIBUTE = /([^\s=/>][^\s=/>]*)\s*(?:=\s*(?:"([^"]*)"?|'([^']*)'?|([^\s>]*)))?/g;
-const CHARSET_IN_CONTENT = /charset\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s;"']+))/i;
-
-/** The attributes of one `<meta …>`; the first occurrence of a name wins, as in the prescan. */
-function metaAttributes(source: string): Map<string, string> {
-  const attributes = new Map<string, string>();
-  for (const match of source.matchAll(ATTRIBUTE)) {
-    const name = match[1]!.toLowerCase();
-    if (!attributes.has(name)) attributes.set(name, match[2] ?? match[3] ?? match[4] ?? '');
-  }
-  return attributes;
+/** The encoding a `<meta>` declares: in the first 1024 bytes, else further on in the head. */
+function sniffMeta(bytes: Buffer): string | undefined {
+  return prescanMeta(bytes) ?? (bytes.length > PRESCAN_BYTES ? scanHeadMeta(bytes) : undefined);
 }
 
-/**
- * The encoding declared by a `<meta>` in the first {@link PRESCAN_BYTES} bytes, if any names a
- * supported encoding. Per the spec a UTF-16 declaration means UTF-8 (the bytes are ASCII-compatible).
- */
-export function prescanMeta(bytes: Buffer): string | undefined {
-  const head = bytes.toString('latin1', 0, Math.min(bytes.length, PRESCAN_BYTES)).replace(COMMENT, '');
-  for (const match of head.matchAll(META_TAG)) {
-    const attributes = metaAttributes(match[1]!);
-    let label = attributes.get('charset');
-    if (label === undefined && attributes.get('http-equiv')?.toLowerCase() === 'content-type') {
-      const found = CHARSET_IN_CONTENT.exec(attributes.get('content') ?? '');
-      label = found?.[1] ?? found?.[2] ?? found?.[3];
-    }
-    const decoder = label === undefined ? null : decoderFor(label);
-    if (decoder !== null) {
-      return decoder.encoding.startsWith('utf-16') ? 'utf-8' : decoder.encoding;
-    }
-  }
-  return undefined;
-}
-
-/** Which encoding {@link decodeHtml} would use for these bytes, and how many BOM bytes to skip. */
-export function sniffEncoding(bytes: Buffer, transportCharset?: string): { encoding: string; skip: number } {
+/** Which encoding {@link decodeHtml} would use for these bytes, how many BOM bytes to skip, and why. */
+export function sniffEncoding(bytes: Buffer, transportCharset?: string): SniffedEncoding {
   const bom = sniffBom(bytes);
-  if (bom !== undefined) return { encoding: bom.encoding, skip: bom.length };
+  if (bom !== undefined) return { encoding: bom.encoding, skip: bom.length, source: 'bom' };
   const transport = transportCharset === undefined ? null : decoderFor(transportCharset);
-  if (transport !== null) return { encoding: transport.encoding, skip: 0 };
-  const meta = prescanMeta(bytes);
-  if (meta !== undefined) return { encoding: meta, skip: 0 };
+  if (transport !== null) return { encoding: transport.encoding, skip: 0, source: 'transport' };
+  const meta = sniffMeta(bytes);
+  if (meta !== undefined) return { encoding: meta, skip: 0, source: 'meta' };
   // No declaration anywhere. Browsers guess from the locale (usually windows-1252); nearly every
   // unlabelled page today is UTF-8, so take UTF-8 when the bytes are valid UTF-8.
-  return { encoding: isUtf8(bytes) ? 'utf-8' : 'windows-1252', skip: 0 };
+  return { encoding: isUtf8(bytes) ? 'utf-8' : 'windows-1252', skip: 0, source: 'default' };
 }
 
 /**

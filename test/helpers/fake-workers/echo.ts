@@ -79,3 +79,25 @@ export async function streamThenCrash(event: WorkerEventInput, context: Context,
   await new Promise((resolve) => process.send?.({ type: 'noop' }, undefined, {}, resolve));
   process.exit(1);
 }
+
+/**
+ * Reports the host limits it runs with in its record's `data`: those of its event, or, for a chunk
+ * whose first URL contains `wait`, the first raised limits the parent sends while it runs (it
+ * streams a `{ started: true }` record first, so the parent knows it is running).
+ */
+export async function reportLimits(
+  event: WorkerEventInput,
+  context: Context & { onHostLimits(listener: (limits: Record<string, number>) => void): void },
+  onRecord: (record: Outcome) => void,
+): Promise<WorkerResult> {
+  let limits = event.options?.hostLimits ?? {};
+  if (event.urls[0]?.includes('wait')) {
+    const raised = new Promise<Record<string, number>>((resolve) => context.onHostLimits(resolve));
+    const started = echoResult(event, context).outcomes?.[0];
+    if (started?.ok) onRecord({ ...started, data: { started: true } });
+    limits = await raised;
+  }
+  const result = echoResult(event, context);
+  for (const outcome of result.outcomes ?? []) if (outcome.ok) outcome.data = { hostLimits: limits };
+  return result;
+}

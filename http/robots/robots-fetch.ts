@@ -2,25 +2,28 @@
  * Fetches one origin's robots.txt through the pages' own fetch path (http/follow-redirects.ts):
  * the guarded dispatcher, redirects followed by hand with loop detection, one deadline, and the
  * capped decoding reader, here set to truncate rather than fail. Every outcome is a value: what it
- * means for crawling is decided in robots-policy.
+ * means for crawling is decided in robots-rules.ts.
  */
 import type { Dispatcher } from 'undici';
-import { FetchError } from '../http/fetch-error';
-import { discardBody, fetchFollowingRedirects, responseHeader, type FinalResponse } from '../http/follow-redirects';
-import { parseContentEncoding, readBody } from '../http/read-body';
-import { findBlockedAddressError } from '../http/ssrf-guard';
+import { FetchError } from '../fetch-error';
+import { discardBody, fetchFollowingRedirects, responseHeader, type FinalResponse } from '../follow-redirects';
+import { parseContentEncoding, readBody } from '../read-body';
+import { findBlockedAddressError } from '../ssrf-guard';
 
 /** What fetching `<origin>/robots.txt` came to. */
 export type RobotsFetchResult =
-  /** A 2xx answer; `body` is cut at `maxBytes` (RFC 9309 §2.5 lets a crawler stop at a limit). */
-  | { kind: 'ok'; status: number; body: string; truncated: boolean }
+  /** A 2xx answer; `body` (octets, decoded from gzip/br but not from UTF-8) is cut at `maxBytes` (RFC 9309 §2.5). */
+  | { kind: 'ok'; status: number; body: Buffer; truncated: boolean }
   /** RFC 9309 "unavailable": a 4xx other than 429, or redirects that went nowhere usable. */
   | { kind: 'unavailable'; status?: number; reason: string }
-  /** RFC 9309 "unreachable": the server answered 5xx or 429. */
+  /**
+   * RFC 9309 "unreachable": the server answered 5xx or 429, or took the request and then failed to
+   * answer it: the time limit passed, or the connection was reset or broke mid-answer.
+   */
   | { kind: 'unreachable'; status?: number; reason: string }
   /**
-   * No HTTP answer at all (DNS failure, refused or reset connection, the time limit): the pages'
-   * own fetches will fail the same way and say so with their true error kind.
+   * No server to ask: the name did not resolve, the connection was refused or never made, TLS
+   * failed. The pages' own fetches will fail the same way and say so with their true error kind.
    */
   | { kind: 'no-answer'; reason: string }
   /** The SSRF guard refused the address (the worker will say `blocked` for the URLs themselves). */
@@ -34,11 +37,15 @@ export interface RobotsFetchOptions {
   timeoutMs: number;
   maxBytes: number;
   maxRedirects: number;
+  /** Stops the fetch from outside (it then ends as unreachable). */
+  signal?: AbortSignal;
 }
 
 /** Every 3xx with a Location is followed, not only the five that browsers follow (RFC 9309 §2.3.1.2 says "redirects"). */
 const ANY_3XX: ReadonlySet<number> = new Set(Array.from({ length: 100 }, (_, i) => 300 + i));
 const ACCEPT = 'text/plain, */*;q=0.5';
+/** A connection that died after the server took it: the server failed us, as a 5xx would. */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
 /**
  * GETs `<origin>/robots.txt`, following up to `maxRedirects` redirects (each hop goes through the
@@ -51,6 +58,7 @@ export async function fetchRobotsTxt(origin: string, options: RobotsFetchOptions
       new URL(`${origin}/robots.txt`),
       { dispatcher, userAgent, timeoutMs, maxRedirects, accept: ACCEPT, redirectStatuses: ANY_3XX },
       (response) => readRobotsTxt(response, options.maxBytes),
+      options.signal,
     );
   } catch (error) {
     return failure(error, options);
@@ -62,9 +70,7 @@ async function readRobotsTxt({ status, headers, body }: FinalResponse, maxBytes:
   if (status >= 200 && status < 300) {
     const codings = parseContentEncoding(responseHeader(headers, 'content-encoding'));
     const read = await readBody(body, codings, { maxBytes, keep: true, overflow: 'truncate' });
-    // UTF-8 (RFC 9309 §2.3), BOM removed. A cut may split a multi-byte character: `fatal: false`
-    // turns the fragment into U+FFFD.
-    return { kind: 'ok', status, body: new TextDecoder('utf-8').decode(read.body), truncated: read.truncated };
+    return { kind: 'ok', status, body: read.body, truncated: read.truncated };
   }
   await discardBody(body);
   // Google and RFC 9309 §2.3.1.4 treat 429 as a server error, not as "no robots.txt".
@@ -76,7 +82,8 @@ async function readRobotsTxt({ status, headers, body }: FinalResponse, maxBytes:
 function failure(error: unknown, options: RobotsFetchOptions): RobotsFetchResult {
   const blocked = findBlockedAddressError(error);
   if (blocked) return { kind: 'blocked', reason: blocked.message };
-  if (!(error instanceof FetchError)) return { kind: 'no-answer', reason: String(error) };
+  if (options.signal?.aborted) return { kind: 'unreachable', reason: 'the fetch was cancelled' };
+  if (!(error instanceof FetchError)) return { kind: 'unreachable', reason: `internal: ${String(error)}` };
   switch (error.kind) {
     case 'too-many-redirects':
       return { kind: 'unavailable', reason: `more than ${options.maxRedirects} redirects` };
@@ -85,7 +92,13 @@ function failure(error: unknown, options: RobotsFetchOptions): RobotsFetchResult
     case 'redirect-loop':
       return { kind: 'unavailable', reason: error.message };
     case 'timeout':
-      return { kind: 'no-answer', reason: `no answer within ${options.timeoutMs} ms` };
+      return { kind: 'unreachable', reason: `no complete answer within ${options.timeoutMs} ms` };
+    case 'network':
+      return { kind: 'unreachable', reason: `the connection broke mid-answer: ${error.message}` };
+    case 'connect':
+      return RESET_CODES.has(error.causeCode ?? '')
+        ? { kind: 'unreachable', reason: `the connection was reset: ${error.message}` }
+        : { kind: 'no-answer', reason: error.message };
     default:
       return { kind: 'no-answer', reason: error.message };
   }
