@@ -6,9 +6,12 @@ import { Command, Option } from 'commander';
 import { ScrapeOptionsSchema } from '../core/contract';
 import { ROBOTS_MODES, RUN_DEFAULTS, RunControlSchema } from '../core/run-control';
 import { VERSION } from '../core/version';
+import { addCrawlCommand } from './commands/crawl';
 import { addReportCommand } from './commands/report';
 import { addRetryCommand } from './commands/retry';
-import { runCommand, type RunFlags } from './commands/run';
+import type { RunFlags } from './commands/run';
+import { runListOrSitemaps } from './commands/run-sitemaps';
+import { addSitemapOptions, type SitemapFlags } from './sitemap-flags';
 import { bytesOption, intOption } from './options';
 import { proxyOptions } from './proxy-flags';
 import { OUTPUT_FORMATS } from './write-output';
@@ -31,10 +34,10 @@ const R = RunControlSchema.shape;
 
 function addRunCommand(program: Command): void {
   const proxy = proxyOptions();
-  program
+  const run = program
     .command('run')
     .description('Scrape every URL in a list and write one record per URL.')
-    .argument('<list>', 'file with one URL per line, or - for stdin')
+    .argument('[list]', 'file with one URL per line, or - for stdin (optional with --sitemap)')
     .option('-o, --out <file>', 'write records to this file instead of stdout')
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('jsonl'))
     .option('--csv-raw', "csv: keep cells that start with = + - @ as the page wrote them (by default they get a leading ' so spreadsheets do not run them)")
@@ -87,9 +90,10 @@ function addRunCommand(program: Command): void {
     .option('-q, --quiet', 'no progress and no summary on stderr')
     .option('--verbose', 'print stack traces on errors')
     .addHelpText('after', RUN_EXAMPLES)
-    .action(async (list: string, opts: Record<string, unknown>) => {
-      process.exitCode = await runCommand(list, opts as unknown as RunFlags);
+    .action(async (list: string | undefined, opts: Record<string, unknown>) => {
+      process.exitCode = await runListOrSitemaps(list, opts as unknown as RunFlags & SitemapFlags);
     });
+  addSitemapOptions(run);
 }
 
 /** The whole program; `main` runs it. */
@@ -114,5 +118,6 @@ Try it with no network: npm run demo. More: fanout run --help, and the README.`,
   addRunCommand(program);
   addReportCommand(program);
   addRetryCommand(program); // after run: retry takes run's flags
+  addCrawlCommand(program); // after run, likewise
   return program;
 }

@@ -123,3 +123,12 @@ export function robotsProxySettings(flags: ProxyFlags, env: NodeJS.ProcessEnv = 
 export function sdkProxySettings(flags: Pick<ProxyFlags, 'proxy'>, env: NodeJS.ProcessEnv = process.env): EnvProxySettings | undefined {
   return envProxySettings({ proxy: flags.proxy, allowPrivateProxy: true }, env);
 }
+
+/**
+ * Crawls and sitemap runs do not go through proxies yet (their RunSession has no proxy pool):
+ * refuse the flags rather than fetch directly when the user asked for a proxy.
+ */
+export function refuseProxyFlags(flags: ProxyFlags, what: string): void {
+  const given = typeof flags.proxy === 'string' ? '--proxy' : flags.proxyFile !== undefined ? '--proxy-file' : undefined;
+  if (given !== undefined) throw new UsageError(`${given} does not work with ${what} yet; fetch through a proxy with fanout run on a list`);
+}

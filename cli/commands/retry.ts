@@ -23,9 +23,10 @@ import { isRetryableRecord } from '../../core/retryable';
 import { scanResults } from '../results-file';
 import { checkOutputPaths } from '../output-paths';
 import { outputPaths, runCommand, type RunFlags } from './run';
+import { SITEMAP_FLAGS } from '../sitemap-flags';
 
 /** `fanout retry` takes `fanout run`'s flags, except these: the output is always JSONL, and `-o` means where to put the merged file. */
-const NOT_INHERITED = new Set(['--out', '--format', '--csv-raw', '--resume']);
+const NOT_INHERITED = new Set<string>(['--out', '--format', '--csv-raw', '--resume', ...SITEMAP_FLAGS]);
 
 export interface RetrySummary {
   kept: number;

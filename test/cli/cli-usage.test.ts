@@ -31,10 +31,11 @@ describe('fanout CLI usage errors', () => {
     expect(stdout).toContain('Examples:');
   });
 
-  test('top-level help lists the run command', async () => {
+  test('top-level help lists the run and crawl commands', async () => {
     const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/run \[options\] <list>/);
+    expect(stdout).toMatch(/run \[options\] \[list\]/);
+    expect(stdout).toMatch(/crawl \[options\] <seeds\.\.\.>/);
   });
 
   test.each([
@@ -43,7 +44,7 @@ describe('fanout CLI usage errors', () => {
     [['run', 'x.txt', '--concurrency', '0'], /whole number from 1 to 1024/],
     [['run', 'x.txt', '--format', 'xml'], /--format.*'xml' is invalid.*jsonl, json, csv/],
     [['run', 'x.txt', '--max-bytes', 'huge'], /size such as/],
-    [['run'], /missing required argument 'list'/],
+    [['run'], /fanout run needs a list: a file with one URL per line, - for stdin, or --sitemap <url>/],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ])('%j is rejected with one message and exit 1', async (args, message) => {
     const { code, stderr, stdout } = await runCli(args);
