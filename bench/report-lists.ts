@@ -16,17 +16,19 @@ function table(head: string[], rows: (string | number)[][]): string {
 
 type Ran = ComparisonRow & { run: RowRun };
 const ran = (row: ComparisonRow | undefined): row is Ran => row?.run !== undefined;
+/** A run that completed with every page: the only kind the ratios and targets compare with. */
+const clean = (row: ComparisonRow | undefined): row is Ran => ran(row) && row.run.problem === undefined;
 
-/** The row of a list by scraper id, when it ran. */
+/** The row of a list by scraper id, when it ran without a problem. */
 export function rowOf(list: ListResult | undefined, id: string): Ran | undefined {
   const row = list?.rows.find((r) => r.id === id);
-  return ran(row) ? row : undefined;
+  return clean(row) ? row : undefined;
 }
 
 /** The fastest of Scrapy and Crawlee on the list (the frameworks; the seeds are not peers of that kind). */
 export function bestFramework(list: ListResult): Ran | undefined {
   return list.rows
-    .filter(ran)
+    .filter(clean)
     .filter((r) => r.kind === 'peer' && !r.id.startsWith('seed'))
     .reduce<Ran | undefined>((best, r) => (best === undefined || r.run.pagesPerS > best.run.pagesPerS ? r : best), undefined);
 }
@@ -153,7 +155,7 @@ export function targets(r: BenchReport): { what: string; value: string; met: boo
         met: f.run.pagesPerS >= 0.85 * limit,
       });
     }
-    const peers = list.rows.filter(ran).filter((p) => p.kind === 'peer');
+    const peers = list.rows.filter(clean).filter((p) => p.kind === 'peer');
     if (peers.length === 0) continue;
     const name = list.id === 'one-host' ? 'one host' : `${list.hosts} hosts`;
     const cpu = Math.min(...peers.map((p) => p.run.cpuS));
@@ -182,6 +184,7 @@ export function renderLists(r: BenchReport): string {
       '- **CPU ms/page**: user + sys of the whole process tree (children included) / pages; the site is not in it. **cores busy** = CPU s / wall s: near 1.0 on a single-threaded scraper means one core was its limit.\n' +
       "- **peak PSS**: the peak of the tree's summed PSS (sampled every 100 ms), so a pool's shared pages count once.\n" +
       "- **titles / links agree**: of the ok records, how many match parse5's reading of the same page (cheerio.load, the browsers' tree builder, scripting off as in a scraper, so `<noscript>` holds markup): the first `<title>` with whitespace collapsed; the peers count `<a href>` elements, fanout and the stand-ins distinct absolute http(s) targets. Disagreements are in each row's `.log.mismatches`.\n" +
+      '- **vs** columns and the targets compare only runs that completed with every page ok; a row with a problem (missing, timed out, failed, pages lost) says so and is left out.\n' +
       '- **limit** = the smaller of the latency bound (in flight / latency) and the combined CPU bound of the list (below); **efficiency** = pages/s / limit.\n',
   );
   for (const list of r.lists) out.push(renderList(r, list));
