@@ -5,6 +5,7 @@
  */
 import { boundOf, bestFramework, fanoutRow, rowOf } from './report-lists';
 import { rowLimit } from './bounds';
+import { isLoaded } from './report';
 import type { BenchReport, ListResult } from './report-types';
 
 export const README_START = '<!-- bench:start: written by `npm run bench` from bench/results.json; edits here are overwritten -->';
@@ -35,11 +36,10 @@ export function renderReadmeBlock(r: BenchReport): string {
   const one = r.lists.find((l) => l.id === 'one-host');
   const many = r.lists.find((l) => l.id === 'hosts');
   const m = r.machine;
-  const loaded = m.loadBefore[0]! > 0.5 * m.cores;
   const lines = [
     README_START,
     `Figures from [bench/RESULTS.md](bench/RESULTS.md), written by \`npm run bench\` on ${m.date} at commit ${m.commit}: ${m.cpu}, ${m.cores} cores, Node ${m.node}, ` +
-      `load average ${f2(m.loadBefore[0]!)} before and ${f2(m.loadAfter[0]!)} after the run${loaded ? ' (a loaded machine: lower numbers than it can do)' : ''}. ` +
+      `load average ${f2(m.loadBefore[0]!)} before and ${f2(m.loadAfter[0]!)} after the run${isLoaded(m) ? ' (a loaded machine: lower numbers than it can do)' : ''}. ` +
       `${r.pages} real-world pages from a loopback site with ${r.latencyMs} ms latency per response; every scraper alone, its whole process tree measured.`,
     '',
     `| scraper | one host, 64 per host: pages/s | CPU ms/page | peak PSS MB | ${many?.hosts ?? '?'} hosts, defaults: pages/s | CPU ms/page | peak PSS MB |`,

@@ -16,6 +16,11 @@ function table(head: string[], rows: (string | number)[][]): string {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
+/** True when the 1-minute load average before or after the run was above half the cores: other work shared them. */
+export function isLoaded(m: BenchReport['machine']): boolean {
+  return Math.max(m.loadBefore[0] ?? 0, m.loadAfter[0] ?? 0) > m.cores / 2;
+}
+
 /** The smaller of the two limits for a run with `inFlight` requests in flight. */
 export function limitFor(inFlight: number, latencyMs: number, parseBound: number): number {
   return Math.min((inFlight * 1000) / latencyMs, parseBound);
@@ -42,6 +47,11 @@ export function renderResults(r: BenchReport, chartFile = 'throughput.svg'): str
   out.push(
     `The load average is the machine's, other work included: anything above ~0 before the run means the numbers below were measured on a shared machine and are lower than the machine can do.\n`,
   );
+  if (isLoaded(m)) {
+    out.push(
+      `**This run was on a loaded machine**: load average ${f2(m.loadBefore[0]!)} before and ${f2(m.loadAfter[0]!)} after, on ${m.cores} cores. Other work took CPU from every row, unevenly (the scrapers run one after another), so these numbers are low and noisy: re-run on a quiet machine for reference figures.\n`,
+    );
+  }
 
   out.push(renderLists(r));
   out.push(`![throughput against requests in flight, ${r.hosts} hosts](${chartFile})\n`);
