@@ -39,7 +39,9 @@ export function fanoutRow(list: ListResult): Ran | undefined {
 }
 
 export function boundOf(r: BenchReport, list: ListResult): CombinedBound | undefined {
-  return list.fetchFloor ? combinedBound(list.fetchFloor, r.parse.tokenizerPerCorePagesPerS, r.machine.cores) : undefined;
+  // Results written before the parse floor was measured in CPU time fall back to its wall-time rate.
+  const parseMs = r.parse.tokenizerCpuMsPerPage ?? 1000 / r.parse.tokenizerPerCorePagesPerS;
+  return list.fetchFloor ? combinedBound(list.fetchFloor, parseMs, r.machine.cores) : undefined;
 }
 
 function renderRow(r: BenchReport, list: ListResult, row: ComparisonRow, bound: CombinedBound | undefined): (string | number)[] {
@@ -82,7 +84,12 @@ function renderLimits(r: BenchReport, list: ListResult, bound: CombinedBound | u
         f2(bound.fetchCpuMsPerPage),
         `raw undici GETs, ${floor.totalInFlight} in flight, ${floor.perHost} per host, body read and dropped; one process, its CPU from first request to last body`,
       ],
-      ['parse floor', f0(r.parse.tokenizerPerCorePagesPerS), f2(bound.parseCpuMsPerPage), "htmlparser2's Tokenizer alone, no-op callbacks, one core"],
+      [
+        'parse floor',
+        f0(r.parse.tokenizerPerCorePagesPerS),
+        f2(bound.parseCpuMsPerPage),
+        "htmlparser2's Tokenizer alone, no-op callbacks, one thread; its CPU per page (pages/s is wall time, lower on a loaded machine)",
+      ],
       ['the site', '—', f2(bound.siteCpuMsPerPage), 'the bench site serving the fetch floor, in its own process, on the same cores'],
       ['combined bound, site free', f0(bound.withoutSitePagesPerS), f2(bound.fetchCpuMsPerPage + bound.parseCpuMsPerPage), `${bound.cores} cores / (fetch + parse)`],
       [
