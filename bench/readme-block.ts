@@ -56,9 +56,10 @@ export function renderReadmeBlock(r: BenchReport): string {
   const bound = one && boundOf(r, one);
   if (f && one && bound) {
     const limit = rowLimit(f.inFlight, r.latencyMs, bound);
-    sentences.push(
-      `and reached ${f0((f.run.pagesPerS / limit.pagesPerS) * 100)} % of what this machine allows (${f0(limit.pagesPerS)} pages/s, bound by ${limit.by}: fetch plus tokenize plus the site's own CPU, on all cores)`,
-    );
+    const cpu = `${f0(bound.pagesPerS)} pages/s of fetch plus tokenize plus the site's own CPU on all cores`;
+    const why =
+      limit.by === 'latency' ? `${f0(limit.pagesPerS)} pages/s, the latency bound of ${f.inFlight} in flight; the CPU bound is ${cpu}` : `${cpu}, below the latency bound`;
+    sentences.push(`and reached ${f0((f.run.pagesPerS / limit.pagesPerS) * 100)} % of what this machine allows (${why})`);
   }
   if (sentences.length > 0) lines.push(`${sentences.join(', ')}.`);
   const scale = r.scaling.at(-1);

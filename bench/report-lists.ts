@@ -187,7 +187,8 @@ export function renderLists(r: BenchReport): string {
       `Every scraper ran alone, in its own process tree under GNU time; a row that could not run says why.\n`,
   );
   out.push(
-    '- **pages/s**: pages fetched and parsed without error / wall time, start-up included for every scraper alike ("own crawl s" is the peer\'s own timing without its start-up). fanout rows are the median of 3 runs; the others run once.\n' +
+    '- **pages/s**: pages fetched and parsed without error / wall time, start-up included for every scraper alike ("own crawl s" is the peer\'s own timing without its start-up). ' +
+      `${r.quick ? 'Every row ran once (quick run).' : 'fanout rows are the median of 3 runs (all listed); the others take minutes and run once.'}\n` +
       '- **CPU ms/page**: user + sys of the whole process tree (children included) / pages; the site is not in it. **cores busy** = CPU s / wall s: near 1.0 on a single-threaded scraper means one core was its limit.\n' +
       "- **peak PSS**: the peak of the tree's summed PSS (sampled every 100 ms), so a pool's shared pages count once.\n" +
       "- **titles / links agree**: of the ok records, how many match parse5's reading of the same page (cheerio.load, the browsers' tree builder, scripting off as in a scraper, so `<noscript>` holds markup): the first `<title>` with whitespace collapsed; the peers count `<a href>` elements, fanout and the stand-ins distinct absolute http(s) targets. Disagreements are in each row's `.log.mismatches`.\n" +
