@@ -1,12 +1,18 @@
 /**
  * Runs one command in its own process tree and measures it: wall time, CPU seconds of the whole
- * tree, and peak RSS of the whole tree (the sum over all live descendants, sampled).
+ * tree, and peak memory of the whole tree (the sum over all live descendants, sampled): PSS, and
+ * RSS for reference.
  *
  * Why two sources: `/usr/bin/time` reports user+sys of the child *including every descendant it
  * reaped* (wait4's rusage), which is the tree's CPU; but its max RSS is the largest single
- * process, not the sum. So the RSS of the tree comes from polling /proc every `pollMs`. Without
+ * process, not the sum. So the memory of the tree comes from polling /proc every `pollMs`. Without
  * `/usr/bin/time`, CPU falls back to the /proc samples (last sample of each pid; may undercount a
  * few ms per process).
+ *
+ * PSS (`/proc/<pid>/smaps_rollup`) splits each shared page between the processes that map it, so
+ * a forked pool or a set of Node workers sharing libraries is not counted once per process: the
+ * sum is the tree's real footprint (as ../shared/peers/peak_pss.py measures it). Summed RSS counts
+ * shared pages once per process and overstates pools.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,6 +29,10 @@ export interface Measurement {
   cpuS: number;
   /** Peak of the summed RSS of the tree, MB (1 MB = 2^20 bytes). */
   peakRssMb: number;
+  /** Peak of the summed PSS of the tree, MB; 0 where smaps_rollup cannot be read. */
+  peakPssMb: number;
+  /** True when the run was killed at `timeoutMs`. */
+  timedOut: boolean;
   /** Live processes in the tree at the peak sample. */
   peakProcs: number;
   exitCode: number | null;
@@ -36,18 +46,30 @@ export interface Measurement {
 export interface MeasureOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
-  /** @default 50 */
+  /** Sampling interval of the tree's memory (as ../shared/peers/peak_pss.py: short spikes between samples are missed). @default 100 */
   pollMs?: number;
   /** Stop (SIGKILL the tree) after this long. @default 600000 */
   timeoutMs?: number;
   /** Keep the child's stdout (for benches that print a JSON result). @default false */
   captureStdout?: boolean;
+  /** Append the child's whole stdout and stderr to this file (`captureStdout` is then ignored). */
+  logFile?: string;
 }
 
 interface ProcSample {
   ppid: number;
   cpuTicks: number;
   rssPages: number;
+}
+
+/** The process's proportional set size in kB, 0 when it cannot be read (gone, or no smaps_rollup). */
+function pssKb(pid: number): number {
+  try {
+    const match = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
 }
 
 function readProc(pid: number): ProcSample | undefined {
@@ -97,12 +119,15 @@ export function hasGnuTime(): boolean {
  * last 2 KB of stderr come back for diagnostics.
  */
 export async function measure(command: string, args: readonly string[], options: MeasureOptions = {}): Promise<Measurement> {
-  const pollMs = options.pollMs ?? 50;
+  const pollMs = options.pollMs ?? 100;
   const useTime = hasGnuTime();
   const timeFile = path.join(os.tmpdir(), `fanout-bench-time-${process.pid}-${Date.now()}.txt`);
   const [bin, argv] = useTime ? [TIME_BIN, ['-f', '%e %U %S %M', '-o', timeFile, command, ...args]] : [command, [...args]];
+  const log = options.logFile === undefined ? undefined : fs.openSync(options.logFile, 'a');
+  const stdio = log === undefined ? (['ignore', options.captureStdout ? 'pipe' : 'ignore', 'pipe'] as const) : (['ignore', log, log] as const);
   const started = performance.now();
-  const child = spawn(bin, argv, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', options.captureStdout ? 'pipe' : 'ignore', 'pipe'] });
+  const child = spawn(bin, argv, { env: options.env ?? process.env, cwd: options.cwd, stdio: [...stdio] });
+  if (log !== undefined) fs.closeSync(log); // the child holds its own copy
   let stdout = '';
   child.stdout?.setEncoding('utf8');
   child.stdout?.on('data', (text: string) => (stdout += text));
@@ -111,6 +136,7 @@ export async function measure(command: string, args: readonly string[], options:
   child.stderr?.on('data', (text: string) => (stderr = (stderr + text).slice(-2048)));
 
   let peakPages = 0;
+  let peakPss = 0;
   let peakProcs = 0;
   const lastCpu = new Map<number, number>();
   const poll = () => {
@@ -118,18 +144,30 @@ export async function measure(command: string, args: readonly string[], options:
     const tree = treeOf(child.pid);
     if (useTime) tree.delete(child.pid); // the time process itself is not the program under test
     let pages = 0;
+    let pss = 0;
     for (const [pid, s] of tree) {
       pages += s.rssPages;
+      pss += pssKb(pid);
       lastCpu.set(pid, s.cpuTicks);
     }
+    peakPss = Math.max(peakPss, pss);
     if (pages > peakPages) {
       peakPages = pages;
       peakProcs = tree.size;
     }
   };
   const timer = setInterval(poll, pollMs);
+  let timedOut = false;
   const killer = setTimeout(() => {
-    if (child.pid !== undefined) for (const pid of treeOf(child.pid).keys()) process.kill(pid, 'SIGKILL');
+    timedOut = true;
+    if (child.pid === undefined) return;
+    for (const pid of treeOf(child.pid).keys()) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
   }, options.timeoutMs ?? 600_000);
   const exitCode = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const wallS = (performance.now() - started) / 1000;
@@ -152,5 +190,30 @@ export async function measure(command: string, args: readonly string[], options:
       fs.rmSync(timeFile, { force: true });
     }
   }
-  return { wallS, cpuS, peakRssMb: (peakPages * PAGE_BYTES) / 2 ** 20, peakProcs, exitCode, cpuSource, stderrTail: stderr, stdout };
+  if (options.logFile !== undefined) stderr = tailOf(options.logFile, 2048);
+  return { wallS, cpuS, peakRssMb: (peakPages * PAGE_BYTES) / 2 ** 20, peakPssMb: peakPss / 1024, timedOut, peakProcs, exitCode, cpuSource, stderrTail: stderr, stdout };
+}
+
+/** The last `bytes` of a file, as text ('' when it cannot be read). */
+function tailOf(file: string, bytes: number): string {
+  try {
+    const size = fs.statSync(file).size;
+    const fd = fs.openSync(file, 'r');
+    const buffer = Buffer.alloc(Math.min(bytes, size));
+    fs.readSync(fd, buffer, 0, buffer.length, size - buffer.length);
+    fs.closeSync(fd);
+    return buffer.toString('utf8');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Runs a bench script (TypeScript, through tsx) that prints one JSON line last on stdout, and
+ * returns that value. Throws when the script fails: these parts have nothing to report without it.
+ */
+export async function measureJson<T>(script: string, args: readonly (string | number)[], cwd = path.resolve(__dirname, '..')): Promise<T> {
+  const m = await measure(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, script), ...args.map(String)], { captureStdout: true, cwd });
+  if (m.exitCode !== 0) throw new Error(`${script} failed (exit ${m.exitCode}): ${m.stderrTail}`);
+  return JSON.parse(m.stdout.trim().split('\n').pop()!) as T;
 }

@@ -24,6 +24,12 @@ export interface ParseBoundResult {
   cheerioPerCorePagesPerS: number;
   /** htmlparser2's Tokenizer with no-op callbacks, one thread: the floor under any htmlparser2-based parse. */
   tokenizerPerCorePagesPerS: number;
+  /**
+   * The same Tokenizer, in CPU ms per page (the process's CPU over the loop, while that one thread
+   * runs): the parse floor of the combined bound. CPU time, not wall time, so other work on a shared
+   * machine does not inflate it the way it lowers the pages/s above. Absent in results written before it was measured.
+   */
+  tokenizerCpuMsPerPage?: number;
   /** Mean page size, bytes. */
   meanPageBytes: number;
 }
@@ -55,31 +61,39 @@ function tokenize(html: string): void {
   tokenizer.end();
 }
 
+interface LoopResult {
+  pagesPerS: number;
+  /** The whole process's CPU over the loop, per page: this thread's, while the others wait. */
+  cpuMsPerPage: number;
+}
+
 /**
  * Pages parsed per second by one thread over at least `durationMs` and at least one whole pass
  * over the pages (they differ in size, so a partial pass would be biased), after a warm-up.
  */
-function loop(parser: Parser, durationMs: number): number {
+function loop(parser: Parser, durationMs: number): LoopResult {
   const pages = loadPages().map((b) => b.toString('utf8'));
   const base = 'http://127.0.0.1:8080/p/1';
   const parse = parser === 'fanout' ? (html: string) => parsePage(html, base) : parser === 'cheerio' ? (html: string) => extractRecord(html, base) : tokenize;
   const warmUntil = performance.now() + Math.min(1000, durationMs / 4); // warm-up: JIT and inline caches
   for (let i = 0; performance.now() < warmUntil; i = (i + 1) % pages.length) parse(pages[i]!);
   let count = 0;
+  const cpu0 = process.cpuUsage();
   const started = performance.now();
   const until = started + durationMs;
   for (let i = 0; count < pages.length || performance.now() < until; i = (i + 1) % pages.length, count++) parse(pages[i]!);
-  return (count / (performance.now() - started)) * 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { pagesPerS: (count / (performance.now() - started)) * 1000, cpuMsPerPage: (cpu.user + cpu.system) / 1000 / count };
 }
 
-function inThreads(parser: Parser, threads: number, durationMs: number): Promise<number[]> {
+function inThreads(parser: Parser, threads: number, durationMs: number): Promise<LoopResult[]> {
   return Promise.all(
     Array.from(
       { length: threads },
       () =>
-        new Promise<number>((resolve, reject) => {
+        new Promise<LoopResult>((resolve, reject) => {
           const worker = new Worker(__filename, { workerData: { parser, durationMs } });
-          worker.once('message', (rate: number) => resolve(rate));
+          worker.once('message', (result: LoopResult) => resolve(result));
           worker.once('error', reject);
         }),
     ),
@@ -96,10 +110,11 @@ async function main(): Promise<void> {
   const all = await inThreads('fanout', threads, durationMs);
   const result: ParseBoundResult = {
     threads,
-    allCoresPagesPerS: all.reduce((a, b) => a + b, 0),
-    perCorePagesPerS: perCore!,
-    cheerioPerCorePagesPerS: cheerioPerCore!,
-    tokenizerPerCorePagesPerS: tokenizerPerCore!,
+    allCoresPagesPerS: all.reduce((a, b) => a + b.pagesPerS, 0),
+    perCorePagesPerS: perCore!.pagesPerS,
+    cheerioPerCorePagesPerS: cheerioPerCore!.pagesPerS,
+    tokenizerPerCorePagesPerS: tokenizerPerCore!.pagesPerS,
+    tokenizerCpuMsPerPage: tokenizerPerCore!.cpuMsPerPage,
     meanPageBytes: pages.reduce((n, b) => n + b.length, 0) / pages.length,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);

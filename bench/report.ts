@@ -2,6 +2,7 @@
  * Pure: the bench's results -> bench/RESULTS.md text.
  */
 
+import { renderLists } from './report-lists';
 import type { BenchReport } from './report-types';
 
 export type { BenchReport, CostRow, MachineInfo } from './report-types';
@@ -15,6 +16,11 @@ function table(head: string[], rows: (string | number)[][]): string {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
+/** True when the 1-minute load average before or after the run was above half the cores: other work shared them. */
+export function isLoaded(m: BenchReport['machine']): boolean {
+  return Math.max(m.loadBefore[0] ?? 0, m.loadAfter[0] ?? 0) > m.cores / 2;
+}
+
 /** The smaller of the two limits for a run with `inFlight` requests in flight. */
 export function limitFor(inFlight: number, latencyMs: number, parseBound: number): number {
   return Math.min((inFlight * 1000) / latencyMs, parseBound);
@@ -23,8 +29,6 @@ export function limitFor(inFlight: number, latencyMs: number, parseBound: number
 export function renderResults(r: BenchReport, chartFile = 'throughput.svg'): string {
   const m = r.machine;
   const parseBound = r.parse.allCoresPagesPerS;
-  const pool = r.scenarios.find((s) => s.name.startsWith('2.'));
-  const best = r.scenarios.find((s) => s.name.startsWith('4.'));
   const out: string[] = [];
   out.push(`# fanout benchmark results${r.quick ? ' (quick run: smaller N, fewer sweep points; not the reference numbers)' : ''}`);
   out.push(`Written by \`npm run bench${r.quick ? ' -- --quick' : ''}\` in ${f0(r.totalS)} s.\n`);
@@ -43,76 +47,41 @@ export function renderResults(r: BenchReport, chartFile = 'throughput.svg'): str
   out.push(
     `The load average is the machine's, other work included: anything above ~0 before the run means the numbers below were measured on a shared machine and are lower than the machine can do.\n`,
   );
-
-  out.push('## Scrapers: the same pages, each in its own process tree');
-  out.push(
-    `${r.pages} distinct URLs over ${r.hosts} hosts (ports) on 127.0.0.1, cycling over the ${f0(r.parse.meanPageBytes / 1024)} KB-average real-world pages of \`htmlparser-benchmark\`, ${r.latencyMs} ms injected latency per response, keep-alive. ` +
-      `Each scraper does the default record (title, description, links). CPU and peak RSS are the scraper's whole process tree (children summed); the bench site runs in its own process, and its CPU (column "site CPU") comes out of the same ${m.cores} cores. ` +
-      `Limit = the smaller of the latency bound (in flight / latency) and the parse-CPU bound (${f0(parseBound)} pages/s, below); efficiency = achieved / limit.\n`,
-  );
-  out.push(
-    table(
-      ['scraper', 'settings', 'in flight', 'ok', 'wall s', 'pages/s', 'CPU s', 'CPU ms/page', 'peak RSS MB', 'procs', 'site CPU s', 'limit pages/s', 'efficiency', 'vs pool'],
-      r.scenarios.map((s) => {
-        const limit = limitFor(s.inFlight, r.latencyMs, parseBound);
-        return [
-          s.name,
-          s.config,
-          s.inFlight,
-          `${s.ok}/${s.pages}${s.problem ? ` (${s.problem})` : ''}`,
-          f1(s.wallS),
-          s.repeats ? `${f0(s.pagesPerS)} (runs: ${s.repeats.map(f0).join(', ')})` : f0(s.pagesPerS),
-          f1(s.cpuS),
-          f1((s.cpuS * 1000) / s.pages),
-          f0(s.peakRssMb),
-          s.procs,
-          f1(s.siteCpuS),
-          f0(limit),
-          pct(s.pagesPerS / limit),
-          pool ? `${f1(s.pagesPerS / pool.pagesPerS)}x` : '',
-        ];
-      }),
-    ),
-  );
-  if (best && pool) {
-    const limit = limitFor(best.inFlight, r.latencyMs, parseBound);
+  if (isLoaded(m)) {
     out.push(
-      `\nTargets: fanout best ≥ 10x the pool: **${f1(best.pagesPerS / pool.pagesPerS)}x** (${best.pagesPerS / pool.pagesPerS >= 10 ? 'met' : 'not met'}); ` +
-        `fanout best ≥ 0.85 of the smaller limit: **${f2(best.pagesPerS / limit)}** (${best.pagesPerS / limit >= 0.85 ? 'met' : 'not met'}).`,
+      `**This run was on a loaded machine**: load average ${f2(m.loadBefore[0]!)} before and ${f2(m.loadAfter[0]!)} after, on ${m.cores} cores. Other work took CPU from every row, unevenly (the scrapers run one after another), so these numbers are low and noisy: re-run on a quiet machine for reference figures.\n`,
     );
   }
-  out.push(
-    '\nfanout rows are the median of 3 runs (all runs listed); the baselines take minutes and run once. The sweep measures each point once, so its best point is usually a lucky sample: row 4 re-measures it.',
-  );
-  out.push('\nWall time includes process start-up (tsx compiles TypeScript at start), for every scraper alike.\n');
-  out.push(`![throughput against requests in flight](${chartFile})\n`);
 
-  out.push('### Sweep (fanout local mode, per-host = concurrency)');
+  out.push(renderLists(r));
+  out.push(`![throughput against requests in flight, ${r.hosts} hosts](${chartFile})\n`);
+
+  out.push(`### Sweep (fanout local mode on the ${r.hosts}-host list, per-host = concurrency)`);
+  out.push('Each point runs once, so the best is usually a lucky sample: the "best of sweep" row of that list re-measures it.\n');
   out.push(
     table(
-      ['workers', 'concurrency', 'chunk', 'in flight', 'pages/s', 'CPU s', 'peak RSS MB', 'problem'],
-      r.sweep.map((p) => [p.settings.workers, p.settings.concurrency, p.settings.chunkSize, p.inFlight, f0(p.pagesPerS), f1(p.cpuS), f0(p.peakRssMb), p.problem ?? '']),
+      ['workers', 'concurrency', 'chunk', 'in flight', 'pages/s', 'CPU s', 'peak PSS MB', 'problem'],
+      r.sweep.map((p) => [p.settings.workers, p.settings.concurrency, p.settings.chunkSize, p.inFlight, f0(p.pagesPerS), f1(p.cpuS), f0(p.peakPssMb), p.problem ?? '']),
     ),
   );
 
-  out.push('\n## The two limits');
+  out.push('\n## Parsing alone, per core');
   out.push(
     table(
-      ['limit', 'value', 'how'],
+      ['parser', 'pages/s', 'how'],
       [
-        ['parse-CPU bound, all cores', `${f0(parseBound)} pages/s`, `fanout's parsePage in a tight loop on ${r.parse.threads} threads, no I/O`],
-        ['parse, one core (fanout parsePage, htmlparser2 streaming)', `${f0(r.parse.perCorePagesPerS)} pages/s`, 'one thread'],
-        ['parse, one core (cheerio.load default + extraction)', `${f0(r.parse.cheerioPerCorePagesPerS)} pages/s`, 'what the baselines do per page'],
         [
-          'parse, one core (htmlparser2 Tokenizer, no-op callbacks)',
-          `${f0(r.parse.tokenizerPerCorePagesPerS)} pages/s`,
-          'the floor under any htmlparser2-based parse: tokenizing only',
+          'htmlparser2 Tokenizer, no-op callbacks (the parse floor)',
+          f0(r.parse.tokenizerPerCorePagesPerS),
+          'one thread: tokenizing only, the floor under any htmlparser2-based parse',
         ],
-        ['latency bound', `in flight x ${f0(1000 / r.latencyMs)} pages/s`, `1 / ${r.latencyMs} ms per request slot`],
+        ["fanout's parsePage (htmlparser2 streaming)", f0(r.parse.perCorePagesPerS), 'one thread: the default record'],
+        [`fanout's parsePage, all ${r.parse.threads} threads`, f0(parseBound), 'a tight loop on every core, no I/O'],
+        ['cheerio.load (parse5) + the same extraction', f0(r.parse.cheerioPerCorePagesPerS), 'one thread: what the stand-ins do per page'],
       ],
     ),
   );
-  out.push("\nThe parse bound ignores fetching, decoding, IPC, writing and the site's own CPU, so no scraper on this machine reaches it.\n");
+  out.push('');
 
   out.push('## Orchestrator scaling (simulated invoker, no network)');
   out.push(

@@ -1,186 +1,98 @@
 /**
- * `npm run bench [-- --quick] [-- --latency-ms 50] [-- --no-profile]`: runs every benchmark and
- * writes bench/RESULTS.md and bench/throughput.svg. See bench/README.md for what each part measures.
+ * `npm run bench [-- --quick] [-- --pages N] [-- --latency-ms 50] [-- --hosts 16] [-- --timeout-s 600] [-- --no-profile]`:
+ * runs the reference peers and fanout side by side on two lists, the floors that bound them, the
+ * settings sweep and the orchestrator scaling, then writes bench/RESULTS.md, the chart, the raw
+ * results and the README's figures. See bench/README.md for what each part measures.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { renderThroughputChart, type ChartPoint } from './chart';
 import { estimateCost } from '../report/cost-model';
-import { measure } from './measure';
-import type { ParseBoundResult } from './parse-bound';
-import { summariseProfiles } from './profile-summary';
+import { peersSourceDir } from '../scripts/peer-paths';
+import { runFetchFloor, runScraper, runScrapers, type CompareContext } from './compare';
+import { readPage } from './correctness';
+import { benchLists } from './lists';
 import { machine } from './machine';
-import { renderResults, type BenchReport, type CostRow } from './report';
+import { measureJson } from './measure';
+import { writeOutputs } from './outputs';
+import type { ParseBoundResult } from './parse-bound';
+import { fanout } from './peers';
+import { parseArgs, PLAN, type BenchArgs, type BenchPlan } from './plan';
+import { profileFanout } from './profile-run';
+import type { BenchReport, CostRow, ListResult } from './report-types';
 import type { ScalingResult } from './scaling';
-import { medianOf, runFanout, type FanoutSettings, runPool, runSequential, type ScenarioContext, type ScenarioResult } from './scenarios';
+import { runFanout, type ScenarioContext } from './scenarios';
+import { loadPages } from './site';
 import { startSiteProcess } from './site-client';
-import { bestPoint, runSweep, type SweepGrid } from './sweep';
+import { bestPoint, runSweep, type SweepPoint } from './sweep';
 
 const ROOT = path.resolve(__dirname, '..');
-const TSX = ['--require', require.resolve('tsx/cjs')];
+const log = (line: string) => process.stderr.write(`${line}\n`);
 
-/** Repeats of the fanout scenarios 3 and 4; the median is reported. */
-const REPEATS = 3;
-
-interface BenchArgs {
-  quick: boolean;
-  latencyMs: number;
-  hosts: number;
-  profile: boolean;
-  renderOnly: boolean;
+interface HostsExtras {
+  sweep: SweepPoint[];
+  startup?: { wallS: number; cpuS: number };
+  profile?: BenchReport['profile'];
 }
 
-/** Sizes of each part, full and quick. Quick is a smoke run: seconds, not reference numbers. */
-const PLAN = {
-  full: {
-    pages: 2000,
-    parseMs: 3000,
-    grid: { workers: [1, 2, 3], concurrency: [32, 64, 128, 256], chunkSize: [50, 200] } as SweepGrid,
-    // [URLs, chunk size, mean chunk ms]: ~10 and ~20 chunks per slot; 20 ms per URL (time-scaled).
-    scaling: [
-      [100_000, 10, 200],
-      [1_000_000, 50, 1000],
-    ],
-  },
-  quick: {
-    pages: 300,
-    parseMs: 1500,
-    grid: { workers: [2], concurrency: [32, 128], chunkSize: [100] } as SweepGrid,
-    scaling: [[100_000, 10, 200]],
-  },
-} as const;
-
-function parseArgs(argv: string[]): BenchArgs {
-  const value = (name: string, fallback: number) => {
-    const i = argv.indexOf(name);
-    return i === -1 ? fallback : Number(argv[i + 1]);
-  };
-  return {
-    quick: argv.includes('--quick'),
-    latencyMs: value('--latency-ms', 50),
-    hosts: value('--hosts', 16),
-    profile: !argv.includes('--no-profile'),
-    renderOnly: argv.includes('--render-only'),
-  };
-}
-
-async function jsonChild<T>(script: string, args: (string | number)[]): Promise<T> {
-  const m = await measure(process.execPath, [...TSX, path.join(__dirname, script), ...args.map(String)], { captureStdout: true, cwd: ROOT });
-  if (m.exitCode !== 0) throw new Error(`${script} failed (exit ${m.exitCode}): ${m.stderrTail}`);
-  return JSON.parse(m.stdout.trim().split('\n').pop()!) as T;
-}
-
-/** CPU profiles: the CLI process under the best settings, and one worker's hot path alone. */
-async function profileFanout(ctx: ScenarioContext, settings: Required<FanoutSettings>, hosts: number, profDir: string): Promise<NonNullable<BenchReport['profile']>> {
-  const orchDir = path.join(profDir, 'orchestrator');
-  const workerDir = path.join(profDir, 'worker');
-  await runFanout({ ...ctx, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${orchDir}`] }, 'profile', settings, hosts);
-  const before = await ctx.site.stats();
-  const m = await measure(
-    process.execPath,
-    [
-      '--cpu-prof',
-      `--cpu-prof-dir=${workerDir}`,
-      ...TSX,
-      path.join(__dirname, 'profile-worker.ts'),
-      ctx.listFile,
-      settings.concurrency,
-      settings.chunkSize,
-      settings.perHost,
-    ].map(String),
-    { cwd: ROOT },
-  );
-  const after = await ctx.site.stats();
-  const files = (d: string) => (fs.existsSync(d) ? fs.readdirSync(d).map((f) => path.join(d, f)) : []);
-  return {
-    worker: summariseProfiles(files(workerDir), ROOT),
-    orchestrator: summariseProfiles(files(orchDir), ROOT),
-    workerAlone: { pagesPerS: ctx.pages / m.wallS, cpuS: m.cpuS, wallS: m.wallS, siteCpuS: after.cpuS - before.cpuS },
-  };
-}
-
-/** Writes RESULTS.md, the chart and the raw results (a quick run writes `.quick` copies, so a smoke run never replaces the reference). */
-function writeOutputs(report: BenchReport): void {
-  const suffix = report.quick ? '.quick' : '';
-  const chart = `throughput${suffix}.svg`;
-  const points: ChartPoint[] = [
-    ...report.sweep.map((p) => ({ inFlight: p.inFlight, pagesPerS: p.pagesPerS, label: p.config, kind: 'sweep' as const })),
-    ...report.scenarios.map((s) => ({
-      inFlight: s.inFlight,
-      pagesPerS: s.pagesPerS,
-      label: s.name.replace(/^\d\. /, ''),
-      kind: s.name.startsWith('4.') ? ('best' as const) : s.name.startsWith('3.') ? ('default' as const) : ('baseline' as const),
-    })),
-  ];
-  fs.writeFileSync(path.join(__dirname, `RESULTS${suffix}.md`), renderResults(report, chart));
-  fs.writeFileSync(
-    path.join(__dirname, chart),
-    renderThroughputChart({
-      points,
-      latencyMs: report.latencyMs,
-      parseBoundPagesPerS: report.parse.allCoresPagesPerS,
-      title: `Throughput vs requests in flight (${report.pages} real pages, ${report.latencyMs} ms latency, ${report.machine.cores} cores)`,
-    }),
-  );
-  fs.writeFileSync(path.join(__dirname, `results${suffix}.json`), `${JSON.stringify(report, null, 2)}\n`);
+/** On the many-host list, after the scrapers: fanout's start-up cost, the sweep, its best point re-measured (a row of the list), the profiles. */
+async function sweepAndProfile(ctx: CompareContext, args: BenchArgs, plan: BenchPlan, list: ListResult): Promise<HostsExtras> {
+  const sctx: ScenarioContext = { site: ctx.site, listFile: ctx.listFile, pages: ctx.pages, dir: ctx.dir };
+  const oneFile = path.join(ctx.dir, 'one-url.txt');
+  fs.writeFileSync(oneFile, `${ctx.site.urls(1)[0]}\n`);
+  const s = await runFanout({ ...sctx, listFile: oneFile, pages: 1 }, 'start-up', {}, args.hosts);
+  const startup = { wallS: s.wallS, cpuS: s.cpuS };
+  log(`  fanout start-up (1 URL): ${s.wallS.toFixed(1)} s wall, ${s.cpuS.toFixed(1)} CPU s`);
+  const sweep = await runSweep(sctx, plan.grid, args.hosts, log);
+  const best = bestPoint(sweep);
+  if (!best) return { sweep, startup };
+  list.rows.push(await runScraper(ctx, fanout('fanout-best', 'fanout, best of sweep (tuned)', best.settings, ctx.pages, args.hosts, plan.fanoutRepeats)));
+  if (!args.profile) return { sweep, startup };
+  log('profiling the best settings (node --cpu-prof)...');
+  return { sweep, startup, profile: await profileFanout(sctx, best.settings, args.hosts, path.join(ctx.dir, 'prof')) };
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.renderOnly) {
-    // Re-renders RESULTS.md and the chart from results.json, after a change to the renderers.
-    writeOutputs(JSON.parse(fs.readFileSync(path.join(__dirname, 'results.json'), 'utf8')) as BenchReport);
+    // Re-renders the outputs from results.json, after a change to the renderers.
+    log(writeOutputs(JSON.parse(fs.readFileSync(path.join(__dirname, 'results.json'), 'utf8')) as BenchReport));
     return;
   }
   const plan = args.quick ? PLAN.quick : PLAN.full;
   const started = performance.now();
   const loadBefore = os.loadavg();
-  const log = (line: string) => process.stderr.write(`${line}\n`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fanout-bench-'));
+  log(`records and logs of every run go to ${dir}`);
 
   // bin/fanout.js runs the sources through tsx when dist/ is stale: measure the bundles users run.
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.js'), '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
 
-  log(`parse-CPU bound (${plan.parseMs} ms per measurement)...`);
-  const parse = await jsonChild<ParseBoundResult>('parse-bound.ts', [plan.parseMs]);
-  log(`  ${parse.allCoresPagesPerS.toFixed(0)} pages/s on ${parse.threads} threads`);
+  log(`parse floors (${plan.parseMs} ms per measurement)...`);
+  const parse = await measureJson<ParseBoundResult>('parse-bound.ts', [plan.parseMs]);
+  log(`  tokenizer ${parse.tokenizerPerCorePagesPerS.toFixed(0)} pages/s per core; parsePage ${parse.allCoresPagesPerS.toFixed(0)} pages/s on ${parse.threads} threads`);
+  log("parse5's reading of the pages (the correctness reference)...");
+  const truth = loadPages().map((page, i) => readPage(page.toString('utf8'), `http://127.0.0.1/p/${i}`));
 
-  const site = await startSiteProcess(args.latencyMs, args.hosts);
-  const listFile = path.join(dir, 'urls.txt');
-  fs.writeFileSync(listFile, `${site.urls(plan.pages).join('\n')}\n`);
-  const ctx: ScenarioContext = { site, listFile, pages: plan.pages, dir };
-  const scenarios: ScenarioResult[] = [];
-  const show = (s: ScenarioResult) => {
-    scenarios.push(s);
-    log(`  ${s.name}: ${s.pagesPerS.toFixed(0)} pages/s, ${s.cpuS.toFixed(1)} CPU s, ${s.peakRssMb.toFixed(0)} MB${s.problem ? ` (${s.problem})` : ''}`);
-  };
-  let profile: BenchReport['profile'];
-  let startup: ScenarioResult | undefined;
-  let sweep: Awaited<ReturnType<typeof runSweep>> = [];
-  try {
-    log(`scrapers on ${plan.pages} pages, ${args.latencyMs} ms latency...`);
-    show(await runSequential(ctx));
-    show(await runPool(ctx, 4));
-    // fanout runs take seconds, so they are repeated and the median reported (the machine may be shared).
-    show(await medianOf(REPEATS, () => runFanout(ctx, '3. fanout, defaults', {}, args.hosts)));
-    const oneFile = path.join(dir, 'one-url.txt');
-    fs.writeFileSync(oneFile, `${site.urls(1)[0]}\n`);
-    startup = await runFanout({ ...ctx, listFile: oneFile, pages: 1 }, 'start-up', {}, args.hosts);
-    log(`  fanout start-up (1 URL): ${startup.wallS.toFixed(1)} s wall, ${startup.cpuS.toFixed(1)} CPU s`);
-    sweep = await runSweep(ctx, plan.grid, args.hosts, log);
-    const best = bestPoint(sweep);
-    if (best) {
-      // Re-measured, so the reported best is not just the luckiest sample of the sweep.
-      show(await medianOf(REPEATS, () => runFanout(ctx, '4. fanout, best of sweep', best.settings, args.hosts)));
-      if (args.profile) {
-        log('profiling the best settings (node --cpu-prof)...');
-        profile = await profileFanout(ctx, best.settings, args.hosts, path.join(dir, 'prof'));
-      }
+  const lists: ListResult[] = [];
+  let extras: HostsExtras = { sweep: [] };
+  for (const spec of benchLists(args.pages, args.hosts, plan.fanoutRepeats)) {
+    const listDir = path.join(dir, spec.id);
+    fs.mkdirSync(listDir);
+    const site = await startSiteProcess(args.latencyMs, spec.hosts);
+    const listFile = path.join(listDir, 'urls.txt');
+    fs.writeFileSync(listFile, `${site.urls(args.pages).join('\n')}\n`);
+    const ctx: CompareContext = { site, listFile, pages: args.pages, dir: listDir, truth, timeoutMs: args.timeoutS * 1000, log };
+    try {
+      log(`${spec.title}: ${args.pages} pages, ${args.latencyMs} ms latency...`);
+      const list: ListResult = { id: spec.id, title: spec.title, hosts: spec.hosts, pages: args.pages, rows: await runScrapers(ctx, spec.scrapers) };
+      lists.push(list);
+      list.fetchFloor = await runFetchFloor(ctx, spec.floor.total, spec.floor.perHost);
+      if (spec.id === 'hosts') extras = await sweepAndProfile(ctx, args, plan, list);
+    } finally {
+      await site.close();
     }
-  } finally {
-    await site.close();
   }
 
   const scaling: ScalingResult[] = [];
@@ -188,7 +100,7 @@ async function main(): Promise<void> {
     log(`orchestrator scaling: ${urls} URLs, chunk ${chunkSize}, mean ${meanMs} ms...`);
     // The same list twice: with the default cap on speculative copies, and with none.
     for (const copies of [-1, 0]) {
-      const s = await jsonChild<ScalingResult>('scaling.ts', [urls, 1000, chunkSize, meanMs, 1, copies]);
+      const s = await measureJson<ScalingResult>('scaling.ts', [urls, 1000, chunkSize, meanMs, 1, copies]);
       scaling.push(s);
       log(
         `  ${copies === 0 ? 'no copies' : `${s.speculative} copies`}: makespan ${(s.makespanMs / 1000).toFixed(1)} s (ideal ${(s.idealMs / 1000).toFixed(1)} s), ${s.cpuS.toFixed(1)} CPU s, peak ${s.peakRssMb.toFixed(0)} MB`,
@@ -196,9 +108,10 @@ async function main(): Promise<void> {
     }
   }
 
-  const reference = scenarios.find((s) => s.name.startsWith('4.')) ?? scenarios.find((s) => s.name.startsWith('3.'))!;
-  // Marginal CPU per page: a Lambda worker is warm for most chunks, so process start-up is not per page.
-  const cpuMsPerPage = ((reference.cpuS - (startup?.cpuS ?? 0)) * 1000) / reference.pages;
+  // Marginal CPU per page of fanout's best (else default) run: a Lambda worker is warm for most chunks, so start-up is not per page.
+  const hostsRows = lists.find((l) => l.id === 'hosts')?.rows ?? [];
+  const reference = (hostsRows.find((r) => r.id === 'fanout-best') ?? hostsRows.find((r) => r.id === 'fanout-defaults'))?.run;
+  const cpuMsPerPage = reference ? ((reference.cpuS - (extras.startup?.cpuS ?? 0)) * 1000) / args.pages : 0;
   const costs: CostRow[] = [];
   for (const memoryMb of [512, 1024, 1769, 3008]) {
     for (const chunkSize of [50, 250]) {
@@ -212,20 +125,21 @@ async function main(): Promise<void> {
     machine: machine(loadBefore),
     latencyMs: args.latencyMs,
     hosts: args.hosts,
-    pages: plan.pages,
-    scenarios,
-    sweep,
+    pages: args.pages,
+    lists,
+    outDir: dir,
+    peersDir: peersSourceDir(),
+    sweep: extras.sweep,
     parse,
     scaling,
     cpuMsPerPage,
-    startup: startup ? { wallS: startup.wallS, cpuS: startup.cpuS } : undefined,
+    startup: extras.startup,
     costs,
-    ...(profile ? { profile } : {}),
+    ...(extras.profile ? { profile: extras.profile } : {}),
     totalS: (performance.now() - started) / 1000,
   };
-  writeOutputs(report);
-  fs.rmSync(dir, { recursive: true, force: true });
-  log(`wrote bench/RESULTS${args.quick ? '.quick' : ''}.md, its chart and raw results in ${report.totalS.toFixed(0)} s`);
+  log(writeOutputs(report));
+  log(`wrote bench/RESULTS${args.quick ? '.quick' : ''}.md, its chart and raw results in ${report.totalS.toFixed(0)} s; records and logs kept in ${dir}`);
 }
 
 main().catch((err: unknown) => {

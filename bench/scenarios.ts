@@ -25,6 +25,8 @@ export interface ScenarioResult {
   /** CPU of the scraper's process tree (the site not included). */
   cpuS: number;
   peakRssMb: number;
+  /** Peak summed PSS of the tree (shared pages split between the processes that map them). */
+  peakPssMb: number;
   procs: number;
   /** CPU the bench site spent serving this scenario. */
   siteCpuS: number;
@@ -102,6 +104,7 @@ function result(name: string, config: string, inFlight: number, ctx: ScenarioCon
     pagesPerS: ok / m.wallS,
     cpuS: m.cpuS,
     peakRssMb: m.peakRssMb,
+    peakPssMb: m.peakPssMb,
     procs: m.peakProcs,
     siteCpuS,
     ...(problem === undefined ? {} : { problem }),
