@@ -49,7 +49,7 @@ export async function fetchPage(url: URL, options: FetchOptions, signal?: AbortS
 }
 
 /** The final answer as a page: an `http` error from 400 on, else its body under the size cap. */
-async function readPage({ url, status, headers, body }: FinalResponse, maxBytes: number): Promise<FetchedPage> {
+async function readPage({ url, status, headers, body, signal }: FinalResponse, maxBytes: number): Promise<FetchedPage> {
   if (status >= 400) {
     const retryAfterMs = parseRetryAfter(responseHeader(headers, 'retry-after'), Date.now());
     await discardBody(body);
@@ -65,7 +65,7 @@ async function readPage({ url, status, headers, body }: FinalResponse, maxBytes:
   const mime = mimeType(contentType);
   // Undeclared type: keep the bytes so they can be sniffed. Declared non-HTML: only count them.
   const keep = mime === null || isHtmlMime(mime);
-  const read = await readBody(body, codings, { maxBytes, keep, overflow: 'throw' });
+  const read = await readBody(body, codings, { maxBytes, keep, overflow: 'throw', signal });
   const isHtml = mime === null ? read.bytes === 0 || looksLikeHtml(read.body) : keep;
   return { finalUrl: url.href, status, contentType, bytes: read.bytes, html: isHtml ? read.body : null };
 }

@@ -53,6 +53,12 @@ export interface FinalResponse {
   headers: Dispatcher.ResponseData['headers'];
   /** Still unread: `read` consumes it, or drops it with {@link discardBody}. */
   body: Dispatcher.ResponseData['body'];
+  /**
+   * Aborted when the attempt's deadline passes (or it is cancelled). Once the body has arrived the
+   * request's own abort no longer reaches what `read` does with it, so `read` passes this on (to
+   * `readBody`), and decoding stops at the deadline too.
+   */
+  signal: AbortSignal;
 }
 
 /** A response header's first value. */
@@ -121,7 +127,7 @@ export async function fetchFollowingRedirects<T>(url: URL, options: FollowOption
       });
       gotResponse = true;
       const { statusCode: status, body } = response;
-      if (!redirectStatuses.has(status)) return await read({ url: current, status, headers: response.headers, body });
+      if (!redirectStatuses.has(status)) return await read({ url: current, status, headers: response.headers, body, signal: controller.signal });
 
       const location = responseHeader(response.headers, 'location');
       await discardBody(body);
