@@ -18,6 +18,7 @@ export { ExtractSpecSchema, FieldSpecSchema, type ExtractSpec, type FieldSpec } 
  * - `tls`: the TLS handshake or certificate check failed.
  * - `http`: the server answered with a status >= 400 (after retries, where the status is retryable).
  * - `too-large`: the body passed `maxBytes` (counted after decompression).
+ * - `too-many-encodings`: `Content-Encoding` stacks more codings than are undone (5, as undici's fetch).
  * - `redirect-loop`: a redirect came back to a URL already seen in this chain.
  * - `too-many-redirects`: more than `maxRedirects` redirects.
  * - `bad-redirect`: a 3xx without a usable `Location`, or to a non-http(s) scheme.
@@ -37,6 +38,7 @@ export const ERROR_KINDS = [
   'tls',
   'http',
   'too-large',
+  'too-many-encodings',
   'redirect-loop',
   'too-many-redirects',
   'bad-redirect',

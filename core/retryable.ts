@@ -8,7 +8,7 @@ import type { ErrorKind, Outcome } from './contract';
  * Error kinds that `fanout retry` runs again: `dns`, `connect`, `timeout`, `tls`, `network`,
  * `proxy` (the proxies failed, not the page), `worker-failed` and `not-started`; plus `http` with
  * status 5xx, 429 or 408. Never retried:
- * successes, 4xx other than 408/429, `invalid-url`, `too-large`, redirect errors, `blocked`,
+ * successes, 4xx other than 408/429, `invalid-url`, `too-large`, `too-many-encodings`, redirect errors, `blocked`,
  * `robots-disallowed`, `internal` (the same input would fail the same way).
  */
 export const RETRYABLE_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['dns', 'connect', 'timeout', 'tls', 'network', 'proxy', 'worker-failed', 'not-started']);

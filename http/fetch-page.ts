@@ -76,7 +76,7 @@ export function pageDispatcher(options: FetchOptions, pool?: ProxyPool): Dispatc
 }
 
 /** The final answer as a page: an `http` error from 400 on, else its body under the size cap. */
-async function readPage({ url, status, headers, body, proxy }: FinalResponse, maxBytes: number): Promise<FetchedPage> {
+async function readPage({ url, status, headers, body, proxy, signal }: FinalResponse, maxBytes: number): Promise<FetchedPage> {
   if (status >= 400) {
     const retryAfterMs = parseRetryAfter(responseHeader(headers, 'retry-after'), Date.now());
     await discardBody(body);
@@ -92,7 +92,7 @@ async function readPage({ url, status, headers, body, proxy }: FinalResponse, ma
   const mime = mimeType(contentType);
   // Undeclared type: keep the bytes so they can be sniffed. Declared non-HTML: only count them.
   const keep = mime === null || isHtmlMime(mime);
-  const read = await readBody(body, codings, { maxBytes, keep, overflow: 'throw' });
+  const read = await readBody(body, codings, { maxBytes, keep, overflow: 'throw', signal });
   const isHtml = mime === null ? read.bytes === 0 || looksLikeHtml(read.body) : keep;
   const page: FetchedPage = { finalUrl: url.href, status, contentType, bytes: read.bytes, html: isHtml ? read.body : null };
   if (proxy !== undefined) page.proxy = proxy;

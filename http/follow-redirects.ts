@@ -65,6 +65,12 @@ export interface FinalResponse {
   body: Dispatcher.ResponseData['body'];
   /** The proxy that carried it (label, password redacted), when the dispatcher is a proxy pool. */
   proxy?: string;
+  /**
+   * Aborted when the attempt's deadline passes (or it is cancelled). Once the body has arrived the
+   * request's own abort no longer reaches what `read` does with it, so `read` passes this on (to
+   * `readBody`), and decoding stops at the deadline too.
+   */
+  signal: AbortSignal;
 }
 
 /** A response header's first value. */
@@ -138,7 +144,7 @@ export async function fetchFollowingRedirects<T>(url: URL, options: FollowOption
       const response = await dispatcher.request(request);
       gotResponse = true;
       const { statusCode: status, body } = response;
-      if (!redirectStatuses.has(status)) return await read({ url: current, status, headers: response.headers, body, proxy: route.proxy });
+      if (!redirectStatuses.has(status)) return await read({ url: current, status, headers: response.headers, body, proxy: route.proxy, signal: controller.signal });
 
       const location = responseHeader(response.headers, 'location');
       await discardBody(body);

@@ -66,10 +66,11 @@ export async function fetchRobotsTxt(origin: string, options: RobotsFetchOptions
 }
 
 /** The final answer (not a redirect) as a robots.txt result. */
-async function readRobotsTxt({ status, headers, body }: FinalResponse, maxBytes: number): Promise<RobotsFetchResult> {
+async function readRobotsTxt({ status, headers, body, signal }: FinalResponse, maxBytes: number): Promise<RobotsFetchResult> {
   if (status >= 200 && status < 300) {
     const codings = parseContentEncoding(responseHeader(headers, 'content-encoding'));
-    const read = await readBody(body, codings, { maxBytes, keep: true, overflow: 'truncate' });
+    // The attempt's signal: decoding stops at the deadline too (a stack of codings can outlast it).
+    const read = await readBody(body, codings, { maxBytes, keep: true, overflow: 'truncate', signal });
     return { kind: 'ok', status, body: read.body, truncated: read.truncated };
   }
   await discardBody(body);

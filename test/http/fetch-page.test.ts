@@ -15,6 +15,21 @@ const HTML = '<!doctype html><html><head><title>Hello</title><meta name="descrip
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201e2', 'hex');
 
 type Route = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+/** The page gzipped `layers` times over (issue 12: 2000 layers, 46 KB, kept a worker busy for 37 s). */
+function gzippedTimes(layers: number): Buffer {
+  let body = Buffer.from(HTML);
+  for (let i = 0; i < layers; i++) body = zlib.gzipSync(body, { level: 0 });
+  return body;
+}
+
+/**
+ * 1 GiB of zeros gzipped twice: 16 gzip members of 64 MiB (1 MB), gzipped again into 2.4 KB. The
+ * decoders take in the whole body at once, so the request is complete and its abort reaches nothing,
+ * and then inflating takes far longer than 200 ms.
+ */
+let bomb: Buffer | undefined;
+const slowBomb = () => (bomb ??= zlib.gzipSync(Buffer.concat(Array<Buffer>(16).fill(zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024))))));
 const routes = new Map<string, Route>();
 const hits = new Map<string, number>();
 let server: TestServer;
@@ -75,6 +90,11 @@ beforeAll(async () => {
     );
   }
   routes.set('/bad-gzip', (_req, res) => html(res, 'this is not gzip', { 'content-encoding': 'gzip' }));
+  routes.set('/enc/stacked/*', (req, res) => {
+    const layers = Number(req.url!.split('/')[3]);
+    html(res, gzippedTimes(layers) as unknown as string, { 'content-encoding': Array<string>(layers).fill('gzip').join(', ') });
+  });
+  routes.set('/enc/slow-bomb', (_req, res) => res.writeHead(200, { 'content-type': 'image/png', 'content-encoding': 'gzip, gzip' }).end(slowBomb()));
   routes.set('/png', (_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(PNG));
   routes.set('/untyped-html', (_req, res) => res.end('\n  <!DOCTYPE html><title>Sniffed</title>'));
   routes.set('/untyped-binary', (_req, res) => res.end(PNG));
@@ -241,6 +261,23 @@ describe('timeouts and size caps', () => {
     // Every 100 ms a byte arrives, so per-read timeouts never fire: only the attempt deadline ends it.
     expect(outcome.error).toMatchObject({ kind: 'timeout', message: 'no complete answer within timeoutMs (600 ms)' });
     expect(outcome.ms).toBeGreaterThanOrEqual(550);
+  });
+
+  it('stops inflating at the deadline once the body has arrived: timeout, not ok', async () => {
+    slowBomb(); // made before the request, so that the body is sent at once
+    const outcome = await failure(`${origin}/enc/slow-bomb`, { timeoutMs: 200, retries: 0, maxBytes: 1024 * 1024 * 1024 });
+    expect(outcome).toMatchObject({ error: { kind: 'timeout', message: 'no complete answer within timeoutMs (200 ms)' }, attempts: 1 });
+  });
+
+  it.each([5, 6, 2000])('%i stacked gzip codings: at most 5 are undone, more is too-many-encodings, not retried', async (layers) => {
+    const outcome = await scrapeOne(`${origin}/enc/stacked/${layers}`);
+    if (layers <= 5) expect(outcome).toMatchObject({ ok: true, title: 'Hello', bytes: Buffer.byteLength(HTML) });
+    else
+      expect(outcome).toMatchObject({
+        ok: false,
+        error: { kind: 'too-many-encodings', message: `Content-Encoding lists ${layers} codings; at most 5 are undone` },
+        attempts: 1,
+      });
   });
 
   it.each(['/big-declared', '/big-chunked'])('rejects %s past maxBytes as too-large', async (path) => {

@@ -1,14 +1,14 @@
 /**
  * Character references (`&amp;`, `&#x41;`, legacy `&copy` …) in the few strings the record keeps.
  *
- * The record scanner runs htmlparser2's tokenizer with entity decoding off, which lets it skip
- * through text and attribute values to the next `<` or quote instead of checking every `&` (about
- * 30 % of its time on real pages), and decodes only the values it keeps. It decodes them with
- * the same tokenizer, decoding on, over the value put back in its context (a quoted attribute
- * value, or text inside `<title>`): so the rules (which legacy names need no `;`, which follow
- * `=` or a letter in an attribute, what a bad number becomes) are htmlparser2's own, not a copy.
+ * The record scanner decodes nothing while it reads, which lets it skip through text and
+ * attribute values to the next `<` or quote instead of checking every `&`, and decodes only the
+ * values it keeps. It decodes them with htmlparser2's tokenizer, decoding on, over the value put
+ * back in a context that decodes the same way (a quoted attribute value, or text): so the rules
+ * (which legacy names need no `;`, which follow `=` or a letter in an attribute, what a bad
+ * number becomes) are the `entities` decoder's, the one parse5 uses too, not a copy.
  */
-import { QuoteType, Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
+import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
 
 /** Collects the text or the attribute value that a one-element document decodes to. */
 class DecodedCollector implements TokenizerCallbacks {
@@ -47,27 +47,26 @@ function decodeIn(source: string): string {
   return collector.value;
 }
 
-const QUOTE: Partial<Record<QuoteType, string>> = { [QuoteType.Double]: '"', [QuoteType.Single]: "'", [QuoteType.Unquoted]: '' };
-
 /**
- * An attribute value as htmlparser2's `Parser` would report it, from its raw source text and
- * how it was quoted (the rules for a legacy reference at the end of a value depend on the quote).
- * @example decodeAttributeValue('/s?a=1&amp;b=2', QuoteType.Double) // '/s?a=1&b=2'
+ * An attribute value as a browser decodes it, from its raw source text and how it was quoted
+ * (`"`, `'`, or '' when unquoted): the rules for a legacy reference at the end of a value depend
+ * on what follows it.
+ * @example decodeAttributeValue('/s?a=1&amp;b=2', '"') // '/s?a=1&b=2'
  */
-export function decodeAttributeValue(raw: string, quote: QuoteType): string {
+export function decodeAttributeValue(raw: string, quote: string): string {
   if (!raw.includes('&')) return raw;
-  const q = QUOTE[quote] ?? '';
-  return decodeIn(`<a v=${q}${raw}${q}>`);
+  return decodeIn(`<a v=${quote}${raw}${quote}>`);
 }
 
 /**
- * Text as htmlparser2's `Parser` would report it, from one raw run of text as the tokenizer found
- * it: `rcdata` for the content of a `<title>` (where the tokenizer reads a `<` followed by `&` as
- * text, references and all), else ordinary text between tags.
- * @example decodeText('Fish &amp; Chips', 'rcdata') // 'Fish & Chips'
+ * The text of an RCDATA element (`<title>`, `<textarea>`) as a browser decodes it, from its raw
+ * source text up to the end tag: references decoded as in text, a `<` is only a character.
+ * @example decodeRcdata('Fish &amp; Chips <3') // 'Fish & Chips <3'
  */
-export function decodeText(raw: string, context: 'text' | 'rcdata'): string {
+export function decodeRcdata(raw: string): string {
   if (!raw.includes('&')) return raw;
-  // Ordinary text needs no context: a run of it has no tag in it, so it tokenizes alone as it did in place.
-  return context === 'rcdata' ? decodeIn(`<title>${raw}`) : decodeIn(raw);
+  // As text between tags, with each `<` written as `&lt;` so that nothing in it reads as a tag. What a
+  // reference decodes to in text does not depend on the character after it, so `&lt;` in place of
+  // `<` changes nothing else.
+  return decodeIn(raw.replaceAll('<', '&lt;'));
 }

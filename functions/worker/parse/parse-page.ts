@@ -1,21 +1,23 @@
 /**
  * Pure: HTML text + the page's URL -> title, description, links (and extracted `data`).
  *
- * The record's parts come from {@link scanRecord}: one pass of htmlparser2's tokenizer that builds
- * strings only for what the record keeps. A DOM is built only when an extraction spec needs one,
- * so the common case (no spec) never allocates a tree.
+ * The record's parts come from {@link scanRecord}: one pass over the page, read as a browser
+ * reads it, that builds strings only for what the record keeps. A DOM is built only when an
+ * extraction spec needs one, so the common case (no spec) never allocates a tree.
  *
- * Hostile nesting is cut off at {@link MAX_PARSE_DEPTH} in both: the scanner stops there, and so
- * does the DOM (a DOM that deep overflows the stack in cheerio's recursive `.text()`/`.html()`,
- * and htmlparser2's `Parser` keeps its open elements in an array it `unshift`s, O(depth) per tag).
+ * The extraction DOM (htmlparser2's `Parser`) is cut off at {@link MAX_PARSE_DEPTH} open elements:
+ * a DOM that deep overflows the stack in cheerio's recursive `.text()`/`.html()`, and the
+ * `Parser` keeps its open elements in an array it `unshift`s, O(depth) per tag. The record's
+ * scan has no such cut: it reads every page to the end (see open-elements.ts).
  */
 import { DomHandler, Parser } from 'htmlparser2';
 import type { ExtractSpec } from '../../../core/contract';
 import { extractData } from './extract';
-import { MAX_PARSE_DEPTH, scanRecord } from './record-scanner';
+import { scanRecord } from './record-scanner';
 import { collapseWhitespace } from './text';
 
-export { MAX_PARSE_DEPTH };
+/** Open elements beyond which the extraction DOM stops (the record's scan does not). Blink caps its DOM depth at 512 too. */
+export const MAX_PARSE_DEPTH = 512;
 
 export interface ParsedPage {
   /** `<title>` text, trimmed, whitespace collapsed; null when there is none or it is blank. */
@@ -28,7 +30,7 @@ export interface ParsedPage {
   data?: Record<string, unknown>;
 }
 
-/** A DOM that stops growing, and stops its parser, past {@link MAX_PARSE_DEPTH} open elements (where the scanner stops too). */
+/** A DOM that stops growing, and stops its parser, past {@link MAX_PARSE_DEPTH} open elements. */
 class DepthCappedDomHandler extends DomHandler {
   private depth = 0;
   private stopped = false;
@@ -51,7 +53,7 @@ class DepthCappedDomHandler extends DomHandler {
   }
 }
 
-/** The page's DOM for an extraction spec, cut off where the record's scan is. */
+/** The page's DOM for an extraction spec, cut off past {@link MAX_PARSE_DEPTH}. */
 function parseDom(html: string): DomHandler {
   const dom = new DepthCappedDomHandler();
   const parser = new Parser(dom);
@@ -65,12 +67,15 @@ function isHttp(url: URL): boolean {
   return url.protocol === 'http:' || url.protocol === 'https:';
 }
 
-/** The base links resolve against: `<base href>` resolved against the page, when usable. */
+/**
+ * The base links resolve against, as HTML's "frozen base URL": `<base href>` resolved against the
+ * page, unless it does not parse or is a `data:` or `javascript:` URL; then the page's URL.
+ */
 function resolveBase(baseHref: string | undefined, pageUrl: string): string {
   if (baseHref === undefined) return pageUrl;
   try {
     const base = new URL(baseHref, pageUrl);
-    return isHttp(base) ? base.href : pageUrl;
+    return base.protocol === 'data:' || base.protocol === 'javascript:' ? pageUrl : base.href;
   } catch {
     return pageUrl;
   }

@@ -1,35 +1,29 @@
 /**
  * The default record's raw parts (title, description, `<base href>`, `<a href>`s) from one pass
- * of htmlparser2's `Tokenizer`, doing only the work the record needs.
+ * over the page, read as a browser reads it, doing only the work the record needs.
  *
- * htmlparser2's `Parser` builds a lower-cased name and a value string for every attribute of every
- * tag, and an object of them per tag; on real pages that was most of a worker's parse time and
- * most of its garbage. Here only `<a>`, `<base>` and `<meta>` get attribute strings, and only for
- * `href` / `name` / `property` / `content`; entity decoding is off in the tokenizer (so it can skip
- * to the next `<` or quote) and done on the kept values alone ({@link decodeAttributeValue}).
- * The tokenizer still tells script, style, textarea, title and comments apart, so an `<a href>`
- * inside a script string or a comment is text, as in a browser.
+ * The tokenizer ({@link scanMarkup}) finds tags where a browser's does; the stack of open elements
+ * ({@link OpenElements}) tells it, after each start tag, whether the text that follows is markup,
+ * text up to an end tag (`<title>`, `<script>`, `<iframe>` …) or foreign content (SVG, MathML),
+ * and whether it is inside a `<template>`, whose content is not part of the document. No DOM is
+ * built: only `<a>`, `<base>` and `<meta>` (and the two foreign-content tags whose attributes
+ * matter) get attribute strings, only for the names the record reads, and entities are decoded
+ * in the kept values alone ({@link decodeAttributeValue}).
  *
- * The tokenizer skips ahead with `indexOf` ({@link FastTokenizer}).
+ * What is kept is a browser's reading: the first HTML `<title>` in the document (not an SVG one,
+ * nor one in a template), the first `<base href>`, the `<meta>` descriptions, and every `<a href>`
+ * in the document, an SVG `<a href>` included, in the order of their start tags.
  *
- * Elements open and close by the `Parser`'s rules ({@link OpenElements}), so a `<title>` ends where
- * it would for a `Parser` handler, and the depth cap below stops at the same tag.
- *
- * Hostile input: the tokenizer is one pass over the text; every tag costs amortised O(1) in
- * {@link OpenElements}; attribute strings are built only for the four names above on three tags,
- * the first of each name per tag; the cap still ends the scan at the first element nested past
- * {@link MAX_PARSE_DEPTH}, so the stack, and what a later DOM over the same page can hold, stays small.
+ * Hostile input: the tokenizer is one pass with native searches; every tag costs amortised O(1)
+ * in {@link OpenElements}, which remembers at most {@link MAX_OPEN_ELEMENTS} elements and counts
+ * the rest, so neither memory nor time grows with the nesting, and the whole page is always read.
  */
-import type { QuoteType, TokenizerCallbacks } from 'htmlparser2';
-import { FastTokenizer } from './fast-tokenizer';
-import { decodeAttributeValue, decodeText } from './html-entities';
-import { OpenElements } from './open-elements';
+import { decodeAttributeValue, decodeRcdata } from './html-entities';
+import { type MarkupSink, scanMarkup, type TextMode } from './html-tokenizer';
+import { Ns } from './element-kinds';
+import { MAX_OPEN_ELEMENTS, OpenElements } from './open-elements';
 
-/**
- * Open elements beyond which the rest of a page is not parsed (the record keeps what came before).
- * Real pages stay far below it; Blink caps its DOM at the same 512 levels, for the same reasons.
- */
-export const MAX_PARSE_DEPTH = 512;
+export { MAX_OPEN_ELEMENTS };
 
 /** What the record is made from, before trimming and URL resolution. */
 export interface ScannedRecord {
@@ -45,83 +39,139 @@ export interface ScannedRecord {
   hrefs: string[];
 }
 
-// The tags and attributes the record reads; every other tag costs only its name.
+// The tags whose attributes are read; every other tag costs only its name.
 const OTHER = 0;
 const A = 1;
 const BASE = 2;
 const META = 3;
+const FONT = 4;
+const ANNOTATION_XML = 5;
 
-const NO_ATTR = 0;
-const HREF = 1;
-const NAME = 2;
-const PROPERTY = 3;
-const CONTENT = 4;
-
-// How the tokenizer reads text: between tags, in <title>, in script/style/textarea/xmp.
-const TEXT = 0;
-const RCDATA = 1;
-const RAW_TEXT = 2;
+// The attributes read, by slot.
+const HREF = 0;
+const NAME = 1;
+const PROPERTY = 2;
+const CONTENT = 3;
+const ENCODING = 4;
+const FONT_STYLE = 5;
 
 function tagKind(name: string): number {
-  return name === 'a' ? A : name === 'meta' ? META : name === 'base' ? BASE : OTHER;
+  switch (name) {
+    case 'a':
+      return A;
+    case 'meta':
+      return META;
+    case 'base':
+      return BASE;
+    case 'font':
+      return FONT;
+    case 'annotation-xml':
+      return ANNOTATION_XML;
+    default:
+      return OTHER;
+  }
 }
 
-/** Whether `source[start, end)` is `lower` in any ASCII case (attribute names are matched case-insensitively). */
+/** Whether `source[start, end)` is `lower` in any ASCII case (the tokenizer lower-cases attribute names). */
 function isName(source: string, start: number, end: number, lower: string): boolean {
   if (end - start !== lower.length) return false;
   for (let i = 0; i < lower.length; i++) if ((source.charCodeAt(start + i) | 0x20) !== lower.charCodeAt(i)) return false;
   return true;
 }
 
-class RecordScanner implements TokenizerCallbacks {
+/** The slot of an attribute the tag of `kind` reads, or -1. */
+function attributeSlot(kind: number, source: string, start: number, end: number): number {
+  switch (kind) {
+    case A:
+    case BASE:
+      return isName(source, start, end, 'href') ? HREF : -1;
+    case META:
+      if (isName(source, start, end, 'content')) return CONTENT;
+      if (isName(source, start, end, 'name')) return NAME;
+      return isName(source, start, end, 'property') ? PROPERTY : -1;
+    case FONT:
+      return isName(source, start, end, 'color') || isName(source, start, end, 'face') || isName(source, start, end, 'size') ? FONT_STYLE : -1;
+    default:
+      return isName(source, start, end, 'encoding') ? ENCODING : -1;
+  }
+}
+
+function withoutNul(value: string): string {
+  return value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value;
+}
+
+class RecordScanner implements MarkupSink {
   readonly record: ScannedRecord = { title: '', description: undefined, ogDescription: undefined, baseHref: undefined, hrefs: [] };
-  private readonly tokenizer = new FastTokenizer({ decodeEntities: false }, this);
-  private readonly elements = new OpenElements(this);
-  private depth = 0;
-  private stopped = false;
-  private inTitle = false;
+  private readonly elements = new OpenElements();
   private titleSeen = false;
-  /** How the tokenizer reads the text after the last tag ({@link TEXT}, {@link RCDATA} or {@link RAW_TEXT}). */
-  private textMode = TEXT;
-  /** The start tag being read: its kind, the attribute being read (if kept), and the kept values. */
+  private inTitle = false;
+  /** The start tag being read: its name, kind, and the values of the attributes it reads (first of each name). */
+  private name = '';
   private kind = OTHER;
-  private attr = NO_ATTR;
-  private value = '';
-  private readonly values: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined];
+  private readonly values: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
 
   constructor(private readonly html: string) {}
 
   scan(): ScannedRecord {
-    this.tokenizer.write(this.html);
-    this.tokenizer.end();
+    scanMarkup(this.html, this);
+    this.record.hrefs = this.elements.items();
     return this.record;
   }
 
-  // Element events, as a Parser handler's onopentag / onclosetag would get them.
-
-  opened(name: string): void {
-    if (this.stopped) return;
-    if (++this.depth > MAX_PARSE_DEPTH) {
-      this.stopped = true;
-      this.tokenizer.pause(); // the unparsed rest is dropped
-      return;
-    }
-    if (name === 'a') {
-      if (this.values[HREF] !== undefined) this.record.hrefs.push(this.values[HREF]);
-    } else if (name === 'title') {
-      // The document's title is the first <title>; later ones are ignored, as in browsers.
-      if (!this.titleSeen) this.inTitle = this.titleSeen = true;
-    } else if (name === 'meta') {
-      this.onMeta();
-    } else if (name === 'base') {
-      this.record.baseHref ??= this.values[HREF];
-    }
+  startTagName(name: string): boolean {
+    this.name = name;
+    this.kind = tagKind(name);
+    if (this.kind === OTHER) return false;
+    this.values.fill(undefined);
+    return true;
   }
 
-  closed(name: string): void {
-    if (this.stopped) return;
-    this.depth--;
-    if (name === 'title') this.inTitle = false;
+  attribute(nameStart: number, nameEnd: number, valueStart: number, valueEnd: number, quote: string): void {
+    const slot = attributeSlot(this.kind, this.html, nameStart, nameEnd);
+    // The first of a repeated attribute counts, as in browsers.
+    if (slot >= 0 && this.values[slot] === undefined) this.values[slot] = withoutNul(decodeAttributeValue(this.html.slice(valueStart, valueEnd), quote));
+  }
+
+  startTagEnd(selfClosing: boolean): TextMode {
+    const elements = this.elements;
+    const values = this.values;
+    const kind = this.kind;
+    const encoding = kind === ANNOTATION_XML ? values[ENCODING]?.toLowerCase() : undefined;
+    const mode = elements.startTag(
+      this.name,
+      selfClosing,
+      kind === FONT && values[FONT_STYLE] !== undefined,
+      encoding === 'text/html' || encoding === 'application/xhtml+xml',
+    );
+    if (elements.inTemplate) return mode; // a template's content is not part of the document
+    if (kind === A) {
+      if (values[HREF] !== undefined) elements.addItem(values[HREF]);
+    } else if (elements.lastNs === Ns.Html) {
+      if (this.name === 'title') {
+        // The document's title is the first HTML <title>; later ones are ignored, as in browsers.
+        this.inTitle = !this.titleSeen;
+        this.titleSeen = true;
+      } else if (kind === META) {
+        this.onMeta();
+      } else if (kind === BASE) {
+        this.record.baseHref ??= values[HREF];
+      }
+    }
+    return mode;
+  }
+
+  elementText(start: number, end: number): void {
+    if (!this.inTitle) return;
+    this.inTitle = false;
+    this.record.title = withoutNul(decodeRcdata(this.html.slice(start, end)));
+  }
+
+  endTag(name: string): void {
+    this.elements.endTag(name);
+  }
+
+  cdataAllowed(): boolean {
+    return this.elements.cdataAllowed();
   }
 
   private onMeta(): void {
@@ -131,75 +181,6 @@ class RecordScanner implements TokenizerCallbacks {
     if (name === 'description') this.record.description ??= content;
     else if (name === 'og:description' || this.values[PROPERTY]?.toLowerCase() === 'og:description') this.record.ogDescription ??= content;
   }
-
-  // Tokenizer callbacks.
-
-  onopentagname(start: number, endIndex: number): void {
-    const name = this.html.slice(start, endIndex).toLowerCase();
-    this.kind = tagKind(name);
-    if (this.kind !== OTHER) this.values.fill(undefined);
-    this.elements.startTag(name);
-  }
-
-  onattribname(start: number, endIndex: number): void {
-    if (this.kind === OTHER) return;
-    this.value = '';
-    const html = this.html;
-    let attr = NO_ATTR;
-    if (this.kind === META) {
-      if (isName(html, start, endIndex, 'content')) attr = CONTENT;
-      else if (isName(html, start, endIndex, 'name')) attr = NAME;
-      else if (isName(html, start, endIndex, 'property')) attr = PROPERTY;
-    } else if (isName(html, start, endIndex, 'href')) {
-      attr = HREF;
-    }
-    // The first of a repeated attribute counts, as in browsers.
-    this.attr = attr !== NO_ATTR && this.values[attr] === undefined ? attr : NO_ATTR;
-  }
-
-  onattribdata(start: number, endIndex: number): void {
-    if (this.attr !== NO_ATTR) this.value += this.html.slice(start, endIndex);
-  }
-
-  onattribend(quote: QuoteType): void {
-    if (this.attr === NO_ATTR) return;
-    this.values[this.attr] = decodeAttributeValue(this.value, quote);
-    this.attr = NO_ATTR;
-    this.value = '';
-  }
-
-  onopentagend(): void {
-    // The tokenizer reads these elements' content as one run of text up to their end tag (a
-    // self-closed one, `<script/>`, is an ordinary start tag to it); of them it decodes only <title>'s.
-    const name = this.elements.current;
-    this.textMode = name === 'title' ? RCDATA : name === 'script' || name === 'style' || name === 'textarea' || name === 'xmp' ? RAW_TEXT : TEXT;
-    this.elements.endStartTag();
-  }
-
-  onselfclosingtag(): void {
-    this.textMode = TEXT;
-    this.elements.selfClosingStartTag();
-  }
-
-  onclosetag(start: number, endIndex: number): void {
-    this.textMode = TEXT;
-    this.elements.endTag(this.html.slice(start, endIndex).toLowerCase());
-  }
-
-  ontext(start: number, endIndex: number): void {
-    if (!this.inTitle) return;
-    const text = this.html.slice(start, endIndex);
-    this.record.title += this.textMode === RAW_TEXT ? text : decodeText(text, this.textMode === RCDATA ? 'rcdata' : 'text');
-  }
-
-  // Entity decoding is off, and nothing else on a page goes into the record.
-  ontextentity(): void {}
-  onattribentity(): void {}
-  oncdata(): void {}
-  oncomment(): void {}
-  ondeclaration(): void {}
-  onprocessinginstruction(): void {}
-  onend(): void {}
 }
 
 /**
