@@ -9,7 +9,20 @@ import type { Outcome } from '../../core/contract';
 import type { RunSummary } from '../../core/summary';
 import { countOutcome, summaryCounts } from '../../report/summary-builder';
 import { chunkUrls, createHostBudget, defaultChunkSize, preparePoliteness, readUrls, runChunks, type Invoker } from '../../orchestrator';
-import { checkpointKey, emptyCounts, partKey, resultsKey, runPrefixFor, summaryKey, type Checkpoint, type RunCounts } from './checkpoint';
+import {
+  CHECKPOINT_VERSION,
+  checkpointKey,
+  continuationOf,
+  emptyCounts,
+  encodeCheckpoint,
+  partKey,
+  resultsKey,
+  runPrefixFor,
+  summaryKey,
+  verifyCheckpoint,
+  type Checkpoint,
+  type RunCounts,
+} from './checkpoint';
 import { splitSettings, type ContinueInput, type OrchestratorEvent, type RunInput } from '../../core/schedule-input';
 import { PreconditionFailedError, type ObjectStore } from './object-store';
 
@@ -58,15 +71,16 @@ export async function orchestrate(event: OrchestratorEvent, deps: OrchestrateDep
   const before = 'continue' in event ? checkpoint.counts : emptyCounts();
   const next = await advance(checkpoint, deps);
   const invocation = { records: next.counts.records - before.records, ok: next.counts.ok - before.ok, failed: next.counts.failed - before.failed };
+  const written = encodeCheckpoint(next);
   try {
-    etag = await deps.store.put(checkpointKey(next.runPrefix), JSON.stringify(next), { ifMatch: etag });
+    etag = await deps.store.put(checkpointKey(next.runPrefix), written.body, { ifMatch: etag });
   } catch (error) {
     if (error instanceof PreconditionFailedError) return { status: 'stale', runPrefix: next.runPrefix };
     throw error;
   }
   checkpoint = next;
   if (!checkpoint.done) {
-    await deps.continueWith({ continue: { runPrefix: checkpoint.runPrefix, generation: checkpoint.generation } });
+    await deps.continueWith(continuationOf(checkpoint, written.sha256));
     return { status: 'continued', runPrefix: checkpoint.runPrefix, generation: checkpoint.generation, pending: checkpoint.pending.length, invocation };
   }
   await deps.store.concat(checkpoint.parts, resultsKey(checkpoint.runPrefix));
@@ -99,9 +113,10 @@ async function start(input: RunInput, deps: OrchestrateDeps): Promise<{ checkpoi
     parts.push(key);
   }
   const checkpoint: Checkpoint = {
-    version: 1,
+    version: CHECKPOINT_VERSION,
     runId: `${input.schedule}-${startedAt.getTime()}`,
     schedule: input.schedule,
+    listKey: 's3Key' in input.list ? input.list.s3Key : null,
     runPrefix,
     startedAt: startedAt.toISOString(),
     generation: 0,
@@ -115,17 +130,16 @@ async function start(input: RunInput, deps: OrchestrateDeps): Promise<{ checkpoi
     counts,
     done: false,
   };
-  const etag = await deps.store.put(checkpointKey(runPrefix), JSON.stringify(checkpoint), { ifNoneMatch: '*' });
+  const etag = await deps.store.put(checkpointKey(runPrefix), encodeCheckpoint(checkpoint).body, { ifNoneMatch: '*' });
   return { checkpoint, etag };
 }
 
 async function load(event: ContinueInput, deps: OrchestrateDeps): Promise<{ checkpoint: Checkpoint; etag: string } | undefined> {
-  const object = await deps.store.get(checkpointKey(event.continue.runPrefix));
-  if (!object) throw new Error(`no checkpoint at ${checkpointKey(event.continue.runPrefix)}`);
-  const checkpoint = JSON.parse(object.body) as Checkpoint;
-  // A duplicate or late continuation: another invocation already moved the run on.
-  if (checkpoint.done || checkpoint.generation !== event.continue.generation) return undefined;
-  return { checkpoint, etag: object.etag };
+  const key = checkpointKey(event.continue.runPrefix);
+  const object = await deps.store.get(key);
+  if (!object) throw new Error(`no checkpoint at ${key}`);
+  const { checkpoint, stale } = verifyCheckpoint(object.body, key, event.continue);
+  return stale ? undefined : { checkpoint, etag: object.etag };
 }
 
 /** Runs pending URLs within this invocation's budget; returns the next checkpoint. */
