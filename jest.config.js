@@ -4,6 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   globalSetup: '<rootDir>/test/global-setup.js',
+  setupFiles: ['<rootDir>/test/setup-env.js'],
   transform: {
     // Type checking is `npm run typecheck` (tsc), so ts-jest only transpiles: much faster on 2 cores.
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],

@@ -6,6 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import type { Outcome } from '../../core/contract';
+import { assertPrivateAllowed } from '../../core/deploy';
 import type { RunSummary } from '../../core/summary';
 import { countOutcome, summaryCounts } from '../../report/summary-builder';
 import { chunkUrls, createHostBudget, defaultChunkSize, preparePoliteness, readUrls, runChunks, type Invoker } from '../../orchestrator';
@@ -38,6 +39,11 @@ export interface OrchestrateDeps {
   continueWith: (event: ContinueInput) => Promise<void>;
   /** Names this invocation's part files, so a duplicate invocation never overwrites them. */
   requestId: string;
+  /**
+   * The stack's allowPrivate switch (core/deploy.ts privateNetworksAllowed): false refuses a run that
+   * asks for allowPrivate, before its first robots.txt fetch and again at every continuation.
+   */
+  allowPrivate: boolean;
   now?: () => Date;
   /**
    * Starts one of the time budget's timers; returns what cancels it. Tests pass a virtual clock's,
@@ -89,6 +95,7 @@ export async function orchestrate(event: OrchestratorEvent, deps: OrchestrateDep
 }
 
 async function start(input: RunInput, deps: OrchestrateDeps): Promise<{ checkpoint: Checkpoint; etag: string }> {
+  assertPrivateAllowed(input.options.allowPrivate, deps.allowPrivate, 'orchestrator');
   const startedAt = deps.now?.() ?? new Date();
   const runPrefix = runPrefixFor(input.schedule, startedAt);
   const text = 'urls' in input.list ? input.list.urls.join('\n') : await readList(input.list.s3Key, deps.store);
@@ -139,7 +146,10 @@ async function load(event: ContinueInput, deps: OrchestrateDeps): Promise<{ chec
   const object = await deps.store.get(key);
   if (!object) throw new Error(`no checkpoint at ${key}`);
   const { checkpoint, stale } = verifyCheckpoint(object.body, key, event.continue);
-  return stale ? undefined : { checkpoint, etag: object.etag };
+  if (stale) return undefined;
+  // A run started before the stack was redeployed with the switch off stops here.
+  assertPrivateAllowed(checkpoint.settings.allowPrivate, deps.allowPrivate, 'orchestrator');
+  return { checkpoint, etag: object.etag };
 }
 
 /** Runs pending URLs within this invocation's budget; returns the next checkpoint. */

@@ -33,6 +33,8 @@ export interface FanoutFunctionProps {
   environment?: Record<string, string>;
   /** Async invocations only (schedules, self-invokes): how often Lambda retries a failed one. @default 2 */
   retryAttempts?: number;
+  /** Concurrent executions reserved for (and capping) this function. @default none: it shares the account's unreserved pool */
+  reservedConcurrentExecutions?: number;
 }
 
 export class FanoutFunction extends NodejsFunction {
@@ -56,6 +58,7 @@ export class FanoutFunction extends NodejsFunction {
       timeout: Duration.seconds(props.timeoutSecs ?? DEFAULT_WORKER_TIMEOUT_SECS),
       logGroup,
       retryAttempts: props.retryAttempts,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       environment: {

@@ -84,7 +84,7 @@ export class LambdaInvoker implements Invoker {
   /**
    * Runs one chunk, handing each record to `onRecord` as it streams in (without `onRecord`, the
    * records come back in the result). Splits a chunk whose request is over 6 MB.
-   * Rejects with InvokeError (or LambdaSetupError) once no more records can arrive.
+   * Rejects with InvokeError (or LambdaSetupError, WorkerRefusedError) once no more records can arrive.
    */
   async invoke(event: WorkerEventInput, signal?: AbortSignal, onRecord?: (record: Outcome) => void): Promise<WorkerResult> {
     const collected: Outcome[] = [];
@@ -190,4 +190,4 @@ export function createLambdaInvoker(options: CreateLambdaInvokerOptions = {}): L
 }
 
 export { resolveFunctionName, FunctionNameNotFoundError, FUNCTION_NAME_ENV } from './lambda-function-name';
-export { LambdaSetupError } from './lambda-errors';
+export { LambdaSetupError, WorkerRefusedError } from './lambda-errors';

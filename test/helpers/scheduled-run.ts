@@ -54,6 +54,8 @@ export interface InvocationOptions {
   workerTimeoutMs?: number;
   /** @default 'worker' */
   functionName?: string;
+  /** The stack's allowPrivate switch. @default true (the tests scrape loopback sites) */
+  allowPrivate?: boolean;
 }
 
 /**
@@ -66,7 +68,7 @@ export function invocationDeps(
   sent: ContinueInput[],
   scrapeMs: number,
   requestId: string,
-  { endpoint, workerTimeoutMs = 0, functionName = 'worker' }: InvocationOptions,
+  { endpoint, workerTimeoutMs = 0, functionName = 'worker', allowPrivate = true }: InvocationOptions,
 ): OrchestrateDeps {
   const clock = new VirtualClock();
   const budgetMs = HANDOVER_MARGIN_MS + workerTimeoutMs + scrapeMs;
@@ -79,6 +81,7 @@ export function invocationDeps(
     workerTimeoutMs,
     continueWith: async (event) => void sent.push(event),
     requestId,
+    allowPrivate,
     now: () => new Date('2025-01-02T03:04:05.678Z'),
   };
 }

@@ -21,16 +21,22 @@ const outDir = mkdtempSync(path.join(os.tmpdir(), 'fanout-cdk-out-'));
 let template: { Resources: Record<string, { Type: string; Metadata?: Record<string, string>; Properties: Record<string, unknown> }> };
 let site: DemoSite;
 
-/** The bundle directory of the function whose Powertools service name is `service`. */
-function assetDir(service: string): string {
+/** The function whose Powertools service name is `service`. */
+function functionOf(service: string) {
   const fn = Object.values(template.Resources).find(
     (r) => r.Type === 'AWS::Lambda::Function' && JSON.stringify(r.Properties.Environment).includes(`"POWERTOOLS_SERVICE_NAME":"${service}"`),
   );
-  return path.join(outDir, fn!.Metadata!['aws:asset:path']!);
+  return fn!;
+}
+
+/** The bundle directory of the function whose Powertools service name is `service`. */
+function assetDir(service: string): string {
+  return path.join(outDir, functionOf(service).Metadata!['aws:asset:path']!);
 }
 
 beforeAll(async () => {
-  await run('npx', ['cdk', 'synth', '--quiet', '--no-notices', '--no-version-reporting', '-o', outDir], {
+  // One stack setting given as a user gives it (-c, a string), the other left to its default.
+  await run('npx', ['cdk', 'synth', '--quiet', '--no-notices', '--no-version-reporting', '-c', 'workerReservedConcurrency=7', '-o', outDir], {
     cwd: root,
     env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', CI: '1' },
   });
@@ -64,6 +70,13 @@ describe('cdk synth and the bundled assets', () => {
     expect(messages.at(-1)).toMatchObject({ type: 'end', runId: 'r', chunkId: 'c', unstarted: [], stats: { ok: 20, failed: 0 } });
     expect(sink.stream.writableFinished).toBe(true);
     console.log(`worker bundle: ${(statSync(bundle).size / 1024).toFixed(0)} KiB`);
+  });
+
+  test('stack settings from the command line reach the template: -c workerReservedConcurrency=7, allowPrivate forbidden by default', () => {
+    const env = (service: string) => (functionOf(service).Properties.Environment as { Variables: Record<string, string> }).Variables;
+    expect(functionOf('fanout-worker').Properties.ReservedConcurrentExecutions).toBe(7);
+    expect(functionOf('fanout-orchestrator').Properties.ReservedConcurrentExecutions).toBeUndefined();
+    expect([env('fanout-worker').FANOUT_ALLOW_PRIVATE, env('fanout-orchestrator').FANOUT_ALLOW_PRIVATE]).toStrictEqual(['false', 'false']);
   });
 
   test('the orchestrator bundle loads and exports its handler', () => {
