@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { DEFAULT_WORKER_MEMORY_MB, DEFAULT_WORKER_TIMEOUT_SECS } from '../../core/deploy';
@@ -77,7 +77,13 @@ export class FanoutFunction extends NodejsFunction {
         sourceMap: true,
         sourcesContent: false,
         // Bundle the AWS SDK too: a pinned, tested version instead of whatever the runtime ships.
-        externalModules: [],
+        // tsx only: the orchestrator's engine includes LocalInvoker, whose development path (running
+        // TypeScript workers) calls require.resolve('tsx/cjs'); it never runs on Lambda, and marking
+        // tsx external says so (esbuild warns about a require.resolve of a bundled package otherwise).
+        externalModules: ['tsx'],
+        // Warnings and errors only: esbuild's size table flags every bundle over 1 MB, and ours are
+        // meant to be (the SDK, Powertools, undici and the parser are bundled on purpose).
+        logLevel: LogLevel.WARNING,
       },
     });
   }

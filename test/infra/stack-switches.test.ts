@@ -8,10 +8,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { FanoutStack } from '../../infra/lib/fanout-stack';
 import { parseScheduleConfig } from '../../infra/lib/schedule-config';
 import { StackContextError, stackPropsFromContext } from '../../infra/lib/stack-context';
+import { cdkJsonContext } from '../helpers/cdk-context';
 
 /** The template of the stack the app would build with `context` (as `-c` gives it, or cdk.json). */
 function synth(context: Record<string, unknown>, schedules = parseScheduleConfig('{"schedules":[]}')) {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const app = new App({ context: cdkJsonContext({ 'aws:cdk:bundling-stacks': [], ...context }) });
   const stack = new FanoutStack(app, 'Switches', { schedules, ...stackPropsFromContext((key) => app.node.tryGetContext(key)) });
   return Template.fromStack(stack);
 }

@@ -20,6 +20,8 @@ const root = path.resolve(__dirname, '../..');
 const outDir = mkdtempSync(path.join(os.tmpdir(), 'fanout-cdk-out-'));
 let template: { Resources: Record<string, { Type: string; Metadata?: Record<string, string>; Properties: Record<string, unknown> }> };
 let site: DemoSite;
+/** What `cdk synth` printed (with --quiet, no template on stdout; in CI its warnings go to stdout). */
+let synthOutput: { stdout: string; stderr: string };
 
 /** The function whose Powertools service name is `service`. */
 function functionOf(service: string) {
@@ -36,7 +38,7 @@ function assetDir(service: string): string {
 
 beforeAll(async () => {
   // One stack setting given as a user gives it (-c, a string), the other left to its default.
-  await run('npx', ['cdk', 'synth', '--quiet', '--no-notices', '--no-version-reporting', '-c', 'workerReservedConcurrency=7', '-o', outDir], {
+  synthOutput = await run('npx', ['cdk', 'synth', '--quiet', '--no-notices', '--no-version-reporting', '-c', 'workerReservedConcurrency=7', '-o', outDir], {
     cwd: root,
     env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', CI: '1' },
   });
@@ -70,6 +72,12 @@ describe('cdk synth and the bundled assets', () => {
     expect(messages.at(-1)).toMatchObject({ type: 'end', runId: 'r', chunkId: 'c', unstarted: [], stats: { ok: 20, failed: 0 } });
     expect(sink.stream.writableFinished).toBe(true);
     console.log(`worker bundle: ${(statSync(bundle).size / 1024).toFixed(0)} KiB`);
+  });
+
+  test('synth prints nothing but its progress: no feature-flag warning, no esbuild warning or size table', () => {
+    const lines = synthOutput.stderr.split('\n').filter((line) => line.trim() !== '');
+    expect(lines).toStrictEqual(['Bundling asset Fanout/Worker/Code/Stage...', 'Bundling asset Fanout/Orchestrator/Code/Stage...']);
+    expect(synthOutput.stdout.trim()).toBe(''); // "83 feature flags are not configured" went here, before cdk.json set them
   });
 
   test('stack settings from the command line reach the template: -c workerReservedConcurrency=7, allowPrivate forbidden by default', () => {
