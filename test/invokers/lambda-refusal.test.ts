@@ -8,6 +8,7 @@ import type { Outcome } from '../../core/contract';
 import type { streamChunk } from '../../functions/worker/lambda';
 import { streamify } from '../../functions/worker/streamify';
 import { chunkUrls } from '../../orchestrator/chunk';
+import { classifyStreamError } from '../../orchestrator/invokers/lambda-errors';
 import { LambdaInvoker, WorkerRefusedError } from '../../orchestrator/invokers/lambda';
 import { RunAbortedError, runChunks } from '../../orchestrator/run';
 import { fakeLambdaRuntime } from '../helpers/fake-lambda-runtime';
@@ -68,4 +69,20 @@ test('the run stops at the first refusal: no retries, no worker-failed records',
   expect((error as Error).message).toMatch(/^run stopped: the deployed worker refuses allowPrivate: .*-c allowPrivate=true/);
   expect(records).toStrictEqual([]);
   expect(emulator.log.length - calls).toBe(1);
+});
+
+test.each([
+  ['ErrorCode is the error name', { ErrorCode: 'PrivateNetworkForbiddenError', ErrorDetails: 'the deployed worker refuses allowPrivate: …' }],
+  [
+    'the runtime document in ErrorDetails',
+    { ErrorCode: 'Unhandled', ErrorDetails: JSON.stringify({ errorType: 'PrivateNetworkForbiddenError', errorMessage: 'the deployed worker refuses allowPrivate: …' }) },
+  ],
+])('a refusal is recognised whichever way InvokeComplete reports it: %s', (_name, complete) => {
+  const error = classifyStreamError(complete, 'c9');
+  expect(error).toBeInstanceOf(WorkerRefusedError);
+  expect(error).toMatchObject({ chunkId: 'c9', errorType: 'PrivateNetworkForbiddenError', message: 'the deployed worker refuses allowPrivate: …' });
+});
+
+test('any other worker error is still a crash the run retries', () => {
+  expect(classifyStreamError({ ErrorCode: 'InvalidEventError', ErrorDetails: 'invalid worker event: urls' }, 'c9')).toMatchObject({ reason: 'crashed' });
 });
