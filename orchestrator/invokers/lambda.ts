@@ -18,13 +18,17 @@ import type { Outcome, WorkerEventInput, WorkerResult } from '../../core/contrac
 import { InvokeError, type Invoker } from '../invoker';
 import type { Release } from '../../core/semaphore';
 import { AimdLimiter, LimiterAbortedError } from './lambda-aimd';
-import { classifySdkError, type InvokeVerdict } from './lambda-errors';
+import { missingProfile } from './aws-profile';
+import { classifySdkError, LambdaSetupError, type InvokeVerdict } from './lambda-errors';
 import { resolveFunctionName } from './lambda-function-name';
 import { DEFAULT_LAMBDA_CONCURRENCY } from '../../core/run-control';
 import { encodeEvent, mergeResults, splitEvent, tooLargeResult } from './lambda-split';
 import { readWorkerStream } from './lambda-stream';
 
 export { DEFAULT_LAMBDA_CONCURRENCY } from '../../core/run-control';
+
+/** SDK errors a named profile that does not exist ends in: the SDK itself never says the profile is missing. */
+const PROFILE_SYMPTOMS = new Set(['CredentialsProviderError', 'RegionMissing']);
 
 export interface LambdaInvokerOptions {
   /** Worker function name or ARN. */
@@ -55,6 +59,7 @@ export interface LambdaInvokerStats {
 export class LambdaInvoker implements Invoker {
   readonly capacity: number;
   readonly functionName: string;
+  private readonly profile: string | undefined;
   private readonly client: LambdaClient;
   private readonly limiter: AimdLimiter;
   private readonly counters = { invokes: 0, throttles: 0, splits: 0 };
@@ -64,6 +69,7 @@ export class LambdaInvoker implements Invoker {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be an integer >= 1, got ${concurrency}`);
     this.capacity = concurrency;
     this.functionName = options.functionName;
+    this.profile = options.profile;
     this.limiter = new AimdLimiter({ max: concurrency, decreaseCooldownMs: options.throttleCooldownMs });
     // A few spare sockets so a socket closing late never makes an invoke wait for the pool.
     const agentOptions = { keepAlive: true, maxSockets: concurrency + 8 };
@@ -118,6 +124,13 @@ export class LambdaInvoker implements Invoker {
     );
   }
 
+  /** `verdict`, or AwsProfileNotFoundError when it comes of a named profile (option or AWS_PROFILE) that is not defined. */
+  private explainProfile(verdict: InvokeVerdict, error: unknown): InvokeVerdict {
+    if (verdict.kind !== 'error' || !(verdict.error instanceof LambdaSetupError) || !PROFILE_SYMPTOMS.has(verdict.error.awsCode)) return verdict;
+    const missing = missingProfile(this.profile, process.env, error);
+    return missing ? { kind: 'error', error: missing } : verdict;
+  }
+
   /** One streamed invoke holding one limiter slot until its stream is over; the slot is released before any split recurses. */
   private async invokeOnce(
     event: WorkerEventInput,
@@ -146,7 +159,7 @@ export class LambdaInvoker implements Invoker {
         });
       } catch (error) {
         if (signal?.aborted) throw new InvokeError('invoke aborted', 'network', event.chunkId, undefined, { cause: error });
-        const verdict = classifySdkError(error, event.chunkId, this.functionName);
+        const verdict = this.explainProfile(classifySdkError(error, event.chunkId, this.functionName), error);
         if (verdict.kind === 'error' && verdict.error instanceof InvokeError && verdict.error.reason === 'throttled') {
           this.counters.throttles++;
           this.limiter.onThrottle();
@@ -191,3 +204,4 @@ export function createLambdaInvoker(options: CreateLambdaInvokerOptions = {}): L
 
 export { resolveFunctionName, FunctionNameNotFoundError, FUNCTION_NAME_ENV } from './lambda-function-name';
 export { LambdaSetupError, WorkerRefusedError } from './lambda-errors';
+export { AwsProfileNotFoundError } from './aws-profile';
