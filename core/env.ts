@@ -26,3 +26,14 @@ export function intFromEnv(name: string, range: { fallback: number; min: number;
   }
   return value;
 }
+
+/**
+ * An optional `true` / `false`, or `fallback` when unset.
+ * @example boolFromEnv('FANOUT_ALLOW_PRIVATE', { fallback: false })
+ */
+export function boolFromEnv(name: string, { fallback }: { fallback: boolean }, env: Env = process.env): boolean {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new ConfigError(`environment variable ${name} must be true or false, got ${JSON.stringify(raw)}`, name);
+}

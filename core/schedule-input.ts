@@ -18,16 +18,14 @@ export const ScheduleNameSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lowercase letters, digits and dashes, at most 64 characters, starting with a letter or digit');
 
+/** The key of a URL list object in the results bucket. */
+export const ListKeySchema = z
+  .string()
+  .startsWith(LISTS_PREFIX, `must be under ${LISTS_PREFIX} (the only prefix the orchestrator may read lists from)`)
+  .refine((k) => !k.includes('..'), 'must not contain ".."');
+
 /** Where the URLs come from: an object under `lists/` in the results bucket, or a short inline list. */
-export const ListSourceSchema = z.union([
-  z.strictObject({
-    s3Key: z
-      .string()
-      .startsWith(LISTS_PREFIX, `must be under ${LISTS_PREFIX} (the only prefix the orchestrator may read lists from)`)
-      .refine((k) => !k.includes('..'), 'must not contain ".."'),
-  }),
-  z.strictObject({ urls: z.array(z.string().min(1)).min(1).max(MAX_INLINE_URLS) }),
-]);
+export const ListSourceSchema = z.union([z.strictObject({ s3Key: ListKeySchema }), z.strictObject({ urls: z.array(z.string().min(1)).min(1).max(MAX_INLINE_URLS) })]);
 export type ListSource = z.infer<typeof ListSourceSchema>;
 
 /**
@@ -69,13 +67,23 @@ export const RunInputSchema = z.strictObject({
 export type RunInput = z.output<typeof RunInputSchema>;
 export type RunInputInput = z.input<typeof RunInputSchema>;
 
-/** What the function sends itself to carry on a run from its checkpoint. */
+/**
+ * What the function sends itself to carry on a run from its checkpoint. Only this function (and
+ * whoever may invoke it) can send one, while anyone who may write `runs/*` can change the checkpoint;
+ * so the event pins the checkpoint it expects, and a checkpoint that does not match is refused.
+ */
 export const ContinueInputSchema = z.strictObject({
   continue: z.strictObject({
     /** `runs/<schedule>/<timestamp>/` */
     runPrefix: z.string().startsWith(RUNS_PREFIX),
     /** The checkpoint generation this continuation expects; a stale duplicate sees a newer one and stops. */
     generation: z.number().int().min(0),
+    /** The run's id: the checkpoint must be this run's. */
+    runId: z.string().min(1),
+    /** The list object the run reads, or null for an inline list: the checkpoint must name the same one. */
+    listKey: ListKeySchema.nullable(),
+    /** SHA-256 (hex) of the checkpoint as the previous invocation wrote it: one changed since is refused. */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a hex SHA-256'),
   }),
 });
 export type ContinueInput = z.output<typeof ContinueInputSchema>;

@@ -13,7 +13,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { formatZodError } from '../../core/contract';
-import { DEFAULT_WORKER_TIMEOUT_SECS, ENV } from '../../core/deploy';
+import { DEFAULT_WORKER_TIMEOUT_SECS, ENV, privateNetworksAllowed } from '../../core/deploy';
 import { intFromEnv, requireEnv } from '../../core/env';
 import { InvalidEventError } from '../../core/errors';
 import { LambdaInvoker } from '../../orchestrator/invokers/lambda';
@@ -24,6 +24,8 @@ import { orchestrate, type OrchestrateResult } from './orchestrate';
 const logger = new Logger();
 const metrics = new Metrics();
 const lambda = new LambdaClient({});
+/** The stack's allowPrivate switch (FANOUT_ALLOW_PRIVATE, unset: forbidden). */
+const allowPrivate = privateNetworksAllowed();
 
 export async function handler(event: unknown, context: Context): Promise<OrchestrateResult> {
   logger.addContext(context);
@@ -63,6 +65,7 @@ async function run(event: unknown, context: Context): Promise<OrchestrateResult>
     remainingMs: () => context.getRemainingTimeInMillis(),
     workerTimeoutMs: intFromEnv(ENV.workerTimeoutSecs, { fallback: DEFAULT_WORKER_TIMEOUT_SECS, min: 1, max: 900 }) * 1000,
     requestId: context.awsRequestId,
+    allowPrivate,
     continueWith: async (next) => {
       await lambda.send(new InvokeCommand({ FunctionName: context.functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(next)) }));
     },

@@ -6,10 +6,24 @@
  */
 import { Readable } from 'node:stream';
 import type { Outcome } from '../../core/contract';
+import { assertPrivateAllowed } from '../../core/deploy';
 import type { RunSummary } from '../../core/summary';
 import { countOutcome, summaryCounts } from '../../report/summary-builder';
 import { chunkUrls, createHostBudget, defaultChunkSize, preparePoliteness, readUrls, runChunks, type Invoker } from '../../orchestrator';
-import { checkpointKey, emptyCounts, partKey, resultsKey, runPrefixFor, summaryKey, type Checkpoint, type RunCounts } from './checkpoint';
+import {
+  CHECKPOINT_VERSION,
+  checkpointKey,
+  continuationOf,
+  emptyCounts,
+  encodeCheckpoint,
+  partKey,
+  resultsKey,
+  runPrefixFor,
+  summaryKey,
+  verifyCheckpoint,
+  type Checkpoint,
+  type RunCounts,
+} from './checkpoint';
 import { splitSettings, type ContinueInput, type OrchestratorEvent, type RunInput } from '../../core/schedule-input';
 import { PreconditionFailedError, type ObjectStore } from './object-store';
 
@@ -25,6 +39,11 @@ export interface OrchestrateDeps {
   continueWith: (event: ContinueInput) => Promise<void>;
   /** Names this invocation's part files, so a duplicate invocation never overwrites them. */
   requestId: string;
+  /**
+   * The stack's allowPrivate switch (core/deploy.ts privateNetworksAllowed): false refuses a run that
+   * asks for allowPrivate, before its first robots.txt fetch and again at every continuation.
+   */
+  allowPrivate: boolean;
   now?: () => Date;
   /**
    * Starts one of the time budget's timers; returns what cancels it. Tests pass a virtual clock's,
@@ -58,15 +77,16 @@ export async function orchestrate(event: OrchestratorEvent, deps: OrchestrateDep
   const before = 'continue' in event ? checkpoint.counts : emptyCounts();
   const next = await advance(checkpoint, deps);
   const invocation = { records: next.counts.records - before.records, ok: next.counts.ok - before.ok, failed: next.counts.failed - before.failed };
+  const written = encodeCheckpoint(next);
   try {
-    etag = await deps.store.put(checkpointKey(next.runPrefix), JSON.stringify(next), { ifMatch: etag });
+    etag = await deps.store.put(checkpointKey(next.runPrefix), written.body, { ifMatch: etag });
   } catch (error) {
     if (error instanceof PreconditionFailedError) return { status: 'stale', runPrefix: next.runPrefix };
     throw error;
   }
   checkpoint = next;
   if (!checkpoint.done) {
-    await deps.continueWith({ continue: { runPrefix: checkpoint.runPrefix, generation: checkpoint.generation } });
+    await deps.continueWith(continuationOf(checkpoint, written.sha256));
     return { status: 'continued', runPrefix: checkpoint.runPrefix, generation: checkpoint.generation, pending: checkpoint.pending.length, invocation };
   }
   await deps.store.concat(checkpoint.parts, resultsKey(checkpoint.runPrefix));
@@ -75,6 +95,7 @@ export async function orchestrate(event: OrchestratorEvent, deps: OrchestrateDep
 }
 
 async function start(input: RunInput, deps: OrchestrateDeps): Promise<{ checkpoint: Checkpoint; etag: string }> {
+  assertPrivateAllowed(input.options.allowPrivate, deps.allowPrivate, 'orchestrator');
   const startedAt = deps.now?.() ?? new Date();
   const runPrefix = runPrefixFor(input.schedule, startedAt);
   const text = 'urls' in input.list ? input.list.urls.join('\n') : await readList(input.list.s3Key, deps.store);
@@ -99,9 +120,10 @@ async function start(input: RunInput, deps: OrchestrateDeps): Promise<{ checkpoi
     parts.push(key);
   }
   const checkpoint: Checkpoint = {
-    version: 1,
+    version: CHECKPOINT_VERSION,
     runId: `${input.schedule}-${startedAt.getTime()}`,
     schedule: input.schedule,
+    listKey: 's3Key' in input.list ? input.list.s3Key : null,
     runPrefix,
     startedAt: startedAt.toISOString(),
     generation: 0,
@@ -115,16 +137,18 @@ async function start(input: RunInput, deps: OrchestrateDeps): Promise<{ checkpoi
     counts,
     done: false,
   };
-  const etag = await deps.store.put(checkpointKey(runPrefix), JSON.stringify(checkpoint), { ifNoneMatch: '*' });
+  const etag = await deps.store.put(checkpointKey(runPrefix), encodeCheckpoint(checkpoint).body, { ifNoneMatch: '*' });
   return { checkpoint, etag };
 }
 
 async function load(event: ContinueInput, deps: OrchestrateDeps): Promise<{ checkpoint: Checkpoint; etag: string } | undefined> {
-  const object = await deps.store.get(checkpointKey(event.continue.runPrefix));
-  if (!object) throw new Error(`no checkpoint at ${checkpointKey(event.continue.runPrefix)}`);
-  const checkpoint = JSON.parse(object.body) as Checkpoint;
-  // A duplicate or late continuation: another invocation already moved the run on.
-  if (checkpoint.done || checkpoint.generation !== event.continue.generation) return undefined;
+  const key = checkpointKey(event.continue.runPrefix);
+  const object = await deps.store.get(key);
+  if (!object) throw new Error(`no checkpoint at ${key}`);
+  const { checkpoint, stale } = verifyCheckpoint(object.body, key, event.continue);
+  if (stale) return undefined;
+  // A run started before the stack was redeployed with the switch off stops here.
+  assertPrivateAllowed(checkpoint.settings.allowPrivate, deps.allowPrivate, 'orchestrator');
   return { checkpoint, etag: object.etag };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { WorkerEventSchema, formatZodError, type Outcome, type WorkerEnd, type WorkerResult } from '../../core/contract';
+import { assertPrivateAllowed } from '../../core/deploy';
 import { InvalidEventError } from '../../core/errors';
 import { scrapeChunk, type ChunkControl } from './scrape-chunk';
 
@@ -14,9 +15,18 @@ const DEADLINE_MARGIN_MS = 5_000;
 /** Lambda's context, or the local child's, which can also deliver raised per-host limits (see ChunkControl). */
 type WorkerContext = Partial<Pick<Context, 'getRemainingTimeInMillis' | 'memoryLimitInMB'>> & Pick<ChunkControl, 'onHostLimits'>;
 
+/** What the deployment lets an event ask for. */
+export interface WorkerPolicy {
+  /**
+   * false: refuse an event with `options.allowPrivate` (PrivateNetworkForbiddenError), as the
+   * deployed worker does unless its stack allows it (lambda.ts). @default true (local mode: --allow-private decides)
+   */
+  allowPrivate?: boolean;
+}
+
 /** The buffered entry: validate the event, scrape the chunk, return every record in one result. */
-export async function handler(event: unknown, context?: WorkerContext): Promise<WorkerResult> {
-  return runChunk(event, context);
+export async function handler(event: unknown, context?: WorkerContext, policy?: WorkerPolicy): Promise<WorkerResult> {
+  return runChunk(event, context, policy);
 }
 
 /**
@@ -24,17 +34,18 @@ export async function handler(event: unknown, context?: WorkerContext): Promise<
  * the chunk's end message (the result without its records). Local workers and the response-streaming
  * Lambda use it.
  */
-export async function streamHandler(event: unknown, context: WorkerContext | undefined, onRecord: (record: Outcome) => void): Promise<WorkerEnd> {
-  const { outcomes: _streamed, ...end } = await runChunk(event, context, onRecord);
+export async function streamHandler(event: unknown, context: WorkerContext | undefined, onRecord: (record: Outcome) => void, policy?: WorkerPolicy): Promise<WorkerEnd> {
+  const { outcomes: _streamed, ...end } = await runChunk(event, context, policy, onRecord);
   return end;
 }
 
-async function runChunk(event: unknown, context: WorkerContext | undefined, onOutcome?: (record: Outcome) => void): Promise<WorkerResult> {
+async function runChunk(event: unknown, context: WorkerContext | undefined, policy: WorkerPolicy = {}, onOutcome?: (record: Outcome) => void): Promise<WorkerResult> {
   const parsed = WorkerEventSchema.safeParse(event);
   if (!parsed.success) {
     throw new InvalidEventError(`invalid worker event: ${formatZodError(parsed.error)}`);
   }
   const { runId, chunkId, urls, options } = parsed.data;
+  assertPrivateAllowed(options.allowPrivate, policy.allowPrivate ?? true, 'worker');
   const remaining = context?.getRemainingTimeInMillis?.();
   const deadline = remaining === undefined ? undefined : Date.now() + remaining - DEADLINE_MARGIN_MS;
   const result = await scrapeChunk(urls, options, { deadline, onOutcome, onHostLimits: context?.onHostLimits });

@@ -6,7 +6,8 @@
  * already sent survive a crash or timeout.
  *
  * Powertools logging and metrics wrap the unchanged streamHandler (handler.ts stays free of AWS-only
- * dependencies, so local mode runs it as is).
+ * dependencies, so local mode runs it as is). Unless the stack allows it (`-c allowPrivate=true`,
+ * FANOUT_ALLOW_PRIVATE), an event with `allowPrivate` is refused with PrivateNetworkForbiddenError.
  * Metrics: PagesOk, PagesFailed, Bytes, ChunkDurationMs per chunk; ChunkErrors when the chunk throws.
  */
 import type { Writable } from 'node:stream';
@@ -15,12 +16,15 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type { WorkerMessage } from '../../core/contract';
-import { streamHandler } from './handler';
+import { privateNetworksAllowed } from '../../core/deploy';
+import { streamHandler, type WorkerPolicy } from './handler';
 import { assertResponseStream, streamify } from './streamify';
 
 // Module scope: created once per execution environment, reused across invocations.
 const logger = new Logger();
 const metrics = new Metrics();
+/** The stack's allowPrivate switch (FANOUT_ALLOW_PRIVATE, unset: forbidden): events asking for more are refused. */
+const policy: WorkerPolicy = { allowPrivate: privateNetworksAllowed() };
 
 /** NDJSON: what the orchestrator's LambdaInvoker reads, one line per WorkerMessage. */
 export const WORKER_STREAM_CONTENT_TYPE = 'application/x-ndjson';
@@ -41,7 +45,7 @@ export async function streamChunk(event: unknown, responseStream: Writable, cont
   // stream's back-pressure: they queue in the stream, which the final `finished` waits to drain.
   const send = (message: WorkerMessage) => responseStream.write(`${JSON.stringify(message)}\n`);
   try {
-    const end = await streamHandler(event, context, (record) => send({ type: 'record', record }));
+    const end = await streamHandler(event, context, (record) => send({ type: 'record', record }), policy);
     send({ type: 'end', ...end });
     metrics.addMetric('PagesOk', MetricUnit.Count, end.stats.ok);
     metrics.addMetric('PagesFailed', MetricUnit.Count, end.stats.failed);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { DEFAULT_WORKER_MEMORY_MB, DEFAULT_WORKER_TIMEOUT_SECS } from '../../core/deploy';
@@ -33,6 +33,8 @@ export interface FanoutFunctionProps {
   environment?: Record<string, string>;
   /** Async invocations only (schedules, self-invokes): how often Lambda retries a failed one. @default 2 */
   retryAttempts?: number;
+  /** Concurrent executions reserved for (and capping) this function. @default none: it shares the account's unreserved pool */
+  reservedConcurrentExecutions?: number;
 }
 
 export class FanoutFunction extends NodejsFunction {
@@ -56,6 +58,7 @@ export class FanoutFunction extends NodejsFunction {
       timeout: Duration.seconds(props.timeoutSecs ?? DEFAULT_WORKER_TIMEOUT_SECS),
       logGroup,
       retryAttempts: props.retryAttempts,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       environment: {
@@ -74,7 +77,13 @@ export class FanoutFunction extends NodejsFunction {
         sourceMap: true,
         sourcesContent: false,
         // Bundle the AWS SDK too: a pinned, tested version instead of whatever the runtime ships.
-        externalModules: [],
+        // tsx only: the orchestrator's engine includes LocalInvoker, whose development path (running
+        // TypeScript workers) calls require.resolve('tsx/cjs'); it never runs on Lambda, and marking
+        // tsx external says so (esbuild warns about a require.resolve of a bundled package otherwise).
+        externalModules: ['tsx'],
+        // Warnings and errors only: esbuild's size table flags every bundle over 1 MB, and ours are
+        // meant to be (the SDK, Powertools, undici and the parser are bundled on purpose).
+        logLevel: LogLevel.WARNING,
       },
     });
   }

@@ -9,11 +9,11 @@ import { Effect, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { DEFAULT_WORKER_MEMORY_MB, DEFAULT_WORKER_TIMEOUT_SECS, ENV } from '../../core/deploy';
+import { ALLOW_PRIVATE_CONTEXT, DEFAULT_WORKER_MEMORY_MB, DEFAULT_WORKER_TIMEOUT_SECS, ENV } from '../../core/deploy';
 import { LISTS_PREFIX, RUNS_PREFIX } from '../../core/schedule-input';
 import { FanoutFunction } from './fanout-function';
 import { ResultsBucket } from './results-bucket';
-import type { Schedule } from './schedule-config';
+import { ScheduleConfigError, type Schedule } from './schedule-config';
 
 export interface FanoutStackProps extends StackProps {
   /** Validated schedules (loadScheduleConfig). @default none */
@@ -26,6 +26,17 @@ export interface FanoutStackProps extends StackProps {
   orchestratorMemoryMb?: number;
   /** Days before run results expire; 0 keeps them. @default 90 */
   expireRunsAfterDays?: number;
+  /**
+   * Let deployed functions run events with `allowPrivate` (requests to loopback and private
+   * networks). Off, the worker and the orchestrator refuse them (FANOUT_ALLOW_PRIVATE=false).
+   * CDK context `allowPrivate`. @default false
+   */
+  allowPrivate?: boolean;
+  /**
+   * Concurrent executions reserved for the worker, which also caps it, so one run cannot take the
+   * whole account's Lambda concurrency. CDK context `workerReservedConcurrency`. @default none (unreserved)
+   */
+  workerReservedConcurrency?: number;
 }
 
 /** Output keys; orchestrator/invokers/lambda-function-name.ts reads WorkerFunctionName. */
@@ -64,6 +75,9 @@ export class FanoutStack extends Stack {
     this.bucket = new ResultsBucket(this, 'Results', { expireRunsAfterDays: props.expireRunsAfterDays, accessLogsBucket: accessLogs }).bucket;
 
     const workerTimeoutSecs = props.workerTimeoutSecs ?? DEFAULT_WORKER_TIMEOUT_SECS;
+    const allowPrivate = props.allowPrivate ?? false;
+    if (!allowPrivate) refuseAllowPrivateSchedules(props.schedules ?? []);
+    const allowPrivateEnv = { [ENV.allowPrivate]: String(allowPrivate) };
     // The worker needs no AWS permissions beyond its logs: it only fetches pages and answers.
     this.worker = new FanoutFunction(this, 'Worker', {
       entry: 'functions/worker/lambda.ts',
@@ -71,6 +85,8 @@ export class FanoutStack extends Stack {
       description: `fanout worker: scrapes one chunk of URLs, streaming NDJSON records (invoke mode ${WORKER_INVOKE_MODE}: InvokeWithResponseStream)`,
       memorySizeMb: props.workerMemoryMb ?? DEFAULT_WORKER_MEMORY_MB,
       timeoutSecs: workerTimeoutSecs,
+      reservedConcurrentExecutions: props.workerReservedConcurrency,
+      environment: allowPrivateEnv,
     });
 
     this.orchestrator = new FanoutFunction(this, 'Orchestrator', {
@@ -83,6 +99,7 @@ export class FanoutStack extends Stack {
         [ENV.workerFunction]: this.worker.functionName,
         [ENV.resultsBucket]: this.bucket.bucketName,
         [ENV.workerTimeoutSecs]: String(workerTimeoutSecs),
+        ...allowPrivateEnv,
       },
     });
     // Least privilege: invoke only the worker, read lists/, read and write runs/ (never list or delete).
@@ -125,4 +142,15 @@ export class FanoutStack extends Stack {
     new CfnOutput(this, OUTPUT_KEYS.orchestrator, { value: this.orchestrator.functionName });
     new CfnOutput(this, OUTPUT_KEYS.bucket, { value: this.bucket.bucketName });
   }
+}
+
+/** A schedule asking for allowPrivate on a stack that forbids it would fail every run: fail the synth instead. */
+function refuseAllowPrivateSchedules(schedules: readonly Schedule[]): void {
+  const asking = schedules.find((s) => s.input.options.allowPrivate);
+  if (!asking) return;
+  throw new ScheduleConfigError(
+    `schedule "${asking.entry.name}": options.allowPrivate is true, but this stack forbids it; deploy with -c ${ALLOW_PRIVATE_CONTEXT}=true, or set allowPrivate to false`,
+    'schedules.json',
+    asking.entry.name,
+  );
 }

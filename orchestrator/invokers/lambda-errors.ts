@@ -22,6 +22,30 @@ export class LambdaSetupError extends FanoutError {
   }
 }
 
+/**
+ * The deployed worker refused the chunk for a reason no retry can change: its stack forbids what
+ * the event asks for (allowPrivate). The run should stop and say how to change the deployment.
+ */
+export class WorkerRefusedError extends FanoutError {
+  override readonly name = 'WorkerRefusedError';
+  readonly code = 'FANOUT_WORKER_REFUSED';
+  override readonly userFacing = true;
+  constructor(
+    message: string,
+    readonly chunkId: string,
+    /** The worker's error name, e.g. `PrivateNetworkForbiddenError`. */
+    readonly errorType: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Worker errors that refuse the event rather than fail on it, by the name the error sets (not the
+ * class's: the worker's bundle is minified). core/deploy.ts PrivateNetworkForbiddenError.
+ */
+const REFUSAL_NAMES = new Set(['PrivateNetworkForbiddenError']);
+
 /** What `InvokeComplete` says when the function failed mid-stream (the SDK's InvokeWithResponseStreamCompleteEvent). */
 export interface StreamCompleteLike {
   ErrorCode?: string;
@@ -59,12 +83,15 @@ const SETUP_NAMES = new Set([
 /**
  * The InvokeError for an `InvokeComplete` event that carries an `ErrorCode`: the function raised,
  * exited or timed out after streaming part of its answer. `ErrorDetails` is the error's message,
- * or the runtime's `{ errorType, errorMessage }` document.
+ * or the runtime's `{ errorType, errorMessage }` document. A refusal (REFUSAL_NAMES) is a
+ * {@link WorkerRefusedError} instead: the run stops rather than retry the chunk.
  */
-export function classifyStreamError(complete: StreamCompleteLike, chunkId: string): InvokeError {
+export function classifyStreamError(complete: StreamCompleteLike, chunkId: string): InvokeError | WorkerRefusedError {
   const type = complete.ErrorCode ?? 'Error';
-  const details = parseJson(complete.ErrorDetails ?? '') as { errorMessage?: unknown } | undefined;
+  const details = parseJson(complete.ErrorDetails ?? '') as { errorMessage?: unknown; errorType?: unknown } | undefined;
   const message = typeof details?.errorMessage === 'string' ? details.errorMessage : complete.ErrorDetails || type;
+  const errorType = typeof details?.errorType === 'string' ? details.errorType : type;
+  if (REFUSAL_NAMES.has(errorType)) return new WorkerRefusedError(message, chunkId, errorType);
   // Lambda reports a timeout as `Task timed out after N seconds` (type Sandbox.Timedout on newer runtimes).
   if (/Task timed out/i.test(message) || /Timedout/i.test(type)) return new InvokeError(`worker timed out: ${message}`, 'timeout', chunkId);
   return new InvokeError(`worker failed: ${type}: ${message}`, 'crashed', chunkId);

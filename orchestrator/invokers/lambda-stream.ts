@@ -10,7 +10,7 @@
 import type { InvokeWithResponseStreamResponseEvent } from '@aws-sdk/client-lambda';
 import { WorkerMessageSchema, formatZodError, type Outcome, type WorkerEnd } from '../../core/contract';
 import { InvokeError } from '../invoker';
-import { classifyStreamError } from './lambda-errors';
+import { classifyStreamError, WorkerRefusedError } from './lambda-errors';
 
 /** Whole lines out of a byte stream cut at arbitrary points. */
 export class LineSplitter {
@@ -36,7 +36,8 @@ export class LineSplitter {
  * Consumes `events` for chunk `chunkId`, calling `onRecord` for each record line, and resolves with
  * the end message. Rejects with an InvokeError: the function's error (`InvokeComplete.ErrorCode`:
  * 'timeout' or 'crashed'), a line that is not a WorkerMessage or a stream without an end line
- * ('bad-response'), or a stream that broke before `InvokeComplete` ('network').
+ * ('bad-response'), or a stream that broke before `InvokeComplete` ('network'); or with a
+ * WorkerRefusedError when the worker refused the event (no retry can help).
  */
 export async function readWorkerStream(
   events: AsyncIterable<InvokeWithResponseStreamResponseEvent>,
@@ -69,7 +70,7 @@ export async function readWorkerStream(
       }
     }
   } catch (error) {
-    if (error instanceof InvokeError) throw error;
+    if (error instanceof InvokeError || error instanceof WorkerRefusedError) throw error;
     const e = error as { name?: string; message?: string } | null;
     throw new InvokeError(`worker stream broke: ${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`, 'network', chunkId, undefined, { cause: error });
   }

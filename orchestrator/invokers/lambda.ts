@@ -17,14 +17,18 @@ import type { EnvProxySettings } from '../../core/proxy';
 import { InvokeError, type Invoker } from '../invoker';
 import type { Release } from '../../core/semaphore';
 import { AimdLimiter, LimiterAbortedError } from './lambda-aimd';
+import { missingProfile } from './aws-profile';
 import { lambdaAgents } from './lambda-agents';
-import { classifySdkError, type InvokeVerdict } from './lambda-errors';
+import { classifySdkError, LambdaSetupError, type InvokeVerdict } from './lambda-errors';
 import { resolveFunctionName } from './lambda-function-name';
 import { DEFAULT_LAMBDA_CONCURRENCY } from '../../core/run-control';
 import { encodeEvent, mergeResults, splitEvent, tooLargeResult } from './lambda-split';
 import { readWorkerStream } from './lambda-stream';
 
 export { DEFAULT_LAMBDA_CONCURRENCY } from '../../core/run-control';
+
+/** SDK errors a named profile that does not exist ends in: the SDK itself never says the profile is missing. */
+const PROFILE_SYMPTOMS = new Set(['CredentialsProviderError', 'RegionMissing']);
 
 export interface LambdaInvokerOptions {
   /** Worker function name or ARN. */
@@ -57,6 +61,7 @@ export interface LambdaInvokerStats {
 export class LambdaInvoker implements Invoker {
   readonly capacity: number;
   readonly functionName: string;
+  private readonly profile: string | undefined;
   private readonly client: LambdaClient;
   private readonly limiter: AimdLimiter;
   private readonly counters = { invokes: 0, throttles: 0, splits: 0 };
@@ -66,6 +71,7 @@ export class LambdaInvoker implements Invoker {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be an integer >= 1, got ${concurrency}`);
     this.capacity = concurrency;
     this.functionName = options.functionName;
+    this.profile = options.profile;
     this.limiter = new AimdLimiter({ max: concurrency, decreaseCooldownMs: options.throttleCooldownMs });
     this.client = new LambdaClient({
       region: options.region,
@@ -85,7 +91,7 @@ export class LambdaInvoker implements Invoker {
   /**
    * Runs one chunk, handing each record to `onRecord` as it streams in (without `onRecord`, the
    * records come back in the result). Splits a chunk whose request is over 6 MB.
-   * Rejects with InvokeError (or LambdaSetupError) once no more records can arrive.
+   * Rejects with InvokeError (or LambdaSetupError, WorkerRefusedError) once no more records can arrive.
    */
   async invoke(event: WorkerEventInput, signal?: AbortSignal, onRecord?: (record: Outcome) => void): Promise<WorkerResult> {
     const collected: Outcome[] = [];
@@ -119,6 +125,13 @@ export class LambdaInvoker implements Invoker {
     );
   }
 
+  /** `verdict`, or AwsProfileNotFoundError when it comes of a named profile (option or AWS_PROFILE) that is not defined. */
+  private explainProfile(verdict: InvokeVerdict, error: unknown): InvokeVerdict {
+    if (verdict.kind !== 'error' || !(verdict.error instanceof LambdaSetupError) || !PROFILE_SYMPTOMS.has(verdict.error.awsCode)) return verdict;
+    const missing = missingProfile(this.profile, process.env, error);
+    return missing ? { kind: 'error', error: missing } : verdict;
+  }
+
   /** One streamed invoke holding one limiter slot until its stream is over; the slot is released before any split recurses. */
   private async invokeOnce(
     event: WorkerEventInput,
@@ -147,7 +160,7 @@ export class LambdaInvoker implements Invoker {
         });
       } catch (error) {
         if (signal?.aborted) throw new InvokeError('invoke aborted', 'network', event.chunkId, undefined, { cause: error });
-        const verdict = classifySdkError(error, event.chunkId, this.functionName);
+        const verdict = this.explainProfile(classifySdkError(error, event.chunkId, this.functionName), error);
         if (verdict.kind === 'error' && verdict.error instanceof InvokeError && verdict.error.reason === 'throttled') {
           this.counters.throttles++;
           this.limiter.onThrottle();
@@ -191,4 +204,5 @@ export function createLambdaInvoker(options: CreateLambdaInvokerOptions = {}): L
 }
 
 export { resolveFunctionName, FunctionNameNotFoundError, FUNCTION_NAME_ENV } from './lambda-function-name';
-export { LambdaSetupError } from './lambda-errors';
+export { LambdaSetupError, WorkerRefusedError } from './lambda-errors';
+export { AwsProfileNotFoundError } from './aws-profile';

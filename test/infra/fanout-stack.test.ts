@@ -1,6 +1,7 @@
 /**
  * The stack's template, by targeted assertions (no snapshot), and cdk-nag AwsSolutions on it.
  * Bundling is skipped here (`aws:cdk:bundling-stacks: []`); synth-bundle.test.ts builds the real assets.
+ * The app gets cdk.json's context, so the feature flags are the ones `cdk synth` applies.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -8,6 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { RunInputSchema } from '../../core/schedule-input';
 import { FanoutStack } from '../../infra/lib/fanout-stack';
 import { parseScheduleConfig } from '../../infra/lib/schedule-config';
+import { cdkJsonContext } from '../helpers/cdk-context';
 
 const schedules = parseScheduleConfig(
   JSON.stringify({
@@ -17,7 +19,7 @@ const schedules = parseScheduleConfig(
     ],
   }),
 );
-const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const app = new App({ context: cdkJsonContext({ 'aws:cdk:bundling-stacks': [] }) });
 const stack = new FanoutStack(app, 'Test', { schedules, expireRunsAfterDays: 30 });
 const template = Template.fromStack(stack);
 const ref = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
@@ -53,7 +55,7 @@ describe('FanoutStack', () => {
           { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [workerId, 'Arn'] } },
           { Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/lists/*']] } },
           {
-            Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+            Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], // sorted by @aws-cdk/aws-iam:minimizePolicies
             Effect: 'Allow',
             Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/runs/*']] },
           },
@@ -104,6 +106,32 @@ describe('FanoutStack', () => {
     });
   });
 
+  test('both buckets, results and access logs, are kept when the stack is deleted (docs/deploy.md, Tearing down)', () => {
+    const buckets = Object.values(template.findResources('AWS::S3::Bucket'));
+    expect(buckets.map((b) => [b.DeletionPolicy, b.UpdateReplacePolicy])).toStrictEqual([
+      ['Retain', 'Retain'],
+      ['Retain', 'Retain'],
+    ]);
+  });
+
+  test('access logs are delivered by a bucket policy for the S3 logging service, scoped to the results bucket, not the legacy ACL', () => {
+    const logsId = stack.getLogicalId(stack.node.findChild('AccessLogs').node.defaultChild as never);
+    expect(template.findResources('AWS::S3::Bucket', { Properties: { AccessControl: 'LogDeliveryWrite' } })).toStrictEqual({});
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logsId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 's3:PutObject',
+            Effect: 'Allow',
+            Principal: { Service: 'logging.s3.amazonaws.com' },
+            Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [bucketId, 'Arn'] } }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
+  });
+
   test('the worker is a response-streaming function: its description and an output say it is invoked with InvokeWithResponseStream', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('invoke mode RESPONSE_STREAM: InvokeWithResponseStream'),
@@ -119,14 +147,14 @@ describe('FanoutStack', () => {
   });
 
   test('cdk-nag AwsSolutions: no unacknowledged findings', () => {
-    const nagApp = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const nagApp = new App({ context: cdkJsonContext({ 'aws:cdk:bundling-stacks': [] }) });
     new FanoutStack(nagApp, 'Nag', { schedules });
     Validations.of(nagApp).addPlugins(new AwsSolutionsChecks(nagApp));
     expect(() => nagApp.synth()).not.toThrow();
   });
 
   test('cdk-nag would catch a wildcard grant (the check is live)', () => {
-    const nagApp = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const nagApp = new App({ context: cdkJsonContext({ 'aws:cdk:bundling-stacks': [] }) });
     const bad = new FanoutStack(nagApp, 'Bad', {});
     bad.worker.grantInvoke(bad.orchestrator); // harmless duplicate...
     bad.bucket.grantReadWrite(bad.worker); // ...but this wildcard grant is not acknowledged

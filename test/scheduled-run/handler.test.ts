@@ -147,7 +147,9 @@ describe('orchestrator handler (AWS mocked at the SDK edge)', () => {
     const sent = lambda.commandCalls(InvokeCommand, { InvocationType: 'Event' });
     expect(sent).toHaveLength(1);
     const continuation = JSON.parse(Buffer.from(sent[0]!.args[0].input.Payload as Uint8Array).toString('utf8'));
-    expect(continuation).toStrictEqual({ continue: { runPrefix: first.runPrefix, generation: 1 } });
+    expect(continuation).toStrictEqual({
+      continue: { runPrefix: first.runPrefix, generation: 1, runId: expect.stringMatching(/^handover-\d+$/), listKey: null, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
     const firstMetrics = published();
     expect(firstMetrics.namespace).toBe('fanout');
     expect(firstMetrics.values).toMatchObject({ OrchestratorInvocations: 1, Continuations: 1 });

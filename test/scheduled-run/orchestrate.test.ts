@@ -1,43 +1,19 @@
 /**
  * The orchestrator function's core over several invocations: an in-memory ObjectStore stands in for
- * S3 (the S3ObjectStore adapter is a thin mapping), workers run through LambdaInvoker + emulator.
- * A tiny time budget forces the run across invocations via checkpoints, as a long list would.
- * The budget runs on a virtual clock that each chunk start moves on by CHUNK_MS, so an invocation
- * hands over after the same number of chunk starts however busy the machine is.
+ * S3, workers run through LambdaInvoker + emulator (test/helpers/scheduled-run.ts). A tiny time
+ * budget, on a virtual clock, forces the run across invocations via checkpoints, as a long list would.
  * Politeness cases use a counting loopback site (robots.txt, requests in flight, request starts).
  */
-import type { Outcome, WorkerEventInput } from '../../core/contract';
+import type { Outcome } from '../../core/contract';
 import { RunSummarySchema } from '../../core/summary';
 import { checkpointKey, resultsKey, summaryKey, type Checkpoint } from '../../functions/scheduled-run/checkpoint';
 import { RunInputSchema, type ContinueInput } from '../../core/schedule-input';
-import { PreconditionFailedError, type ObjectStore } from '../../functions/scheduled-run/object-store';
-import { HANDOVER_MARGIN_MS, orchestrate, type OrchestrateDeps } from '../../functions/scheduled-run/orchestrate';
-import type { Invoker } from '../../orchestrator/invoker';
-import { LambdaInvoker } from '../../orchestrator/invokers/lambda';
+import { orchestrate, type OrchestrateDeps } from '../../functions/scheduled-run/orchestrate';
 import { startDemoSite, type DemoSite } from '../../demo/site';
 import { startLambdaEmulator, type LambdaEmulator } from '../helpers/lambda-emulator';
 import { startCountingSite, type CountingSite } from '../helpers/counting-site';
-import { VirtualClock } from '../helpers/virtual-clock';
+import { invocationDeps, MemoryStore, type InvocationOptions } from '../helpers/scheduled-run';
 import { streamingWorker } from '../helpers/streamed-invoke';
-
-class MemoryStore implements ObjectStore {
-  readonly objects = new Map<string, { body: string; etag: string }>();
-  private version = 0;
-  async get(key: string) {
-    return this.objects.get(key);
-  }
-  async put(key: string, body: string, condition: { ifMatch?: string; ifNoneMatch?: '*' } = {}) {
-    const current = this.objects.get(key);
-    if (condition.ifNoneMatch === '*' && current) throw new PreconditionFailedError(key);
-    if (condition.ifMatch !== undefined && current?.etag !== condition.ifMatch) throw new PreconditionFailedError(key);
-    const etag = `"v${++this.version}"`;
-    this.objects.set(key, { body, etag });
-    return etag;
-  }
-  async concat(keys: readonly string[], target: string) {
-    await this.put(target, keys.map((k) => this.objects.get(k)!.body).join(''));
-  }
-}
 
 let site: DemoSite;
 let emulator: LambdaEmulator;
@@ -58,49 +34,9 @@ afterAll(async () => {
   await site.close();
 });
 
-/** Virtual time each chunk start spends of an invocation's budget. */
-const CHUNK_MS = 100;
-
-/** `invoker`, each chunk start first moving `clock` on by CHUNK_MS (and so firing the budget's timers). */
-function charging(invoker: Invoker, clock: VirtualClock): Invoker {
-  return {
-    capacity: invoker.capacity,
-    invoke: (event: WorkerEventInput, signal?: AbortSignal) => {
-      clock.advance(CHUNK_MS);
-      return invoker.invoke(event, signal);
-    },
-    close: () => invoker.close(),
-  };
-}
-
-/**
- * One invocation's dependencies: `scrapeMs` of virtual time to start chunks in (CHUNK_MS per
- * start), then `workerTimeoutMs` more before chunks in flight are cancelled, then the handover
- * margin. With the default workerTimeoutMs of 0, the chunks in flight at the stop are cancelled.
- */
-function deps(
-  store: MemoryStore,
-  sent: ContinueInput[],
-  scrapeMs: number,
-  requestId: string,
-  { workerTimeoutMs = 0, functionName = 'worker' }: { workerTimeoutMs?: number; functionName?: string } = {},
-): OrchestrateDeps {
-  const clock = new VirtualClock();
-  const budgetMs = HANDOVER_MARGIN_MS + workerTimeoutMs + scrapeMs;
-  return {
-    store,
-    createInvoker: (concurrency) =>
-      charging(
-        new LambdaInvoker({ functionName, region: 'us-east-1', endpoint: emulator.endpoint, credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, concurrency }),
-        clock,
-      ),
-    remainingMs: () => budgetMs - clock.now(),
-    setTimer: clock.setTimer,
-    workerTimeoutMs,
-    continueWith: async (event) => void sent.push(event),
-    requestId,
-    now: () => new Date('2025-01-02T03:04:05.678Z'),
-  };
+/** One invocation's dependencies (see invocationDeps), its workers on this file's emulator. */
+function deps(store: MemoryStore, sent: ContinueInput[], scrapeMs: number, requestId: string, options: Omit<InvocationOptions, 'endpoint'> = {}): OrchestrateDeps {
+  return invocationDeps(store, sent, scrapeMs, requestId, { ...options, endpoint: emulator.endpoint });
 }
 
 describe('orchestrate (the orchestrator function core)', () => {

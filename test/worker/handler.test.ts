@@ -1,5 +1,6 @@
 import { closeAgents } from '../../http/agent';
 import { WorkerResultSchema } from '../../core/contract';
+import { PrivateNetworkForbiddenError } from '../../core/deploy';
 import { InvalidEventError } from '../../core/errors';
 import { handler } from '../../functions/worker/handler';
 import { startDemoSite, type DemoSite } from '../../demo/site';
@@ -39,5 +40,16 @@ describe('worker handler', () => {
     // 6 s remaining minus the 5 s answer margin leaves 1 s, less than the default 30 s timeoutMs.
     expect(result.outcomes).toStrictEqual([]);
     expect(result.unstarted).toStrictEqual(urls);
+  });
+
+  it('refuses an allowPrivate event when the deployment forbids it, saying how to allow it', async () => {
+    const event = { runId: 'r', chunkId: 'c', urls: site.urls(1), options: { allowPrivate: true } };
+    await expect(handler(event, undefined, { allowPrivate: false })).rejects.toThrow(PrivateNetworkForbiddenError);
+    await expect(handler(event, undefined, { allowPrivate: false })).rejects.toThrow(/refuses allowPrivate: .*npx cdk deploy -c allowPrivate=true/);
+  });
+
+  it('runs an event without allowPrivate where the deployment forbids it: the SSRF guard blocks loopback', async () => {
+    const result = await handler({ runId: 'r', chunkId: 'c', urls: site.urls(1) }, undefined, { allowPrivate: false });
+    expect(result.outcomes).toStrictEqual([expect.objectContaining({ ok: false, error: expect.objectContaining({ kind: 'blocked' }) })]);
   });
 });

@@ -5,6 +5,7 @@
  */
 import '../helpers/quiet-powertools';
 import type { Context } from 'aws-lambda';
+import { PrivateNetworkForbiddenError } from '../../core/deploy';
 import { InvalidEventError } from '../../core/errors';
 import { closeAgents } from '../../http/agent';
 import { startDemoSite, type DemoSite } from '../../demo/site';
@@ -82,5 +83,45 @@ describe('worker Lambda entry (response streaming)', () => {
     });
     expect(isStreamingHandler(loaded!.handler)).toBe(false);
     expect(loaded!.handler).toBe(loaded!.streamChunk);
+  });
+});
+
+describe("the stack's allowPrivate switch (FANOUT_ALLOW_PRIVATE, read when the worker loads)", () => {
+  const saved = process.env.FANOUT_ALLOW_PRIVATE;
+  afterEach(() => {
+    process.env.FANOUT_ALLOW_PRIVATE = saved;
+  });
+
+  /** streamChunk of a worker loaded with FANOUT_ALLOW_PRIVATE set to `value` (unset: undefined). */
+  function workerLoadedWith(value: string | undefined): typeof streamChunk {
+    if (value === undefined) delete process.env.FANOUT_ALLOW_PRIVATE;
+    else process.env.FANOUT_ALLOW_PRIVATE = value;
+    let loaded: { streamChunk: typeof streamChunk } | undefined;
+    jest.isolateModules(() => {
+      loaded = require('../../functions/worker/lambda');
+    });
+    return loaded!.streamChunk;
+  }
+
+  it.each([['false'], [undefined]])('with %p the deployed worker refuses an allowPrivate event, and writes nothing', async (value) => {
+    const sink = ndjsonSink();
+    const entry = workerLoadedWith(value);
+
+    const settled = entry({ runId: 'r', chunkId: 'c', urls: site.urls(2), options: { allowPrivate: true } }, sink.stream, context);
+
+    // A class of the isolated module registry: matched by its stable name and code.
+    await expect(settled).rejects.toMatchObject({ name: 'PrivateNetworkForbiddenError', code: new PrivateNetworkForbiddenError('worker').code, refusedBy: 'worker' });
+    await expect(settled).rejects.toThrow(/-c allowPrivate=true/);
+    expect(sink.lines).toStrictEqual([]);
+  });
+
+  test('with true it runs the allowPrivate event', async () => {
+    const sink = ndjsonSink();
+    const entry = workerLoadedWith('true');
+
+    await entry({ runId: 'r', chunkId: 'c', urls: site.urls(2), options: { allowPrivate: true } }, sink.stream, context);
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(sink.messages().at(-1)).toMatchObject({ type: 'end', stats: { ok: 2, failed: 0 } });
   });
 });
