@@ -39,14 +39,25 @@ interface TaskHosts {
   unkeyed: number;
 }
 
+interface Parked<T> {
+  task: T;
+  /** A host of its may have a slot for it since it was last tried. */
+  dirty: boolean;
+  /** The hosts it waits on (its URLs' hosts when parked). */
+  hosts: string[];
+}
+
 export class HostGate<T extends GatedTask> {
+  /** Parked tasks marked dirty. */
+  private dirty = 0;
   private readonly hostsOf = new WeakMap<T, TaskHosts>();
   private readonly leases = new Map<T, Lease>();
-  private readonly waiting: { task: T; triedAt: number }[] = [];
+  /** Parked tasks, oldest first; `dirty` once a host of theirs may have a slot for them again. */
+  private readonly waiting: Parked<T>[] = [];
+  /** The parked tasks by host they wait on, so a slot given back wakes only the tasks that want that host. */
+  private readonly parkedByHost = new Map<string, Set<Parked<T>>>();
   /** Hosts with slots given back since the last {@link takeFreed}. */
   private freed = new Set<string>();
-  /** Bumped whenever slots may have come free; a parked task is only retried after a bump. */
-  private epoch = 0;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private readonly now: () => number;
@@ -70,25 +81,25 @@ export class HostGate<T extends GatedTask> {
    */
   next(pull: () => T | undefined, active: number): T | undefined {
     const now = this.now();
-    for (let i = 0; i < this.waiting.length; i++) {
-      const entry = this.waiting[i]!;
-      if (entry.triedAt === this.epoch) continue;
-      if (this.tryLease(entry.task, now, false)) {
-        this.waiting.splice(i, 1);
-        return entry.task;
+    if (this.dirty > 0) {
+      for (let i = 0; i < this.waiting.length && this.dirty > 0; i++) {
+        const entry = this.waiting[i]!;
+        if (!entry.dirty) continue;
+        entry.dirty = false;
+        this.dirty--;
+        if (this.tryLease(entry.task, now, false)) return this.unpark(i);
       }
-      entry.triedAt = this.epoch;
     }
     while (this.waiting.length < this.options.maxParked) {
       const task = pull();
       if (task === undefined) break;
       if (this.tryLease(task, now, false)) return task;
-      this.waiting.push({ task, triedAt: this.epoch });
+      this.park(task);
     }
     if (active === 0) {
       // Nothing in flight will free a slot: take the first task that can start anything at all.
       const index = this.waiting.findIndex((entry) => this.tryLease(entry.task, now, true));
-      if (index >= 0) return this.waiting.splice(index, 1)[0]!.task;
+      if (index >= 0) return this.unpark(index);
     }
     this.armTimer(now);
     return undefined;
@@ -121,8 +132,11 @@ export class HostGate<T extends GatedTask> {
       for (const [key, slots] of lease.slots) if (slots > 0) this.freed.add(key);
     }
     for (const [host, retryAfterMs] of Object.entries(result?.throttled ?? {})) this.budget.throttle(host, retryAfterMs, lease, now);
+    const before = this.hostsOf.get(task)?.counts;
     this.hostsFor(task);
-    this.epoch++;
+    // Slots came back, and a host this task no longer wants has fewer tasks sharing it.
+    for (const key of lease?.slots.keys() ?? []) this.wake(key);
+    for (const key of before?.keys() ?? []) if (!this.hostsOf.get(task)?.counts.has(key)) this.wake(key);
   }
 
   /**
@@ -138,7 +152,7 @@ export class HostGate<T extends GatedTask> {
     if ((lease.slots.get(key) ?? 0) <= left) return;
     this.budget.shrink(lease, key, left, this.now());
     this.freed.add(key);
-    this.epoch++;
+    this.wake(key);
     this.options.onWake();
   }
 
@@ -177,6 +191,8 @@ export class HostGate<T extends GatedTask> {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.waiting.length = 0;
+    this.parkedByHost.clear();
+    this.dirty = 0;
   }
 
   /** Takes a lease for `task` if enough of its URLs could start now (any, when `force`). */
@@ -225,6 +241,40 @@ export class HostGate<T extends GatedTask> {
     return hosts;
   }
 
+  /** Parks `task` (its lease could not be taken), indexed by the hosts it waits on. */
+  private park(task: T): void {
+    const entry: Parked<T> = { task, dirty: false, hosts: [...this.hostsFor(task).counts.keys()] };
+    this.waiting.push(entry);
+    for (const key of entry.hosts) {
+      let set = this.parkedByHost.get(key);
+      if (set === undefined) this.parkedByHost.set(key, (set = new Set()));
+      set.add(entry);
+    }
+  }
+
+  /** Takes parked task `index` out (its lease was taken) and returns it. */
+  private unpark(index: number): T {
+    const [entry] = this.waiting.splice(index, 1);
+    if (entry!.dirty) this.dirty--;
+    for (const key of entry!.hosts) {
+      const set = this.parkedByHost.get(key);
+      set?.delete(entry!);
+      if (set?.size === 0) this.parkedByHost.delete(key);
+    }
+    return entry!.task;
+  }
+
+  /** `key` may have a slot again: the parked tasks that want it are tried at the next `next`. */
+  private wake(key: string): void {
+    for (const entry of this.parkedByHost.get(key) ?? []) this.markDirty(entry);
+  }
+
+  private markDirty(entry: Parked<T>): void {
+    if (entry.dirty) return;
+    entry.dirty = true;
+    this.dirty++;
+  }
+
   private armTimer(now: number): void {
     if (this.waiting.length === 0) return;
     const at = this.budget.nextChangeAt(now);
@@ -235,7 +285,7 @@ export class HostGate<T extends GatedTask> {
       () => {
         this.timer = undefined;
         this.timerAt = Infinity;
-        this.epoch++;
+        for (const entry of this.waiting) this.markDirty(entry);
         this.options.onWake();
       },
       at - now + 1,
