@@ -246,8 +246,8 @@ export class HostGate<T extends GatedTask> {
     const entry: Parked<T> = { task, dirty: false, hosts: [...this.hostsFor(task).counts.keys()] };
     this.waiting.push(entry);
     for (const key of entry.hosts) {
-      let set = this.parkedByHost.get(key);
-      if (set === undefined) this.parkedByHost.set(key, (set = new Set()));
+      const set = this.parkedByHost.get(key) ?? new Set<Parked<T>>();
+      this.parkedByHost.set(key, set);
       set.add(entry);
     }
   }
