@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { CrawlFieldsSchema } from '../core/crawl-record';
 import { UsageError } from '../core/errors';
 import type { Crawl } from '../orchestrator/crawl/crawl';
+import { repairTail } from './resume';
 import { ResultsFileError, scanResults } from './results-file';
 
 export interface CrawlResumeState {
@@ -36,12 +37,7 @@ export async function resumeCrawl(out: string | undefined, format: string, crawl
     await crawl.replay({ ...record, ...fields.data });
   });
   state.records = scan.records;
-  if (scan.partialTailAt !== undefined) {
-    await fs.promises.truncate(out, scan.partialTailAt);
-    state.repaired = 'cut-partial-line';
-  } else if (scan.missingFinalNewline) {
-    await fs.promises.appendFile(out, '\n');
-    state.repaired = 'added-newline';
-  }
+  const repaired = await repairTail(out, scan);
+  if (repaired !== undefined) state.repaired = repaired;
   return state;
 }

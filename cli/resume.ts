@@ -35,15 +35,24 @@ export async function openResume(out: string | undefined, format: string): Promi
   if (!fs.existsSync(out)) return { recorded, records: 0 };
   // A file that is not JSONL records throws ResultsFileError, naming the file, the line and the fix.
   const scan = await scanResults(out, ({ record }) => void recorded.add(record.url));
-  const state: ResumeState = { recorded, records: scan.records };
+  const repaired = await repairTail(out, scan);
+  return { recorded, records: scan.records, ...(repaired === undefined ? {} : { repaired }) };
+}
+
+/**
+ * Makes `out` safe to append to after a scan: cuts a partial last line (a run killed mid-write),
+ * or adds the missing final newline. Returns what it did, if anything.
+ */
+export async function repairTail(out: string, scan: { partialTailAt?: number; missingFinalNewline?: boolean }): Promise<ResumeState['repaired']> {
   if (scan.partialTailAt !== undefined) {
     await fs.promises.truncate(out, scan.partialTailAt);
-    state.repaired = 'cut-partial-line';
-  } else if (scan.missingFinalNewline) {
-    await fs.promises.appendFile(out, '\n');
-    state.repaired = 'added-newline';
+    return 'cut-partial-line';
   }
-  return state;
+  if (scan.missingFinalNewline) {
+    await fs.promises.appendFile(out, '\n');
+    return 'added-newline';
+  }
+  return undefined;
 }
 
 /** The part of `list` that has no record yet: URLs, and invalid lines, not in `recorded`. */
