@@ -43,6 +43,8 @@ interface Parked<T> {
   task: T;
   /** A host of its may have a slot for it since it was last tried. */
   dirty: boolean;
+  /** Startable URLs it still lacks, less those on hosts woken since its last try. */
+  short: number;
   /** The hosts it waits on (its URLs' hosts when parked). */
   hosts: string[];
 }
@@ -50,6 +52,8 @@ interface Parked<T> {
 export class HostGate<T extends GatedTask> {
   /** Parked tasks marked dirty. */
   private dirty = 0;
+  /** How many more startable URLs the last failed tryLease needed. */
+  private short = 1;
   private readonly hostsOf = new WeakMap<T, TaskHosts>();
   private readonly leases = new Map<T, Lease>();
   /** Parked tasks, oldest first; `dirty` once a host of theirs may have a slot for them again. */
@@ -88,6 +92,7 @@ export class HostGate<T extends GatedTask> {
         entry.dirty = false;
         this.dirty--;
         if (this.tryLease(entry.task, now, false)) return this.unpark(i);
+        entry.short = this.short;
       }
     }
     while (this.waiting.length < this.options.maxParked) {
@@ -202,7 +207,10 @@ export class HostGate<T extends GatedTask> {
     let startable = hosts.unkeyed;
     for (const [key, slots] of offer) if (slots > 0) startable += hosts.counts.get(key)!;
     const enough = force ? 1 : Math.min(task.remaining.size, MIN_STARTABLE_URLS);
-    if (startable === 0 || startable < enough) return false;
+    if (startable === 0 || startable < enough) {
+      this.short = Math.max(1, enough - startable);
+      return false;
+    }
     this.leases.set(task, this.budget.take(offer));
     // A fair share may be less than the host has free (others held slots when the share was cut): topUp may add to it.
     for (const [key, slots] of offer) if (slots > 0 && slots < hosts.counts.get(key)!) this.freed.add(key);
@@ -243,7 +251,7 @@ export class HostGate<T extends GatedTask> {
 
   /** Parks `task` (its lease could not be taken), indexed by the hosts it waits on. */
   private park(task: T): void {
-    const entry: Parked<T> = { task, dirty: false, hosts: [...this.hostsFor(task).counts.keys()] };
+    const entry: Parked<T> = { task, dirty: false, short: this.short, hosts: [...this.hostsFor(task).counts.keys()] };
     this.waiting.push(entry);
     for (const key of entry.hosts) {
       const set = this.parkedByHost.get(key) ?? new Set<Parked<T>>();
@@ -264,9 +272,18 @@ export class HostGate<T extends GatedTask> {
     return entry!.task;
   }
 
-  /** `key` may have a slot again: the parked tasks that want it are tried at the next `next`. */
+  /**
+   * `key` may have a slot again. A parked task that wants it is tried at the next `next` once the
+   * hosts woken since its last try hold as many of its URLs as it was short of startable ones:
+   * before that, the try would fail again (a chunk over 50 busy hosts would otherwise be offered
+   * all 50 on every record of any of them).
+   */
   private wake(key: string): void {
-    for (const entry of this.parkedByHost.get(key) ?? []) this.markDirty(entry);
+    for (const entry of this.parkedByHost.get(key) ?? []) {
+      if (entry.dirty) continue;
+      entry.short -= this.hostsOf.get(entry.task)?.counts.get(key) ?? 1;
+      if (entry.short <= 0) this.markDirty(entry);
+    }
   }
 
   private markDirty(entry: Parked<T>): void {
