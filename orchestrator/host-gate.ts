@@ -60,8 +60,8 @@ export class HostGate<T extends GatedTask> {
   private readonly waiting: Parked<T>[] = [];
   /** The parked tasks by host they wait on, so a slot given back wakes only the tasks that want that host. */
   private readonly parkedByHost = new Map<string, Set<Parked<T>>>();
-  /** Hosts with slots given back since the last {@link takeFreed}. */
-  private freed = new Set<string>();
+  /** Hosts with slots given back since the last {@link topUpFreed}. */
+  private readonly freed = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private readonly now: () => number;
@@ -161,33 +161,34 @@ export class HostGate<T extends GatedTask> {
     this.options.onWake();
   }
 
-  /** The hosts with slots given back since the last call (for {@link topUp}). */
-  takeFreed(): Set<string> {
-    const freed = this.freed;
-    this.freed = new Set();
-    return freed;
+  /**
+   * Hands the slots given back since the last call to tasks running now that have more of that
+   * host's URLs than slots: `tell(task, limits)` passes the raised limits to its worker and says
+   * whether it got them (if not, the slots go back). Without `tell` (a back end that cannot reach
+   * a running worker) they are only forgotten. The run loop calls it after dispatching, so new
+   * chunks come first.
+   */
+  topUpFreed(tell?: (task: T, hostLimits: Record<string, number>) => boolean): void {
+    if (this.freed.size === 0) return;
+    if (tell !== undefined) {
+      const now = this.now();
+      for (const key of this.freed) this.topUpHost(key, tell, now);
+    }
+    this.freed.clear();
   }
 
-  /**
-   * Hands slots that came free on `hosts` to tasks running now that have more of a host's URLs
-   * than slots: `tell(task, limits)` passes the raised limits to its worker and says whether it
-   * got them (if not, the slots go back). For back ends that can reach a running worker; the run
-   * loop calls it after dispatching, so new chunks come first.
-   */
-  topUp(hosts: Iterable<string>, tell: (task: T, hostLimits: Record<string, number>) => boolean): void {
-    const now = this.now();
-    for (const key of hosts) {
-      for (const [task, lease] of this.leases) {
-        const wanted = this.hostsOf.get(task)?.counts.get(key) ?? 0;
-        const held = lease.slots.get(key) ?? 0;
-        if (held === 0 || wanted <= held) continue;
-        const state = this.budget.state(key);
-        if (state.inUse >= state.limit) break;
-        const limit = this.budget.grow(lease, key, wanted, now);
-        if (limit === undefined) continue;
-        // A worker that could not be told must not be counted with more slots: they go back.
-        if (!tell(task, { [key]: limit })) this.budget.shrink(lease, key, held, now);
-      }
+  /** Gives `key`'s free slots to the running tasks that have more of its URLs than slots. */
+  private topUpHost(key: string, tell: (task: T, hostLimits: Record<string, number>) => boolean, now: number): void {
+    for (const [task, lease] of this.leases) {
+      const wanted = this.hostsOf.get(task)?.counts.get(key) ?? 0;
+      const held = lease.slots.get(key) ?? 0;
+      if (held === 0 || wanted <= held) continue;
+      const state = this.budget.state(key);
+      if (state.inUse >= state.limit) return;
+      const limit = this.budget.grow(lease, key, wanted, now);
+      if (limit === undefined) continue;
+      // A worker that could not be told must not be counted with more slots: they go back.
+      if (!tell(task, { [key]: limit })) this.budget.shrink(lease, key, held, now);
     }
   }
 

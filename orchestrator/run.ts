@@ -152,6 +152,9 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
       inFlight.add(call);
     };
 
+    const raise = invoker.raiseHostLimits?.bind(invoker);
+    /** Tells a running worker its raised host limits (not a task whose URLs a copy shares: its records do not free slots). */
+    const tellRaised = raise && ((task: Task, hostLimits: Record<string, number>) => !stragglers.shared(task) && raise(currentChunkId(task), hostLimits));
     /** Wakes the loop when a running chunk turns into a straggler, even if nothing else arrives by then. */
     let stragglerTimer: NodeJS.Timeout | undefined;
     /**
@@ -192,11 +195,7 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
         }
       }
       // Slots given back that no new chunk took go to running workers that can use them, where the back end can tell them.
-      const freed = gate?.takeFreed();
-      const raise = invoker.raiseHostLimits?.bind(invoker);
-      if (gate && raise && freed !== undefined && freed.size > 0) {
-        gate.topUp(freed, (task, hostLimits) => !stragglers.shared(task) && raise(currentChunkId(task), hostLimits));
-      }
+      gate?.topUpFreed(tellRaised);
     };
 
     const { settle } = createSettler({

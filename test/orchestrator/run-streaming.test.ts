@@ -7,6 +7,7 @@ import type { Outcome, WorkerEventInput, WorkerResult } from '../../core/contrac
 import type { Invoker } from '../../orchestrator/invoker';
 import { LocalInvoker } from '../../orchestrator/invokers/local';
 import { HostBudget } from '../../orchestrator/host-budget';
+import { okOutcome } from '../invokers/factories';
 import { runChunks } from '../../orchestrator/run';
 
 const FAKE = path.join(__dirname, '../helpers/fake-workers/echo.ts');
@@ -43,19 +44,6 @@ it('keeps the 30 records a worker streamed before it died, and runs only the oth
 });
 
 describe('the per-host budget is work-conserving', () => {
-  const ok = (url: string): Outcome => ({
-    url,
-    ok: true,
-    finalUrl: url,
-    status: 200,
-    contentType: 'text/html',
-    bytes: 1,
-    ms: 1,
-    title: null,
-    description: null,
-    links: [],
-    attempts: 1,
-  });
   const HOST = 'a.test:80';
 
   it('hands the slots a hanging URL’s chunk-mates give back to the running chunk that has the host’s URLs', async () => {
@@ -82,10 +70,10 @@ describe('the per-host budget is work-conserving', () => {
           signal?.addEventListener('abort', () => reject(signal.reason));
           if (event.chunkId === 'chunk-0') {
             setTimeout(() => {
-              for (const url of first.slice(1)) onRecord?.(ok(url)); // its fast URLs end: it needs 1 slot now
+              for (const url of first.slice(1)) onRecord?.(okOutcome(url)); // its fast URLs end: it needs 1 slot now
             }, 5);
             const answerHang = () => {
-              onRecord?.(ok(hang));
+              onRecord?.(okOutcome(hang));
               end(resolve);
             };
             const previous = secondMay3;
@@ -95,7 +83,7 @@ describe('the per-host budget is work-conserving', () => {
             };
           } else {
             const run = () => {
-              for (const url of event.urls) onRecord?.(ok(url));
+              for (const url of event.urls) onRecord?.(okOutcome(url));
               setTimeout(() => end(resolve), 1);
             };
             const previous = secondMay3;
