@@ -5,9 +5,10 @@
  *
  * Why two sources: `/usr/bin/time` reports user+sys of the child *including every descendant it
  * reaped* (wait4's rusage), which is the tree's CPU; but its max RSS is the largest single
- * process, not the sum. So the memory of the tree comes from polling /proc every `pollMs`. Without
- * `/usr/bin/time`, CPU falls back to the /proc samples (last sample of each pid; may undercount a
- * few ms per process).
+ * process, not the sum. So the memory of the tree comes from polling /proc every `pollMs`. CPU is
+ * the larger of the two: `/usr/bin/time` misses descendants nobody reaped (fanout's CLI exits without
+ * waiting for its idle workers to finish exiting; they are killed as it exits), and the /proc samples
+ * (last sample of each pid) may undercount a few ms per process. Without `/usr/bin/time`, the samples.
  *
  * PSS (`/proc/<pid>/smaps_rollup`) splits each shared page between the processes that map it, so
  * a forked pool or a set of Node workers sharing libraries is not counted once per process: the
@@ -180,7 +181,7 @@ export async function measure(command: string, args: readonly string[], options:
     try {
       const text = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop() ?? '';
       const [, user, sys] = text.split(' ').map(Number);
-      if (Number.isFinite(user) && Number.isFinite(sys)) {
+      if (Number.isFinite(user) && Number.isFinite(sys) && user! + sys! >= cpuS) {
         cpuS = user! + sys!;
         cpuSource = 'time';
       }

@@ -92,5 +92,8 @@ export function createInvoker(flags: RunFlags): { invoker: Invoker; lambdaFuncti
     return { invoker, lambdaFunction: invoker.functionName };
   }
   // Started now, the workers load while the list is checked against robots.txt.
-  return { invoker: new LocalInvoker({ size: flags.workers ?? os.availableParallelism(), chunkTimeoutMs: flags.chunkTimeoutMs }).prestart() };
+  // bin/fanout.js may have forked them already (cli/prestart.ts); the process exits after close() without waiting for them.
+  return {
+    invoker: new LocalInvoker({ size: flags.workers ?? os.availableParallelism(), chunkTimeoutMs: flags.chunkTimeoutMs, waitForExit: false }).prestart(),
+  };
 }

@@ -19,7 +19,12 @@ const ENTRIES = {
   cli: 'cli/main.ts',
   'local-child': 'orchestrator/invokers/local-child.ts',
   worker: 'functions/worker/handler.ts',
+  // bin/fanout.js forks the workers with it, then loads cli.js through the loader's code cache.
+  prestart: 'cli/prestart.ts',
+  'bundle-loader': 'orchestrator/invokers/bundle-loader.ts',
 };
+/** The large bundles every run loads: each gets a V8 code cache (orchestrator/invokers/bundle-loader.ts). */
+const CACHED = ['cli', 'worker'];
 /** Written last: when the build started and the repo files it read, for {@link staleReason}. */
 const MANIFEST = 'build-inputs.json';
 /** Inputs that esbuild's metafile does not list (dependencies change with the lock file). */
@@ -67,15 +72,35 @@ function build() {
     target: 'node20',
     format: 'cjs',
     sourcemap: 'linked',
+    // Whitespace and comments only (names stay readable in stacks): the bundles are then ASCII, which
+    // Node reads without UTF-8 decoding, and ~20 % smaller to read and scan on every start.
+    minifyWhitespace: true,
     logLevel: 'error',
     // LocalInvoker finds local-child.js and worker.js beside the bundle instead of the .ts sources.
     define: { __FANOUT_BUNDLED__: 'true' },
   });
   fs.mkdirSync(DIST, { recursive: true });
+  // A cache must never outlive its bundle (bundle-loader checks size and mtime too).
+  for (const name of CACHED) fs.rmSync(path.join(DIST, `${name}.js.code-cache`), { force: true });
   const files = [...result.outputFiles].sort((a, b) => Number(b.path.endsWith('.map')) - Number(a.path.endsWith('.map')));
   for (const file of files) writeWhole(file.path, file.contents);
+  writeCodeCaches();
   const inputs = Object.keys(result.metafile.inputs).filter((file) => !file.startsWith('node_modules/'));
   writeWhole(path.join(DIST, MANIFEST), `${JSON.stringify({ startedMs, inputs: [...new Set([...ALWAYS_INPUTS, ...inputs])] }, null, 2)}\n`);
+}
+
+/**
+ * Each large bundle loaded once in a fresh Node process (loading runs its top level), which then
+ * writes the bundle's code cache. A failure only costs the speed-up: it is reported, not thrown.
+ */
+function writeCodeCaches() {
+  const { spawnSync } = require('node:child_process');
+  for (const name of CACHED) {
+    const bundle = path.join(DIST, `${name}.js`);
+    const script = `require(${JSON.stringify(path.join(DIST, 'bundle-loader.js'))}).writeCodeCache(${JSON.stringify(bundle)})`;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    if (child.status !== 0) process.stderr.write(`fanout: no code cache for dist/${name}.js (starts slower): ${(child.stderr || child.error?.message || '').trim()}\n`);
+  }
 }
 
 /** A CLI starting meanwhile sees the old file or the new one, never half of one. */

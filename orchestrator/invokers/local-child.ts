@@ -7,6 +7,7 @@
  * argv: [workerModulePath, exportName]
  */
 import type { Outcome } from '../../core/contract';
+import { loadBundle } from './bundle-loader';
 import type { ChildReply, HostLimitsMessage, InvokeMessage } from './local-protocol';
 
 // With the IPC channel gone the parent is gone (or closed us): a child must never outlive it.
@@ -31,9 +32,9 @@ type Handler = (event: unknown, context: ChildContext, onRecord: (record: Outcom
 const limits = new Map<number, { listener?: HostLimitsListener; early: Record<string, number>[] }>();
 
 const loaded: Promise<Handler> = (async () => {
-  // require, not import(): with tsx's CJS hook (`--require tsx/cjs`) only require compiles TypeScript.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(modulePath) as Record<string, unknown> & { default?: Record<string, unknown> };
+  // require, not import() (loadBundle falls back to it): with tsx's CJS hook only require compiles TypeScript.
+  // Through the bundle's code cache when the build wrote one (a plain require otherwise).
+  const mod = loadBundle(modulePath) as Record<string, unknown> & { default?: Record<string, unknown> };
   const handler = mod[exportName] ?? mod.default?.[exportName];
   if (typeof handler !== 'function') throw new Error(`worker module ${modulePath} has no function export "${exportName}"`);
   return handler as Handler;

@@ -2,23 +2,16 @@
  * Runs chunks in a pool of local child processes, each running the worker's Lambda handler: the
  * same code path as AWS, one chunk per process at a time, like one Lambda instance.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { OutcomeSchema, WorkerResultSchema, formatZodError, type Outcome, type WorkerEventInput, type WorkerResult } from '../../core/contract';
 import { RUN_DEFAULTS } from '../../core/run-control';
 import { Semaphore } from '../../core/semaphore';
 import { InvokeError, type Invoker } from '../invoker';
+import { DEFAULT_WORKER_EXPORT, DEFAULT_WORKER_MODULE, releaseEarlyChildren, takeChild } from './local-fork';
 import type { ChildReply, HostLimitsMessage, InvokeMessage } from './local-protocol';
 
-const EXT = path.extname(__filename); // '.ts' under tsx / ts-jest, '.js' when compiled
-
-/** Defined as `true` by scripts/build.js: the CLI runs as one esbuild bundle beside local-child.js and worker.js. */
-declare const __FANOUT_BUNDLED__: boolean | undefined;
-const BUNDLED = typeof __FANOUT_BUNDLED__ !== 'undefined' && __FANOUT_BUNDLED__;
-/** The worker handler module: the bundled worker (built like the Lambda asset), or the TypeScript source. */
-const DEFAULT_WORKER_MODULE = BUNDLED ? path.join(__dirname, 'worker.js') : path.join(__dirname, '../../functions/worker/handler' + EXT);
-const CHILD_MODULE = path.join(__dirname, 'local-child' + EXT);
 /** A child that has not loaded the worker module by then is taken as crashed (Lambda allows init 10 s; tsx compiles on a cold cache). */
 const CHILD_START_TIMEOUT_MS = 60_000;
 
@@ -33,6 +26,11 @@ export interface LocalInvokerOptions {
   workerExport?: string;
   /** Where the children's stdout and stderr go; never our stdout, which may carry the results. @default 'stderr' */
   childOutput?: 'stderr' | 'ignore';
+  /**
+   * Whether close() waits for the children to exit. A CLI about to exit need not: the children exit
+   * as their IPC channels close, and any still there when this process exits are killed. @default true
+   */
+  waitForExit?: boolean;
 }
 
 interface Job {
@@ -68,6 +66,7 @@ export class LocalInvoker implements Invoker {
   private readonly workerModule: string;
   private readonly workerExport: string;
   private readonly childOutput: 'stderr' | 'ignore';
+  private readonly waitForExit: boolean;
   /** The pool: children that take jobs. */
   private readonly children = new Set<Child>();
   /** Every child process not yet exited, pool or dying (killed but not yet gone). */
@@ -87,8 +86,9 @@ export class LocalInvoker implements Invoker {
     this.capacity = options.size ?? os.availableParallelism();
     this.chunkTimeoutMs = options.chunkTimeoutMs ?? RUN_DEFAULTS.chunkTimeoutMs;
     this.workerModule = path.resolve(options.workerModule ?? DEFAULT_WORKER_MODULE);
-    this.workerExport = options.workerExport ?? 'streamHandler';
+    this.workerExport = options.workerExport ?? DEFAULT_WORKER_EXPORT;
     this.childOutput = options.childOutput ?? 'stderr';
+    this.waitForExit = options.waitForExit ?? true;
     if (!Number.isInteger(this.capacity) || this.capacity < 1) throw new RangeError(`size must be a positive integer, got ${this.capacity}`);
     if (!Number.isInteger(this.chunkTimeoutMs) || this.chunkTimeoutMs < 1) {
       throw new RangeError(`chunkTimeoutMs must be a positive integer, got ${this.chunkTimeoutMs}`);
@@ -174,6 +174,14 @@ export class LocalInvoker implements Invoker {
       if (child.job) this.fail(child, new InvokeError(`chunk ${child.job.chunkId} was cut short: the invoker closed`, 'crashed', child.job.chunkId));
       else child.proc.disconnect(); // an idle child exits on its own when the channel closes
     }
+    if (!this.waitForExit) {
+      // Tearing a child down (its heap included) takes ~0.1 s that the caller need not wait for.
+      for (const child of this.alive) {
+        child.proc.unref();
+        child.proc.channel?.unref();
+      }
+      return;
+    }
     const grace = setTimeout(this.killAll, 2_000);
     await Promise.all(exits);
     clearTimeout(grace);
@@ -185,6 +193,7 @@ export class LocalInvoker implements Invoker {
    */
   prestart(): this {
     while (!this.closed && this.children.size < this.capacity) this.idle.push(this.spawn());
+    releaseEarlyChildren(); // started for a pool of another size (see local-fork.ts)
     return this;
   }
 
@@ -200,16 +209,8 @@ export class LocalInvoker implements Invoker {
 
   private spawn(): Child {
     if (this.alive.size === 0) process.on('exit', this.killAll);
-    const out = this.childOutput === 'stderr' ? 2 : 'ignore';
-    const ts = EXT === '.ts' || this.workerModule.endsWith('.ts');
-    const proc = fork(CHILD_MODULE, [this.workerModule, this.workerExport], {
-      // tsx's CJS hook alone: starts in ~0.2 s, against ~0.35 s for `--import tsx` (which adds the ESM loader).
-      execArgv: ts ? ['--require', require.resolve('tsx/cjs')] : [],
-      // Structured clone: a 250-outcome result with 100 links each (~1 MB) took ~5.5 ms vs ~8.3 ms as JSON here.
-      serialization: 'advanced',
-      stdio: ['ignore', out, out, 'ipc'],
-    });
-    const child: Child = { proc, ready: false, exited: new Promise((resolve) => proc.once('exit', () => resolve())) };
+    const { proc, ready } = takeChild({ workerModule: this.workerModule, workerExport: this.workerExport, childOutput: this.childOutput });
+    const child: Child = { proc, ready, exited: new Promise((resolve) => proc.once('exit', () => resolve())) };
     this.children.add(child);
     this.alive.add(child);
     proc.on('message', (reply: ChildReply) => this.onReply(child, reply));
