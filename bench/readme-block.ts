@@ -65,7 +65,10 @@ export function renderReadmeBlock(r: BenchReport): string {
   const scale = r.scaling.at(-1);
   if (scale) {
     lines.push(
-      `With a simulated invoker, ${scale.urls.toLocaleString('en')} URLs at ${scale.inFlight.toLocaleString('en')} chunks in flight finished ${f1((scale.makespanMs / scale.zeroOverheadMs - 1) * 100)} % behind a zero-overhead dispatcher, ` +
+      `With a simulated invoker, ${scale.urls.toLocaleString('en')} URLs at ${scale.inFlight.toLocaleString('en')} chunks in flight finished ${f1((scale.makespanMs / scale.zeroOverheadMs - 1) * 100)} % behind a zero-overhead dispatcher` +
+        (scale.inOrderMs === undefined
+          ? ', '
+          : ` and ${f1((scale.makespanMs / scale.inOrderMs - 1) * 100)} % behind the best in-order schedule (${f1((scale.makespanMs / scale.idealMs - 1) * 100)} % behind one that knows every chunk's length), `) +
         `the orchestrator's RSS peaking at ${f0(scale.peakRssMb)} MB (${f1((scale.cpuS * 1e6) / scale.urls)} CPU µs per URL).`,
     );
   }

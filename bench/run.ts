@@ -103,7 +103,7 @@ async function main(): Promise<void> {
       const s = await measureJson<ScalingResult>('scaling.ts', [urls, 1000, chunkSize, meanMs, 1, copies]);
       scaling.push(s);
       log(
-        `  ${copies === 0 ? 'no copies' : `${s.speculative} copies`}: makespan ${(s.makespanMs / 1000).toFixed(1)} s (ideal ${(s.idealMs / 1000).toFixed(1)} s), ${s.cpuS.toFixed(1)} CPU s, peak ${s.peakRssMb.toFixed(0)} MB`,
+        `  ${copies === 0 ? 'no copies' : `${s.speculative} copies`}: makespan ${(s.makespanMs / 1000).toFixed(1)} s (ideal ${(s.idealMs / 1000).toFixed(1)} s, in-order ${((s.inOrderMs ?? Number.NaN) / 1000).toFixed(1)} s), ${s.cpuS.toFixed(1)} CPU s, peak ${s.peakRssMb.toFixed(0)} MB`,
       );
     }
   }

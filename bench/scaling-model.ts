@@ -43,7 +43,7 @@ export function lognormalDurations(count: number, meanMs: number, seed: number):
  * Makespan of list scheduling `durations`, in order, on `slots` parallel slots with no overhead:
  * each job starts the moment a slot frees up. O(n log slots) with a binary min-heap of finish times.
  */
-export function zeroOverheadMakespan(durations: ArrayLike<number>, slots: number): number {
+export function zeroOverheadMakespan(durations: ArrayLike<number>, slots: number, onStart?: (index: number, startMs: number) => void): number {
   const heap: number[] = [];
   const push = (value: number) => {
     let i = heap.push(value) - 1;
@@ -74,8 +74,25 @@ export function zeroOverheadMakespan(durations: ArrayLike<number>, slots: number
     if (heap.length < slots) push(end);
     else popPush(end);
     makespan = Math.max(makespan, end);
+    onStart?.(i, start);
   }
   return makespan;
+}
+
+/**
+ * The in-order reference: chunks started in list order as slots free up, every invocation at full
+ * speed (`durations`), and each chunk split as finely as it helps, so it ends no earlier than its
+ * slowest URL (`slowest`). A scheduler that does not know the durations in advance starts chunks
+ * in list order too; the ideal (longest chunk first) needs to know them.
+ */
+export function inOrderReference(durations: ArrayLike<number>, slowest: ArrayLike<number>, slots: number): number {
+  let total = 0;
+  for (let i = 0; i < durations.length; i++) total += durations[i]!;
+  let latest = 0;
+  zeroOverheadMakespan(durations, slots, (i, start) => {
+    latest = Math.max(latest, start + slowest[i]!);
+  });
+  return Math.max(total / slots, latest);
 }
 
 /** URLs a simulated worker fetches at once (its `concurrency`). */

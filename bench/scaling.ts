@@ -1,12 +1,14 @@
 /**
  * Orchestrator scaling bench (no network): the real readUrls -> chunkUrls -> runChunks (with the
- * run-wide per-host budget over 10,000 hosts) -> JSONL writer pipeline, with a simulated Invoker that streams records as the model in scaling-model.ts
- * says (heavy-tailed chunks, some slow invocations).
+ * run-wide per-host budget over 10,000 hosts) -> JSONL writer pipeline, with a simulated Invoker
+ * whose workers run in another process (bench/scaling-worker.ts) and stream records as the model in
+ * scaling-model.ts says (heavy-tailed chunks, some slow invocations).
  * Measures makespan against the ideal, the orchestrator's CPU, and its RSS over time.
  * Run in its own process so RSS is the orchestrator's alone. Prints one JSON line: {@link ScalingResult}.
  *
  * argv: [urls, inFlight, chunkSize, meanChunkMs, seed, copies (-1: the default cap)]
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,8 +18,9 @@ import { HostBudget } from '../orchestrator/host-budget';
 import type { Invoker } from '../orchestrator/invoker';
 import { readUrls } from '../orchestrator/read-urls';
 import { runChunks } from '../orchestrator/run';
-import { createWriter } from '../cli/write-output';
-import { WORKER_CONCURRENCY, endTimes, invocationFactor, lognormalDurations, pageFactor, zeroOverheadMakespan } from './scaling-model';
+import { openOutput } from '../cli/write-output';
+import { WORKER_CONCURRENCY, endTimes, inOrderReference, invocationFactor, lognormalDurations, pageFactor, zeroOverheadMakespan } from './scaling-model';
+import { outcomeFor, type SimCancel, type SimInvoke, type SimReply } from './scaling-worker';
 
 export interface ScalingResult {
   urls: number;
@@ -28,6 +31,8 @@ export interface ScalingResult {
   maxChunkMs: number;
   /** max(total chunk time / inFlight, longest chunk), every invocation at full speed: the bound without slow invocations. */
   idealMs: number;
+  /** The in-order reference (scaling-model.ts inOrderReference): chunks started in list order, at full speed, each split as finely as helps. */
+  inOrderMs?: number;
   /** The same chunks, in the same order, on `inFlight` slots with zero orchestrator overhead and no copies (slow invocations included). */
   zeroOverheadMs: number;
   /** Speculative copies the run made (its cap: `copies` argv, -1 = runChunks' default). */
@@ -37,8 +42,10 @@ export interface ScalingResult {
   slowInvocations: number;
   makespanMs: number;
   readMs: number;
-  /** CPU of the orchestrator process over the whole bench (read, chunk, run, write), s. */
+  /** CPU of the orchestrator process over the whole bench (read, chunk, run, write), s: the simulated workers run in their own process. */
   cpuS: number;
+  /** CPU of the simulated workers' process (timers, building and sending records), s. */
+  workersCpuS?: number;
   peakRssMb: number;
   /** [seconds since start, RSS MB, V8 heap used MB] every ~250 ms. */
   rssSamples: [number, number, number][];
@@ -50,71 +57,80 @@ const HOSTS = 10_000;
 const PER_HOST = 8;
 const SAMPLE_MS = 250;
 
-/** What a worker's default record looks like: a few links, a title, a description. */
-function outcomeFor(url: string): Outcome {
-  return {
-    url,
-    ok: true,
-    finalUrl: url,
-    status: 200,
-    contentType: 'text/html; charset=utf-8',
-    bytes: 95_000,
-    ms: 52,
-    title: 'A real-world page title of ordinary length',
-    description: 'A meta description, as most pages carry, about one sentence long.',
-    links: [`${url}/a`, `${url}/b`, `${url}/c`, `${url}/d`, `${url}/e`],
-    attempts: 1,
-  };
-}
-
 /**
- * A worker as the model has it (see scaling-model.ts): fetches its URLs WORKER_CONCURRENCY at a
- * time, each taking `unitMs x hostFactor x pageFactor x invocationFactor`, and streams each record
- * as its URL ends. A cancelled invocation stops sending.
+ * The Invoker the run loop sees: each invocation goes to the simulated workers' process
+ * (bench/scaling-worker.ts), which times its URLs as the model in scaling-model.ts says and
+ * streams each record back as its URL ends. A cancelled invocation stops sending.
  */
 class ModelInvoker implements Invoker {
   /** Invocations started, and how many of them ran slow. */
   invocations = 0;
   slow = 0;
+  private nextId = 1;
+  private readonly running = new Map<number, { onRecord?: (record: Outcome) => void; end: () => void }>();
+  private readonly child: ChildProcess;
   constructor(
     readonly capacity: number,
     private readonly unitMs: number,
     private readonly hostFactors: Float64Array,
     private readonly seed: number,
-  ) {}
+  ) {
+    this.child = fork(path.join(__dirname, 'scaling-worker.ts'), [], {
+      execArgv: ['--require', require.resolve('tsx/cjs')],
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child.on('message', (reply: SimReply) => {
+      const job = this.running.get(reply.id);
+      if (job === undefined) return; // cancelled
+      if (reply.type === 'records') for (const record of reply.records) job.onRecord?.(record);
+      else job.end();
+    });
+  }
   invoke(event: WorkerEventInput, signal?: AbortSignal, onRecord?: (record: Outcome) => void): Promise<WorkerResult> {
     const chunk = Number(/^chunk-(\d+)/.exec(event.chunkId)![1]);
     const speed = invocationFactor(event.chunkId, this.seed);
     this.invocations++;
     if (speed > 1) this.slow++;
-    const scale = this.unitMs * this.hostFactors[chunk]! * speed;
-    const ends = endTimes(
-      event.urls.map((url) => scale * pageFactor(url, this.seed)),
-      WORKER_CONCURRENCY,
-    );
+    const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      let left = event.urls.length;
+      const onAbort = () => {
+        this.running.delete(id);
+        this.child.send({ type: 'cancel', id } satisfies SimCancel);
+        reject(signal?.reason);
+      };
       // The result follows the last record, as a worker's end message follows its records.
       const end = () => {
+        this.running.delete(id);
         signal?.removeEventListener('abort', onAbort);
         const outcomes = onRecord === undefined ? event.urls.map(outcomeFor) : [];
         resolve({ runId: event.runId, chunkId: event.chunkId, outcomes, unstarted: [], stats: { ok: event.urls.length, failed: 0, bytes: 0, ms: 0 } });
       };
-      const timers = event.urls.map((url, k) =>
-        setTimeout(() => {
-          onRecord?.(outcomeFor(url));
-          if (--left === 0) end();
-        }, ends[k]),
-      );
-      const onAbort = () => {
-        for (const timer of timers) clearTimeout(timer);
-        reject(signal?.reason);
-      };
+      this.running.set(id, { onRecord, end });
       signal?.addEventListener('abort', onAbort, { once: true });
-      if (left === 0) end();
+      this.child.send({ type: 'invoke', id, urls: event.urls, scale: this.unitMs * this.hostFactors[chunk]! * speed, seed: this.seed } satisfies SimInvoke);
     });
   }
-  async close(): Promise<void> {}
+  /** The simulated workers' CPU seconds so far, from /proc (Linux), or NaN. */
+  workersCpuS(): number {
+    try {
+      const fields = fs.readFileSync(`/proc/${this.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      return Number.NaN;
+    }
+  }
+  /** Resolves once the simulated workers' process has loaded and answered an empty invocation (not counted). */
+  ready(): Promise<void> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.running.set(id, { end: resolve });
+      this.child.send({ type: 'invoke', id, urls: [], scale: 0, seed: this.seed } satisfies SimInvoke);
+    });
+  }
+  async close(): Promise<void> {
+    this.child.disconnect();
+  }
 }
 
 async function main(): Promise<void> {
@@ -155,7 +171,8 @@ async function main(): Promise<void> {
   const unitMs = meanChunkMs / Math.ceil(chunkSize / WORKER_CONCURRENCY);
   const hostFactors = lognormalDurations(chunks.length, 1, seed);
   const invoker = new ModelInvoker(inFlight, unitMs, hostFactors, seed);
-  const writer = createWriter(fs.createWriteStream('/dev/null'), 'jsonl', true);
+  await invoker.ready();
+  const writer = await openOutput('/dev/null', 'jsonl');
   const runStarted = performance.now();
   let outcomes = 0;
   const hostBudget = new HostBudget({ perHost: PER_HOST, maxSlotsPerChunk: WORKER_CONCURRENCY, maxHolders: inFlight });
@@ -172,22 +189,22 @@ async function main(): Promise<void> {
   const makespanMs = performance.now() - runStarted;
   await writer.close();
   const cpu = process.cpuUsage(cpuStart);
+  const workersCpuS = invoker.workersCpuS();
+  await invoker.close();
   clearInterval(sampler);
   sample();
 
   // Each chunk's time at invocation factor 1 (what a copy fights back to), and its first invocation's.
   const plain = new Float64Array(chunks.length);
+  const slowest = new Float64Array(chunks.length);
   const first = new Float64Array(chunks.length);
   let total = 0;
   let max = 0;
   for (const [j, urls] of chunks.entries()) {
     const scale = unitMs * hostFactors[j]!;
-    plain[j] = Math.max(
-      ...endTimes(
-        urls.map((url) => scale * pageFactor(url, seed)),
-        WORKER_CONCURRENCY,
-      ),
-    );
+    const times = urls.map((url) => scale * pageFactor(url, seed));
+    plain[j] = Math.max(...endTimes(times, WORKER_CONCURRENCY));
+    slowest[j] = Math.max(...times);
     first[j] = plain[j]! * invocationFactor(`chunk-${j}`, seed);
     total += plain[j]!;
     max = Math.max(max, plain[j]!);
@@ -201,12 +218,14 @@ async function main(): Promise<void> {
     maxChunkMs: max,
     idealMs: Math.max(total / inFlight, max),
     zeroOverheadMs: zeroOverheadMakespan(first, inFlight),
+    inOrderMs: inOrderReference(plain, slowest, inFlight),
     speculative: run.progress.speculative,
     invocations: invoker.invocations,
     slowInvocations: invoker.slow,
     makespanMs,
     readMs,
     cpuS: (cpu.user + cpu.system) / 1e6,
+    workersCpuS,
     peakRssMb: peakRss,
     rssSamples,
     outcomes,

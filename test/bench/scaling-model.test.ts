@@ -2,6 +2,7 @@ import {
   DURATION_CAP_MEANS,
   SLOW_INVOCATION_SHARE,
   endTimes,
+  inOrderReference,
   invocationFactor,
   lognormalDurations,
   pageFactor,
@@ -71,5 +72,19 @@ describe('the per-URL and per-invocation factors', () => {
     expect(Math.max(...slow)).toBeLessThanOrEqual(6);
     const pages = Array.from({ length: 20_000 }, (_, i) => pageFactor(`https://h.example/${i}`, 1));
     expect(Math.abs(pages.reduce((a, b) => a + b, 0) / pages.length - 1)).toBeLessThan(0.03);
+  });
+});
+
+describe('inOrderReference', () => {
+  test('a long chunk late in the list ends no earlier than its start plus its slowest URL', () => {
+    // Two slots; chunks of 1 s, then one of 4 s whose slowest URL takes 3 s. In list order it
+    // starts at 1 s, so 4 s is the earliest it can end even split finely; the ideal (4 s) would
+    // have had to start it first.
+    expect(inOrderReference([1000, 1000, 1000, 4000], [500, 500, 500, 3000], 2)).toBe(4000);
+    expect(inOrderReference([1000, 1000, 1000, 1000, 4000], [500, 500, 500, 500, 3000], 2)).toBe(5000);
+  });
+
+  test('never below total work over slots', () => {
+    expect(inOrderReference([1000, 1000, 1000, 1000], [100, 100, 100, 100], 2)).toBe(2000);
   });
 });

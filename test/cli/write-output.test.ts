@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import type { Outcome } from '../../core/contract';
 import { csvRow } from '../../cli/csv';
 import { createWriter, type OutputFormat } from '../../cli/write-output';
@@ -28,7 +28,55 @@ async function render(format: OutputFormat, outcomes: Outcome[]): Promise<string
   return text;
 }
 
+/** A stream that counts the calls it gets: write() per record, or writev() per batch. */
+function countingStream(): { stream: Writable; calls: number[]; text: () => string } {
+  const calls: number[] = [];
+  let text = '';
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      calls.push(1);
+      text += chunk.toString('utf8');
+      done();
+    },
+    writev(chunks, done) {
+      calls.push(chunks.length);
+      for (const { chunk } of chunks) text += (chunk as Buffer).toString('utf8');
+      done();
+    },
+  });
+  return { stream, calls, text: () => text };
+}
+
 describe('output writers', () => {
+  test('the records of one tick reach the stream in one call, and each tick is written before the next', async () => {
+    const { stream, calls, text } = countingStream();
+    const writer = createWriter(stream, 'jsonl', true);
+    await Promise.all([1, 2, 3, 4, 5].map((i) => writer.write(page(`http://a/${i}`))));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toStrictEqual([5]);
+    await writer.write(page('http://a/6'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toStrictEqual([5, 1]);
+    expect(text().trim().split('\n')).toHaveLength(6);
+    await writer.write(page('http://a/7'));
+    await writer.close(); // in the same tick: close flushes it
+    expect(
+      text()
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).url),
+    ).toStrictEqual([1, 2, 3, 4, 5, 6, 7].map((i) => `http://a/${i}`));
+  });
+
+  test('a writer on a stream it does not own (stdout) still writes the last tick on close', async () => {
+    const { stream, text } = countingStream();
+    const writer = createWriter(stream, 'jsonl', false);
+    await writer.write(page('http://a/1'));
+    await writer.close();
+    expect(stream.writableEnded).toBe(false);
+    expect(JSON.parse(text()).url).toBe('http://a/1');
+  });
+
   test('jsonl: one parseable line per record', async () => {
     const text = await render('jsonl', [page('http://a/'), failure('http://b/')]);
     expect(text.split('\n')).toHaveLength(3);
