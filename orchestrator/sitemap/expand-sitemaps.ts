@@ -19,10 +19,10 @@ import { createAgent } from '../../http/agent';
 import { connectTimeoutFor } from '../../http/follow-redirects';
 import { fetchRobotsTxt } from '../../http/robots/robots-fetch';
 import { RobotsCache } from '../robots';
-import { fetchSitemap } from './fetch-sitemap';
+import { fetchSitemap } from '../../http/sitemap/fetch-sitemap';
 import { sitemapsOfRobotsTxt } from './robots-sitemaps';
-import type { SitemapKind } from './parse-sitemap';
-import { SitemapError } from './sitemap-error';
+import type { SitemapKind } from '../../http/sitemap/parse-sitemap';
+import { SitemapError } from '../../http/sitemap/sitemap-error';
 
 export interface ExpandSitemapsOptions {
   sources: readonly SitemapSource[];
