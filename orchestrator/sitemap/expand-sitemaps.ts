@@ -1,12 +1,15 @@
 /**
- * Sitemap sources to page URLs, one sitemap file at a time: indexes are followed breadth first to
- * a depth cap, `robots:<origin>` reads the origin's `Sitemap:` lines, and every fetch goes through
- * the pages' guards (SSRF, timeouts, redirects, the protocol's size cap) and robots.txt, one at a
- * time per host and `Crawl-delay` apart. A file that fails is a value naming it; the others go on.
+ * Sitemap sources to page URLs: indexes are followed breadth first to a depth cap, `robots:<origin>`
+ * reads the origin's `Sitemap:` lines, and every fetch goes through the pages' guards (SSRF,
+ * timeouts, redirects, the protocol's size caps) and robots.txt (checked here before any fetch),
+ * `Crawl-delay` apart per host. A file that fails is a value naming it; the others go on.
  *
- * The fetching is done here, in the orchestrator, one file at a time: plenty for the sitemaps of a
- * few sites (a million URLs is 20 files). An index of thousands of children would be faster fanned
- * out over the workers; that is left for later (see README).
+ * Who fetches: while a few sitemaps wait (the sources, an index of up to `workers.threshold`
+ * children), the orchestrator fetches them itself, one at a time. When more wait (a big index's
+ * children), they all go to the workers (`workers`, fan-out-sitemaps.ts): grouped by host into
+ * `sitemaps` events on the run's invoker, local child processes or Lambda, with the same fetch and
+ * parser (http/sitemap/), at most `perHost` events of a host at once. Files come back in the order
+ * the workers finish; an index among them queues its children for the next round.
  */
 import type { Agent } from 'undici';
 import { hostKey } from '../../core/host-key';
