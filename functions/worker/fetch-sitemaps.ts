@@ -24,7 +24,8 @@ export interface SitemapsControl {
 }
 
 /**
- * Fetches `sitemaps` in order and resolves with those it did not begin (the deadline came). Never
+ * Fetches `sitemaps` in order and resolves with those it did not begin (the deadline came; the
+ * first is always begun). Never
  * throws for a sitemap's sake: a file that fails is one record with its SitemapError's reason and message.
  *
  * @example
@@ -35,7 +36,8 @@ export async function fetchSitemaps(sitemaps: readonly string[], settings: Sitem
   const dispatcher = getAgent({ perHost: 1, connectTimeoutMs: connectTimeoutFor(settings.timeoutMs), allowPrivate: settings.allowPrivate });
   for (const [index, sitemap] of sitemaps.entries()) {
     const gapMs = index === 0 ? 0 : settings.delayMs;
-    if (control.deadline !== undefined && Date.now() + gapMs + settings.timeoutMs > control.deadline) return { unstarted: sitemaps.slice(index) };
+    // The first is always begun, so an event makes progress even when a fetch's timeout is longer than the worker's time.
+    if (index > 0 && control.deadline !== undefined && Date.now() + gapMs + settings.timeoutMs > control.deadline) return { unstarted: sitemaps.slice(index) };
     if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
     let document: Awaited<ReturnType<typeof fetchSitemap>>;
     try {

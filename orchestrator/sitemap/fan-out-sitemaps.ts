@@ -67,7 +67,10 @@ interface Host {
   woken: boolean;
 }
 
-type Signal = { type: 'file'; file: FetchedSitemap } | { type: 'event-done'; host: Host; retry: SitemapJob[]; error?: unknown } | { type: 'wake' };
+type Signal = { type: 'file'; file: FetchedSitemap } | { type: 'event-done'; host: Host; retry: SitemapJob[]; waitMs: number; error?: unknown } | { type: 'wake' };
+
+/** How long a throttled back end is left alone when it does not say (Lambda's 429 usually does). */
+const THROTTLE_WAIT_MS = 1_000;
 
 /**
  * Yields one {@link FetchedSitemap} per job. Throws only what no retry can help (the worker
@@ -99,11 +102,15 @@ export async function* fanOutSitemaps(jobs: readonly SitemapJob[], options: FanO
   const running = new Set<Promise<void>>();
   let left = jobs.length;
   let events = 0;
+  let complete = false;
 
   const onFile = (file: FetchedSitemap) => inbox.push({ type: 'file', file });
 
-  /** Sends `batch`; resolves with its files to send again (unstarted, or their worker failed but tries are left). */
-  const send = async (chunkId: string, batch: SitemapJob[], host: Host): Promise<SitemapJob[]> => {
+  /**
+   * Sends `batch`; resolves with its files to send again (unstarted, or their worker failed but tries
+   * are left) and how long to leave the host's events alone first (throttled).
+   */
+  const send = async (chunkId: string, batch: SitemapJob[], host: Host): Promise<{ again: SitemapJob[]; waitMs: number }> => {
     const open = new Map(batch.map((job) => [job.url, { job, urls: [] as SitemapUrl[] }]));
     const onRecord = (record: SitemapRecord) => {
       const file = open.get(record.sitemap);
@@ -127,7 +134,7 @@ export async function* fanOutSitemaps(jobs: readonly SitemapJob[], options: FanO
     } catch (error) {
       if (!(error instanceof InvokeError) || stop.signal.aborted) throw error;
       // Throttled: the call never ran, so it does not use up a try.
-      if (error.reason === 'throttled') return [...open.values()].map((file) => file.job);
+      if (error.reason === 'throttled') return { again: [...open.values()].map((file) => file.job), waitMs: error.retryAfterMs ?? THROTTLE_WAIT_MS };
       failure = error;
     }
     const again: SitemapJob[] = [];
@@ -138,7 +145,7 @@ export async function* fanOutSitemaps(jobs: readonly SitemapJob[], options: FanO
         again.push(job);
       } else onFile(failedFile(job, failure));
     }
-    return again;
+    return { again, waitMs: 0 };
   };
 
   const start = (host: Host) => {
@@ -147,8 +154,8 @@ export async function* fanOutSitemaps(jobs: readonly SitemapJob[], options: FanO
     const batch = host.jobs.splice(0, size);
     host.running++;
     const done = send(`${options.runId}.${events++}`, batch, host).then(
-      (retry) => inbox.push({ type: 'event-done', host, retry }),
-      (error: unknown) => inbox.push({ type: 'event-done', host, retry: [], error }),
+      ({ again, waitMs }) => inbox.push({ type: 'event-done', host, retry: again, waitMs }),
+      (error: unknown) => inbox.push({ type: 'event-done', host, retry: [], waitMs: 0, error }),
     );
     running.add(done);
     void done.finally(() => running.delete(done));
@@ -178,7 +185,7 @@ export async function* fanOutSitemaps(jobs: readonly SitemapJob[], options: FanO
         yield signal.file;
       } else if (signal.type === 'event-done') {
         signal.host.running--;
-        options.pacer.done(signal.host.key, signal.host.delayMs);
+        options.pacer.done(signal.host.key, Math.max(signal.host.delayMs, signal.waitMs));
         if (signal.error !== undefined) {
           if (stop.signal.aborted) return;
           throw signal.error;
@@ -187,9 +194,12 @@ export async function* fanOutSitemaps(jobs: readonly SitemapJob[], options: FanO
       }
       startMore();
     }
+    complete = true;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
-    stop.abort();
+    // Every file answered: events still running are only sending their end line, so they are let
+    // finish (aborting one would kill a healthy local worker). Stopped early: they are cut short.
+    if (!complete) stop.abort();
     await Promise.allSettled([...running]);
   }
 }

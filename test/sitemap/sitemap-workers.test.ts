@@ -6,7 +6,7 @@
  * fetched once, in a worker.
  */
 import '../helpers/quiet-powertools';
-import { InvokeWithResponseStreamCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeWithResponseStreamCommand, LambdaClient, TooManyRequestsException } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import type { SitemapRecord, SitemapsEnd, SitemapsEventInput } from '../../core/sitemap-contract';
@@ -26,14 +26,21 @@ const lambda = mockClient(LambdaClient);
 const deployedWorker = streamify(streamChunk, fakeLambdaRuntime);
 const eventOf = (input: { Payload?: unknown }) => JSON.parse(Buffer.from(input.Payload as Uint8Array).toString('utf8')) as unknown;
 
-/** Crash the first invocation after its first line: the function's error, as the runtime reports a killed sandbox. */
-type Crash = 'first-call' | undefined;
+/**
+ * What the first invocation does: crash after its first line (the function's error, as the runtime
+ * reports a killed sandbox), or be throttled (429) before it runs.
+ */
+type FirstCall = 'crash' | 'throttle' | undefined;
 
-function lambdaInvoker(crash: Crash): LambdaInvoker {
+function lambdaInvoker(first: FirstCall): LambdaInvoker {
   let calls = 0;
   lambda.on(InvokeWithResponseStreamCommand).callsFake(async (input: { Payload?: unknown }) => {
+    const call = ++calls;
+    if (call === 1 && first === 'throttle') {
+      throw new TooManyRequestsException({ message: 'Rate Exceeded.', $metadata: { httpStatusCode: 429 }, retryAfterSeconds: '0.01', Type: 'User' });
+    }
     const events = streamedEvents(deployedWorker, eventOf(input), lambdaContext('fanout-worker'));
-    return { StatusCode: 200, $metadata: {}, EventStream: ++calls === 1 && crash === 'first-call' ? crashAfterFirstLine(events) : events };
+    return { StatusCode: 200, $metadata: {}, EventStream: call === 1 && first === 'crash' ? crashAfterFirstLine(events) : events };
   });
   return new LambdaInvoker({ functionName: 'fanout-worker', region: 'us-east-1', concurrency: 4, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
 }
@@ -57,6 +64,7 @@ async function* crashAfterFirstLine(events: AsyncGenerator<{ PayloadChunk?: { Pa
 function watched(invoker: Invoker) {
   const events: SitemapsEventInput[] = [];
   const ends: SitemapsEnd[] = [];
+  const failures: unknown[] = [];
   let running = 0;
   let peak = 0;
   const spy: Pick<Invoker, 'capacity' | 'invokeSitemaps'> = {
@@ -68,12 +76,15 @@ function watched(invoker: Invoker) {
         const end = await invoker.invokeSitemaps!(event, signal, onRecord);
         ends.push(end);
         return end;
+      } catch (error) {
+        failures.push(error);
+        throw error;
       } finally {
         running--;
       }
     },
   };
-  return { spy, events, ends, peak: () => peak };
+  return { spy, events, ends, failures, peak: () => peak };
 }
 
 /** 40 children: plain, .gz files and Content-Encoding ones, three URLs each, but one malformed, one past the byte cap and one 410. */
@@ -169,6 +180,7 @@ describe.each([
     expect(watch.events.every((e) => e.sitemaps.length <= 4)).toBe(true);
     // At most perHost (3) events of the one host at once.
     expect(watch.peak()).toBeLessThanOrEqual(3);
+    expect(watch.failures.map(String)).toStrictEqual([]);
     expect(watch.ends.length).toBe(watch.events.length);
     if (mode === 'local') {
       // Fetched in the child processes, not here.
@@ -208,17 +220,42 @@ describe.each([
 
 it('sends the files of a worker that crashed mid-event again (Lambda), and still gives exactly the URLs', async () => {
   lambda.reset();
-  const invoker = lambdaInvoker('first-call');
+  const invoker = lambdaInvoker('crash');
   try {
     const watch = watched(invoker);
     const { got, site } = await expandThrough(watch.spy, indexOf40());
     expect(got.flatMap((f) => f.urls).sort()).toStrictEqual(expectedUrls(site.origin));
-    expect(got.filter((f) => f.error).map((f) => f.error?.reason)).toHaveLength(3);
+    expect(
+      got
+        .filter((f) => f.error)
+        .map((f) => f.error?.reason)
+        .sort(),
+    ).toStrictEqual(['http', 'malformed', 'too-large']);
     // Every event is one call; the crashed event's files without a record were sent again in another.
     expect(lambda).toHaveReceivedCommandTimes(InvokeWithResponseStreamCommand, watch.events.length);
     const sent = watch.events.flatMap((e) => e.sitemaps);
     expect(sent.length).toBeGreaterThan(40);
     expect(new Set(sent).size).toBe(40);
+  } finally {
+    await invoker.close();
+  }
+});
+
+it('sends a throttled event again without using up a try (Lambda)', async () => {
+  lambda.reset();
+  const invoker = lambdaInvoker('throttle');
+  try {
+    const watch = watched(invoker);
+    const { got, site } = await expandThrough(watch.spy, indexOf40(), { workers: { invoker: watch.spy, runId: 'run-1', perHost: 3, sitemapsPerEvent: 4, retries: 0 } });
+    expect(got.flatMap((f) => f.urls).sort()).toStrictEqual(expectedUrls(site.origin));
+    // With no retries, a throttle that used up a try would have failed the throttled event's files as `fetch`.
+    expect(
+      got
+        .filter((f) => f.error)
+        .map((f) => f.error?.reason)
+        .sort(),
+    ).toStrictEqual(['http', 'malformed', 'too-large']);
+    expect(watch.events.flatMap((e) => e.sitemaps).length).toBeGreaterThan(40); // the throttled event's files went out twice
   } finally {
     await invoker.close();
   }
