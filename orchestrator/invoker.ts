@@ -4,6 +4,7 @@
  */
 import type { Outcome, WorkerEventInput, WorkerResult } from '../core/contract';
 import { FanoutError } from '../core/errors';
+import type { SitemapRecord, SitemapsEnd, SitemapsEventInput } from '../core/sitemap-contract';
 
 /** Why a chunk invocation failed; the orchestrator decides from `reason` whether and how to retry. */
 export type InvokeFailureReason =
@@ -50,6 +51,13 @@ export interface Invoker {
    * invocations dispatched. Returns whether a running chunk of that id was told.
    */
   raiseHostLimits?(chunkId: string, hostLimits: Readonly<Record<string, number>>): boolean;
+  /**
+   * Fetches sitemap files in one worker, as `invoke` runs a chunk: each record reaches `onRecord`
+   * as its file is read (never after the call settles), then it resolves with the end message, or
+   * rejects with an {@link InvokeError} as `invoke` does. Back ends without it leave sitemaps to
+   * the orchestrator (orchestrator/sitemap/expand-sitemaps.ts fetches them itself).
+   */
+  invokeSitemaps?(event: SitemapsEventInput, signal: AbortSignal | undefined, onRecord: (record: SitemapRecord) => void): Promise<SitemapsEnd>;
   /** Chunks this back end runs well in parallel (a default for the run's concurrency). */
   readonly capacity: number;
   /** Releases processes, sockets and clients. */

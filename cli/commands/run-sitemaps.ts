@@ -1,8 +1,9 @@
 /**
  * `fanout run [list] --sitemap <url> …`: the list (if any) and the URLs of every sitemap, one run.
- * The list runs first; then the sitemaps are fetched one file at a time, their URLs de-duplicated
- * against everything before them and run in batches as they come (orchestrator/sitemap/), so a
- * million-URL sitemap set is never held whole. A sitemap that fails is named on stderr and in the
+ * The list runs first; then the sitemaps are fetched (a few files here, one at a time; an index of
+ * many children by the workers, as `sitemaps` events on the run's invoker), their URLs
+ * de-duplicated against everything before them and run in batches as they come
+ * (orchestrator/sitemap/), so a million-URL sitemap set is never held whole. A sitemap that fails is named on stderr and in the
  * summary, and the run goes on with the others.
  */
 import type { Outcome } from '../../core/contract';
@@ -17,6 +18,8 @@ import { loadExtractSpec, scrapeOptionsFromFlags, type RunFlags } from '../run-f
 import { runSessionCommand } from '../session-run';
 import { sitemapOptionsFromFlags, type SitemapFlags } from '../sitemap-flags';
 import { checkOutputPaths } from '../output-paths';
+import { describeDryRun } from '../dry-run';
+import { EXIT_OK } from '../exit-codes';
 import { outputPaths, runCommand } from './run';
 
 /** New sitemap URLs gathered before a batch runs: big enough that the wait at each batch's end is small next to it. */
@@ -43,7 +46,7 @@ export async function runListOrSitemaps(list: string | undefined, flags: RunFlag
 /** `fanout run` with `--sitemap`: returns the exit code; throws UsageError for bad flags, list or output. */
 export async function runSitemapsCommand(list: string | undefined, flags: RunFlags & SitemapFlags): Promise<number> {
   const sitemap = sitemapOptionsFromFlags(flags);
-  if (flags.dryRun) throw new UsageError('--dry-run does not take --sitemap yet (it would have to fetch the sitemaps); run it on a list');
+  if (flags.dryRun) return dryRunSitemaps(list, flags);
   if (flags.csvRaw && flags.format !== 'csv') throw new UsageError('--csv-raw applies to --format csv only; add --format csv or drop --csv-raw');
   checkOutputPaths(outputPaths(flags), list === undefined ? [] : [{ flag: 'the list', path: list }]);
   refuseProxyFlags(flags, '--sitemap');
@@ -82,6 +85,15 @@ export async function runSitemapsCommand(list: string | undefined, flags: RunFla
         robots: flags.robots ?? 'obey',
         robotsCache: session.robots,
         signal: session.options.stopSignal,
+        // An index of many children has them fetched by the workers, within the per-host budget.
+        workers: {
+          invoker: session.options.invoker,
+          runId: `${session.runId}.sitemaps`,
+          threshold: sitemap.fanOutAbove,
+          perHost: scrape.perHost,
+          concurrency: session.options.concurrency ?? session.options.invoker.capacity,
+          retries: flags.chunkRetries,
+        },
       });
       const onFile = (file: { error?: Error }) => {
         if (file.error && !flags.quiet) process.stderr.write(`fanout: ${file.error.message}; going on with the other sitemaps\n`);
@@ -107,6 +119,50 @@ export async function runSitemapsCommand(list: string | undefined, flags: RunFla
         ? `no URLs to scrape: ${stats.failed.length} sitemap(s) failed (${stats.failed[0]?.message}); fix or drop them`
         : `no URLs to scrape: the sitemaps had none left after --since / --include / --exclude${list === undefined ? '' : ` and ${list} had none`}`,
   });
+}
+
+/**
+ * `fanout run --sitemap … --dry-run`: the sitemaps are fetched (here, one file at a time: a dry run
+ * starts no worker), their URLs de-duplicated and filtered as a run would, and the run that would
+ * follow is described and priced as `--dry-run` does a list. No page is fetched. The URLs are held
+ * for the count per host, 8 bytes a URL in the de-duplication set plus the strings.
+ */
+async function dryRunSitemaps(list: string | undefined, flags: RunFlags & SitemapFlags): Promise<number> {
+  const sitemap = sitemapOptionsFromFlags(flags);
+  const scrape = scrapeOptionsFromFlags(flags, undefined);
+  const input: UrlList =
+    list === undefined
+      ? { urls: [], invalid: [], counts: { lines: 0, valid: 0, duplicates: 0, invalid: 0, skipped: 0 } }
+      : await readUrls(list === '-' ? process.stdin : list);
+  const seen = new UrlHashSet(input.urls.length);
+  for (const url of input.urls) seen.add(url);
+  const stats = emptySitemapStats();
+  const files = expandSitemaps({
+    ...sitemap,
+    userAgent: scrape.userAgent,
+    timeoutMs: scrape.timeoutMs,
+    maxRedirects: scrape.maxRedirects,
+    retries: scrape.retries,
+    allowPrivate: scrape.allowPrivate,
+    robots: flags.robots ?? 'obey',
+  });
+  const urls = [...input.urls];
+  const onFile = (file: { error?: Error }) => {
+    if (file.error && !flags.quiet) process.stderr.write(`fanout: ${file.error.message}; going on with the other sitemaps\n`);
+  };
+  for await (const batch of sitemapBatches(files, seen, stats, SITEMAP_BATCH_URLS, onFile)) urls.push(...batch);
+  const counts = input.counts;
+  const all: UrlList = {
+    urls,
+    invalid: input.invalid,
+    // As the run's summary counts them (finish, below).
+    counts: { ...counts, lines: counts.lines + stats.entries, valid: counts.valid + stats.entries - stats.invalid, duplicates: counts.duplicates + stats.duplicates },
+  };
+  const source = [...(list === undefined ? [] : [list === '-' ? 'stdin' : list]), ...(flags.sitemap ?? [])].join(' + ');
+  const [first, ...rest] = describeDryRun(source, all, flags);
+  const lines = [first!.replace('nothing was fetched', 'only the sitemaps were fetched'), ...sitemapLines(stats), ...rest];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return EXIT_OK;
 }
 
 /** The `sitemaps` section of summary.json. */

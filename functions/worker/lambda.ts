@@ -9,6 +9,10 @@
  * dependencies, so local mode runs it as is). Unless the stack allows it (`-c allowPrivate=true`,
  * FANOUT_ALLOW_PRIVATE), an event with `allowPrivate` is refused with PrivateNetworkForbiddenError.
  * Metrics: PagesOk, PagesFailed, Bytes, ChunkDurationMs per chunk; ChunkErrors when the chunk throws.
+ *
+ * A `sitemaps` event (core/sitemap-contract.ts) streams the same way: one `{"type":"sitemap",...}`
+ * line per record (a file's URLs, split over several lines when it has many), then `sitemaps-end`.
+ * Metrics: SitemapFiles and SitemapsFailed per event.
  */
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -17,7 +21,8 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type { WorkerMessage } from '../../core/contract';
 import { privateNetworksAllowed } from '../../core/deploy';
-import { streamHandler, type WorkerPolicy } from './handler';
+import { isSitemapsEvent, type SitemapsMessage } from '../../core/sitemap-contract';
+import { streamHandler, streamSitemaps, type WorkerPolicy } from './handler';
 import { assertResponseStream, streamify } from './streamify';
 
 // Module scope: created once per execution environment, reused across invocations.
@@ -43,15 +48,34 @@ export async function streamChunk(event: unknown, responseStream: Writable, cont
   (responseStream as Partial<awslambda.HttpResponseStream>).setContentType?.(WORKER_STREAM_CONTENT_TYPE);
   // Records are small and the chunk's pace is the sites', so writes are not held back for the
   // stream's back-pressure: they queue in the stream, which the final `finished` waits to drain.
-  const send = (message: WorkerMessage) => responseStream.write(`${JSON.stringify(message)}\n`);
+  const send = (message: WorkerMessage | SitemapsMessage) => responseStream.write(`${JSON.stringify(message)}\n`);
   try {
-    const end = await streamHandler(event, context, (record) => send({ type: 'record', record }), policy);
-    send({ type: 'end', ...end });
-    metrics.addMetric('PagesOk', MetricUnit.Count, end.stats.ok);
-    metrics.addMetric('PagesFailed', MetricUnit.Count, end.stats.failed);
-    metrics.addMetric('Bytes', MetricUnit.Bytes, end.stats.bytes);
-    metrics.addMetric('ChunkDurationMs', MetricUnit.Milliseconds, end.stats.ms);
-    logger.info('chunk done', { urls: chunk?.urls?.length, ...end.stats, unstarted: end.unstarted.length });
+    if (isSitemapsEvent(event)) {
+      let files = 0;
+      let failed = 0;
+      const end = await streamSitemaps(
+        event,
+        context,
+        (record) => {
+          if (record.end !== undefined) files++;
+          if (record.error !== undefined) failed++;
+          send({ type: 'sitemap', record });
+        },
+        policy,
+      );
+      send({ type: 'sitemaps-end', ...end });
+      metrics.addMetric('SitemapFiles', MetricUnit.Count, files);
+      metrics.addMetric('SitemapsFailed', MetricUnit.Count, failed);
+      logger.info('sitemaps done', { files, failed, unstarted: end.unstarted.length, ms: end.ms });
+    } else {
+      const end = await streamHandler(event, context, (record) => send({ type: 'record', record }), policy);
+      send({ type: 'end', ...end });
+      metrics.addMetric('PagesOk', MetricUnit.Count, end.stats.ok);
+      metrics.addMetric('PagesFailed', MetricUnit.Count, end.stats.failed);
+      metrics.addMetric('Bytes', MetricUnit.Bytes, end.stats.bytes);
+      metrics.addMetric('ChunkDurationMs', MetricUnit.Milliseconds, end.stats.ms);
+      logger.info('chunk done', { urls: chunk?.urls?.length, ...end.stats, unstarted: end.unstarted.length });
+    }
   } catch (error) {
     metrics.addMetric('ChunkErrors', MetricUnit.Count, 1);
     logger.error('chunk failed', error as Error);

@@ -1,5 +1,6 @@
 /**
- * Reads a streamed worker response (InvokeWithResponseStream's `EventStream`) into WorkerMessages:
+ * Reads a streamed worker response (InvokeWithResponseStream's `EventStream`) into WorkerMessages
+ * (or, for a `sitemaps` event, SitemapsMessages):
  * `PayloadChunk` bytes are NDJSON cut anywhere, even inside a UTF-8 character, so they are decoded
  * with one streaming decoder and split into whole lines; each line is one WorkerMessage.
  *
@@ -9,6 +10,7 @@
  */
 import type { InvokeWithResponseStreamResponseEvent } from '@aws-sdk/client-lambda';
 import { WorkerMessageSchema, formatZodError, type Outcome, type WorkerEnd } from '../../core/contract';
+import { SitemapsMessageSchema, type SitemapRecord, type SitemapsEnd } from '../../core/sitemap-contract';
 import { InvokeError } from '../invoker';
 import { classifyStreamError, WorkerRefusedError } from './lambda-errors';
 
@@ -44,27 +46,66 @@ export async function readWorkerStream(
   chunkId: string,
   onRecord: (record: Outcome) => void,
 ): Promise<WorkerEnd> {
+  return readMessageStream(events, chunkId, (json, lineNo) => {
+    const message = parseMessage(json, lineNo, chunkId);
+    if (message.type === 'record') {
+      onRecord(message.record);
+      return undefined;
+    }
+    const { type: _type, ...end } = message;
+    return end;
+  });
+}
+
+/** {@link readWorkerStream} for a `sitemaps` event: its `sitemap` lines to `onRecord`, and its `sitemaps-end` line. */
+export async function readSitemapsStream(
+  events: AsyncIterable<InvokeWithResponseStreamResponseEvent>,
+  chunkId: string,
+  onRecord: (record: SitemapRecord) => void,
+): Promise<SitemapsEnd> {
+  return readMessageStream(events, chunkId, (json, lineNo) => {
+    const parsed = SitemapsMessageSchema.safeParse(json);
+    if (!parsed.success) throw new InvokeError(`worker line ${lineNo} is not a sitemaps message: ${formatZodError(parsed.error)}`, 'bad-response', chunkId);
+    if (parsed.data.type === 'sitemap') {
+      onRecord(parsed.data.record);
+      return undefined;
+    }
+    const { type: _type, ...end } = parsed.data;
+    return end;
+  });
+}
+
+/**
+ * The NDJSON framing both kinds of stream share: `take` reads each line's JSON and returns the end
+ * message when the line is one; nothing may follow it, and the stream must end with it.
+ */
+async function readMessageStream<E>(
+  events: AsyncIterable<InvokeWithResponseStreamResponseEvent>,
+  chunkId: string,
+  take: (json: unknown, lineNo: number) => E | undefined,
+): Promise<E> {
   const lines = new LineSplitter();
-  let end: WorkerEnd | undefined;
+  let end: E | undefined;
   let lineNo = 0;
-  const take = (line: string) => {
+  const read = (line: string) => {
     lineNo++;
     if (line.trim() === '') return;
     if (end !== undefined) throw new InvokeError(`worker wrote line ${lineNo} after its end line`, 'bad-response', chunkId);
-    const message = parseMessage(line, lineNo, chunkId);
-    if (message.type === 'record') onRecord(message.record);
-    else {
-      const { type: _type, ...rest } = message;
-      end = rest;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      throw new InvokeError(`worker line ${lineNo} is not JSON: ${line.slice(0, 200)}`, 'bad-response', chunkId);
     }
+    end = take(json, lineNo);
   };
   try {
     for await (const event of events) {
       if (event.PayloadChunk?.Payload) {
-        for (const line of lines.push(event.PayloadChunk.Payload)) take(line);
+        for (const line of lines.push(event.PayloadChunk.Payload)) read(line);
       } else if (event.InvokeComplete) {
         if (event.InvokeComplete.ErrorCode) throw classifyStreamError(event.InvokeComplete, chunkId);
-        take(lines.flush()); // a last line without its newline still counts
+        read(lines.flush()); // a last line without its newline still counts
         if (end === undefined) throw new InvokeError('worker stream completed without an end line', 'bad-response', chunkId);
         return end;
       }
@@ -77,13 +118,7 @@ export async function readWorkerStream(
   throw new InvokeError('worker stream ended before InvokeComplete', 'network', chunkId);
 }
 
-function parseMessage(line: string, lineNo: number, chunkId: string) {
-  let json: unknown;
-  try {
-    json = JSON.parse(line);
-  } catch {
-    throw new InvokeError(`worker line ${lineNo} is not JSON: ${line.slice(0, 200)}`, 'bad-response', chunkId);
-  }
+function parseMessage(json: unknown, lineNo: number, chunkId: string) {
   const parsed = WorkerMessageSchema.safeParse(json);
   if (!parsed.success) {
     // A buffered worker (deployed before streaming) answers one WorkerResult document instead.

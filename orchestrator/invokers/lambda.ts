@@ -9,10 +9,12 @@
  * - Throttling (429) halves the invokes in flight (AIMD, see lambda-aimd.ts) instead of burning retries.
  * - Streamed responses may be up to 200 MB, so the response needs no split; a chunk whose *request*
  *   passes Lambda's 6 MB limit is split in halves and the halves' results merged, transparently to run.ts.
+ * - `sitemaps` events (invokeSitemaps) go the same way: same client, limiter and error verdicts.
  */
-import { InvokeWithResponseStreamCommand, type InvokeWithResponseStreamCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeWithResponseStreamCommand, type InvokeWithResponseStreamCommandOutput, type InvokeWithResponseStreamResponseEvent, LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { Outcome, WorkerEventInput, WorkerResult } from '../../core/contract';
+import type { SitemapRecord, SitemapsEnd, SitemapsEventInput } from '../../core/sitemap-contract';
 import type { EnvProxySettings } from '../../core/proxy';
 import { InvokeError, type Invoker } from '../invoker';
 import type { Release } from '../../core/semaphore';
@@ -23,7 +25,7 @@ import { classifySdkError, LambdaSetupError, type InvokeVerdict } from './lambda
 import { resolveFunctionName } from './lambda-function-name';
 import { DEFAULT_LAMBDA_CONCURRENCY } from '../../core/run-control';
 import { encodeEvent, mergeResults, splitEvent, tooLargeResult } from './lambda-split';
-import { readWorkerStream } from './lambda-stream';
+import { readSitemapsStream, readWorkerStream } from './lambda-stream';
 
 export { DEFAULT_LAMBDA_CONCURRENCY } from '../../core/run-control';
 
@@ -106,7 +108,9 @@ export class LambdaInvoker implements Invoker {
   /** `event` in one call, or split in halves while its request is too large; the result's records went to `deliver`. */
   private async run(event: WorkerEventInput, signal: AbortSignal | undefined, deliver: (record: Outcome) => void): Promise<WorkerResult> {
     const { payload, fits } = encodeEvent(event);
-    const verdict = fits ? await this.invokeOnce(event, payload, signal, deliver) : ({ kind: 'too-large', message: `${payload.byteLength} bytes` } as const);
+    const verdict = fits
+      ? await this.invokeOnce(event.chunkId, payload, signal, async (events) => ({ ...(await readWorkerStream(events, event.chunkId, deliver)), outcomes: [] }))
+      : ({ kind: 'too-large', message: `${payload.byteLength} bytes` } as const);
     if (verdict.kind === 'result') return verdict.result;
     if (verdict.kind === 'error') throw verdict.error;
     if (event.urls.length <= 1) {
@@ -132,18 +136,31 @@ export class LambdaInvoker implements Invoker {
     return missing ? { kind: 'error', error: missing } : verdict;
   }
 
+  /**
+   * Fetches sitemap files in one streamed invoke, through the same limiter, error classification
+   * and stream framing as a chunk. A `sitemaps` event names at most 1,000 URLs, far below the 6 MB
+   * request limit, so it is never split.
+   */
+  async invokeSitemaps(event: SitemapsEventInput, signal: AbortSignal | undefined, onRecord: (record: SitemapRecord) => void): Promise<SitemapsEnd> {
+    const payload = Buffer.from(JSON.stringify(event));
+    const verdict = await this.invokeOnce(event.chunkId, payload, signal, (events) => readSitemapsStream(events, event.chunkId, onRecord));
+    if (verdict.kind === 'result') return verdict.result;
+    if (verdict.kind === 'error') throw verdict.error;
+    throw new InvokeError(`the sitemaps event is over Lambda's request limit: ${verdict.message}`, 'bad-response', event.chunkId);
+  }
+
   /** One streamed invoke holding one limiter slot until its stream is over; the slot is released before any split recurses. */
-  private async invokeOnce(
-    event: WorkerEventInput,
+  private async invokeOnce<T>(
+    chunkId: string,
     payload: Uint8Array,
     signal: AbortSignal | undefined,
-    deliver: (record: Outcome) => void,
-  ): Promise<InvokeVerdict | { kind: 'result'; result: WorkerResult }> {
+    read: (events: AsyncIterable<InvokeWithResponseStreamResponseEvent>) => Promise<T>,
+  ): Promise<InvokeVerdict | { kind: 'result'; result: T }> {
     let release: Release;
     try {
       release = await this.limiter.acquire(signal);
     } catch (error) {
-      if (error instanceof LimiterAbortedError) throw new InvokeError('invoke aborted', 'network', event.chunkId, undefined, { cause: error });
+      if (error instanceof LimiterAbortedError) throw new InvokeError('invoke aborted', 'network', chunkId, undefined, { cause: error });
       throw error;
     }
     // Our own controller, so a stream we stop reading (a bad line) is closed, not left running.
@@ -159,8 +176,8 @@ export class LambdaInvoker implements Invoker {
           abortSignal: call.signal,
         });
       } catch (error) {
-        if (signal?.aborted) throw new InvokeError('invoke aborted', 'network', event.chunkId, undefined, { cause: error });
-        const verdict = this.explainProfile(classifySdkError(error, event.chunkId, this.functionName), error);
+        if (signal?.aborted) throw new InvokeError('invoke aborted', 'network', chunkId, undefined, { cause: error });
+        const verdict = this.explainProfile(classifySdkError(error, chunkId, this.functionName), error);
         if (verdict.kind === 'error' && verdict.error instanceof InvokeError && verdict.error.reason === 'throttled') {
           this.counters.throttles++;
           this.limiter.onThrottle();
@@ -168,13 +185,13 @@ export class LambdaInvoker implements Invoker {
         return verdict;
       }
       this.limiter.onSuccess();
-      if (!output.EventStream) return { kind: 'error', error: new InvokeError('Lambda answered without an event stream', 'bad-response', event.chunkId) };
+      if (!output.EventStream) return { kind: 'error', error: new InvokeError('Lambda answered without an event stream', 'bad-response', chunkId) };
       try {
-        const end = await readWorkerStream(output.EventStream, event.chunkId, deliver);
+        const result = await read(output.EventStream);
         complete = true;
-        return { kind: 'result', result: { ...end, outcomes: [] } };
+        return { kind: 'result', result };
       } catch (error) {
-        if (signal?.aborted) throw new InvokeError('invoke aborted', 'network', event.chunkId, undefined, { cause: error });
+        if (signal?.aborted) throw new InvokeError('invoke aborted', 'network', chunkId, undefined, { cause: error });
         throw error;
       }
     } finally {

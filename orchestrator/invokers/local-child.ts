@@ -7,6 +7,7 @@
  * argv: [workerModulePath, exportName]
  */
 import type { Outcome } from '../../core/contract';
+import type { SitemapRecord } from '../../core/sitemap-contract';
 import { loadBundle } from './bundle-loader';
 import type { ChildReply, HostLimitsMessage, InvokeMessage } from './local-protocol';
 
@@ -23,7 +24,9 @@ interface ChildContext {
   getRemainingTimeInMillis(): number;
   onHostLimits(listener: HostLimitsListener): void;
 }
-type Handler = (event: unknown, context: ChildContext, onRecord: (record: Outcome) => void) => Promise<unknown>;
+/** Records are a chunk's outcomes or a `sitemaps` event's files: the child passes them on as they are. */
+type WorkerRecord = Outcome | SitemapRecord;
+type Handler = (event: unknown, context: ChildContext, onRecord: (record: WorkerRecord) => void) => Promise<unknown>;
 
 /**
  * Raised host limits per running invocation: its listener once the handler has subscribed, and
@@ -49,13 +52,13 @@ function reply(message: ChildReply): void {
 void loaded.finally(() => reply({ type: 'ready' })).catch(() => {});
 
 /** Records waiting for the end of this tick, so a burst of fast pages costs one message. */
-let batch: { id: number; records: Outcome[] } | undefined;
+let batch: { id: number; records: WorkerRecord[] } | undefined;
 function flush(): void {
   if (batch === undefined) return;
   reply({ type: 'records', ...batch });
   batch = undefined;
 }
-function onRecordOf(id: number): (record: Outcome) => void {
+function onRecordOf(id: number): (record: WorkerRecord) => void {
   return (record) => {
     if (batch !== undefined && batch.id !== id) flush();
     if (batch === undefined) {

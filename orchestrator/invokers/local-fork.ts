@@ -20,8 +20,8 @@ const BUNDLED = typeof __FANOUT_BUNDLED__ !== 'undefined' && __FANOUT_BUNDLED__;
 /** The worker handler module: the bundled worker (built like the Lambda asset), or the TypeScript source. */
 export const DEFAULT_WORKER_MODULE = BUNDLED ? path.join(__dirname, 'worker.js') : path.join(__dirname, '../../functions/worker/handler' + EXT);
 const CHILD_MODULE = path.join(__dirname, 'local-child' + EXT);
-/** The handler export a child calls: records stream as URLs end. */
-export const DEFAULT_WORKER_EXPORT = 'streamHandler';
+/** The handler export a child calls: either kind of event (page chunks, sitemaps), records streaming as they end. */
+export const DEFAULT_WORKER_EXPORT = 'streamEvent';
 
 /** What a child runs and where its output goes: an early child is adopted only by an invoker that wants the same. */
 export interface ChildSpec {

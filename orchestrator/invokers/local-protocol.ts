@@ -2,12 +2,13 @@
  * The IPC messages between LocalInvoker and its child processes (structured clone, `serialization: 'advanced'`).
  */
 import type { Outcome, WorkerEventInput } from '../../core/contract';
+import type { SitemapRecord, SitemapsEventInput } from '../../core/sitemap-contract';
 
-/** Parent -> child: run one chunk; `timeoutMs` feeds the handler's `getRemainingTimeInMillis`. */
+/** Parent -> child: run one chunk (or one `sitemaps` event); `timeoutMs` feeds the handler's `getRemainingTimeInMillis`. */
 export interface InvokeMessage {
   type: 'invoke';
   id: number;
-  event: WorkerEventInput;
+  event: WorkerEventInput | SitemapsEventInput;
   timeoutMs: number;
 }
 
@@ -28,6 +29,6 @@ export interface HostLimitsMessage {
  */
 export type ChildReply =
   | { type: 'ready' }
-  | { type: 'records'; id: number; records: Outcome[] }
+  | { type: 'records'; id: number; records: (Outcome | SitemapRecord)[] }
   | { type: 'result'; id: number; result: unknown }
   | { type: 'error'; id: number; error: { name: string; message: string; stack?: string } };

@@ -1,11 +1,13 @@
 /**
  * Runs chunks in a pool of local child processes, each running the worker's Lambda handler: the
- * same code path as AWS, one chunk per process at a time, like one Lambda instance.
+ * same code path as AWS, one chunk per process at a time, like one Lambda instance. `sitemaps`
+ * events take the same path: a slot, a child, its timeout, its records over IPC.
  */
 import type { ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { OutcomeSchema, WorkerResultSchema, formatZodError, type Outcome, type WorkerEventInput, type WorkerResult } from '../../core/contract';
+import { SitemapRecordSchema, SitemapsEndSchema, type SitemapRecord, type SitemapsEnd, type SitemapsEventInput } from '../../core/sitemap-contract';
 import { RUN_DEFAULTS } from '../../core/run-control';
 import { Semaphore } from '../../core/semaphore';
 import { InvokeError, type Invoker } from '../invoker';
@@ -22,7 +24,7 @@ export interface LocalInvokerOptions {
   chunkTimeoutMs?: number;
   /** Path of the module exporting the handler. @default functions/worker/handler */
   workerModule?: string;
-  /** Name of the handler export, called as `(event, context, onRecord)`. @default 'streamHandler' (records stream as URLs end) */
+  /** Name of the handler export, called as `(event, context, onRecord)`. @default 'streamEvent' (records stream as URLs end; takes chunks and `sitemaps` events) */
   workerExport?: string;
   /** Where the children's stdout and stderr go; never our stdout, which may carry the results. @default 'stderr' */
   childOutput?: 'stderr' | 'ignore';
@@ -38,10 +40,10 @@ interface Job {
   chunkId: string;
   /** The invoke message has gone to the child: raised limits now go over IPC. */
   sent?: boolean;
-  /** Where streamed records go; without one they are kept for the result. */
-  onRecord: (record: Outcome) => void;
-  kept: Outcome[];
-  resolve(result: WorkerResult): void;
+  /** Checks a streamed record and hands it on; returns why it is invalid. */
+  take(record: unknown): string | undefined;
+  /** Checks the answer and settles the call with it (a bad one rejects as `bad-response`). */
+  answer(result: unknown): void;
   reject(error: unknown): void;
   cleanup(): void;
 }
@@ -97,6 +99,58 @@ export class LocalInvoker implements Invoker {
   }
 
   async invoke(event: WorkerEventInput, signal?: AbortSignal, onRecord?: (record: Outcome) => void): Promise<WorkerResult> {
+    const kept: Outcome[] = [];
+    const deliver = onRecord ?? ((record: Outcome) => kept.push(record));
+    return this.dispatch<WorkerResult>(
+      event.chunkId,
+      () => this.withRaisedLimits(event),
+      signal,
+      (record) => {
+        const parsed = OutcomeSchema.safeParse(record);
+        if (!parsed.success) return `worker streamed an invalid record: ${formatZodError(parsed.error)}`;
+        deliver(parsed.data);
+        return undefined;
+      },
+      (result) => {
+        // A streaming handler answers with the end message: its records came before it.
+        const parsed = WorkerResultSchema.safeParse({ outcomes: [], ...(result as object) });
+        return parsed.success
+          ? { ok: true, value: { ...parsed.data, outcomes: [...kept, ...parsed.data.outcomes] } }
+          : { ok: false, why: `worker returned an invalid result: ${formatZodError(parsed.error)}` };
+      },
+    );
+  }
+
+  /** Runs a `sitemaps` event in a child, as a chunk: one child, the same slots, timeout and kill. */
+  async invokeSitemaps(event: SitemapsEventInput, signal: AbortSignal | undefined, onRecord: (record: SitemapRecord) => void): Promise<SitemapsEnd> {
+    return this.dispatch<SitemapsEnd>(
+      event.chunkId,
+      () => event,
+      signal,
+      (record) => {
+        const parsed = SitemapRecordSchema.safeParse(record);
+        if (!parsed.success) return `worker streamed an invalid sitemap record: ${formatZodError(parsed.error)}`;
+        onRecord(parsed.data);
+        return undefined;
+      },
+      (result) => {
+        const parsed = SitemapsEndSchema.safeParse(result);
+        return parsed.success ? { ok: true, value: parsed.data } : { ok: false, why: `worker ended a sitemaps event badly: ${formatZodError(parsed.error)}` };
+      },
+    );
+  }
+
+  /**
+   * One event on one child: waits for a slot, sends `eventAt()` once the child is ready, hands each
+   * streamed record to `take` (which says why one is invalid) and the answer to `answer`.
+   */
+  private async dispatch<T>(
+    chunkId: string,
+    eventAt: () => WorkerEventInput | SitemapsEventInput,
+    signal: AbortSignal | undefined,
+    take: (record: unknown) => string | undefined,
+    answer: (result: unknown) => { ok: true; value: T } | { ok: false; why: string },
+  ): Promise<T> {
     if (this.closed) throw new Error('LocalInvoker is closed');
     signal?.throwIfAborted();
     const release = await this.slots.acquire(signal);
@@ -106,9 +160,8 @@ export class LocalInvoker implements Invoker {
       throw this.closed ? new Error('LocalInvoker is closed') : signal!.reason;
     }
     const child = this.idle.pop() ?? this.spawn();
-    return new Promise<WorkerResult>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       const id = this.nextId++;
-      const { chunkId } = event;
       // The chunk's clock starts when the child is ready, so a cold start does not eat into it.
       let timer = child.ready
         ? undefined
@@ -120,7 +173,7 @@ export class LocalInvoker implements Invoker {
         timer = setTimeout(() => {
           this.fail(child, new InvokeError(`chunk ${chunkId} ran past the chunk timeout (${this.chunkTimeoutMs} ms); its worker process was killed`, 'timeout', chunkId));
         }, this.chunkTimeoutMs);
-        const message: InvokeMessage = { type: 'invoke', id, event: this.withRaisedLimits(event), timeoutMs: this.chunkTimeoutMs };
+        const message: InvokeMessage = { type: 'invoke', id, event: eventAt(), timeoutMs: this.chunkTimeoutMs };
         if (child.job) child.job.sent = true;
         child.proc.send(message, (error) => {
           if (error)
@@ -129,13 +182,15 @@ export class LocalInvoker implements Invoker {
       };
       const onAbort = () => this.fail(child, signal?.reason ?? new Error('aborted'));
       signal?.addEventListener('abort', onAbort, { once: true });
-      const kept: Outcome[] = [];
       child.job = {
         id,
         chunkId,
-        onRecord: onRecord ?? ((record) => kept.push(record)),
-        kept,
-        resolve,
+        take,
+        answer: (result) => {
+          const answered = answer(result);
+          if (answered.ok) resolve(answered.value);
+          else reject(new InvokeError(answered.why, 'bad-response', chunkId));
+        },
         reject,
         cleanup: () => {
           clearTimeout(timer);
@@ -244,12 +299,11 @@ export class LocalInvoker implements Invoker {
     if (!job || reply.id !== job.id) return; // a late answer for a job already settled
     if (reply.type === 'records') {
       for (const record of reply.records) {
-        const parsed = OutcomeSchema.safeParse(record);
-        if (!parsed.success) {
-          this.fail(child, new InvokeError(`worker streamed an invalid record: ${formatZodError(parsed.error)}`, 'bad-response', job.chunkId));
+        const invalid = job.take(record);
+        if (invalid !== undefined) {
+          this.fail(child, new InvokeError(invalid, 'bad-response', job.chunkId));
           return;
         }
-        job.onRecord(parsed.data);
       }
       return;
     }
@@ -257,13 +311,7 @@ export class LocalInvoker implements Invoker {
       const error = new InvokeError(`worker threw ${reply.error.name}: ${reply.error.message}`, 'crashed', job.chunkId);
       this.settle(child, () => job.reject(error));
     } else {
-      // A streaming handler answers with the end message: its records came before it.
-      const parsed = WorkerResultSchema.safeParse({ outcomes: [], ...(reply.result as object) });
-      this.settle(child, () =>
-        parsed.success
-          ? job.resolve({ ...parsed.data, outcomes: [...job.kept, ...parsed.data.outcomes] })
-          : job.reject(new InvokeError(`worker returned an invalid result: ${formatZodError(parsed.error)}`, 'bad-response', job.chunkId)),
-      );
+      this.settle(child, () => job.answer(reply.result));
     }
     if (!this.closed) this.idle.push(child); // before the next waiter runs: settle() only queued its wake-up
   }

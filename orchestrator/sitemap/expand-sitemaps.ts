@@ -1,16 +1,18 @@
 /**
- * Sitemap sources to page URLs, one sitemap file at a time: indexes are followed breadth first to
- * a depth cap, `robots:<origin>` reads the origin's `Sitemap:` lines, and every fetch goes through
- * the pages' guards (SSRF, timeouts, redirects, the protocol's size cap) and robots.txt, one at a
- * time per host and `Crawl-delay` apart. A file that fails is a value naming it; the others go on.
+ * Sitemap sources to page URLs: indexes are followed breadth first to a depth cap, `robots:<origin>`
+ * reads the origin's `Sitemap:` lines, and every fetch goes through the pages' guards (SSRF,
+ * timeouts, redirects, the protocol's size caps) and robots.txt (checked here before any fetch),
+ * `Crawl-delay` apart per host. A file that fails is a value naming it; the others go on.
  *
- * The fetching is done here, in the orchestrator, one file at a time: plenty for the sitemaps of a
- * few sites (a million URLs is 20 files). An index of thousands of children would be faster fanned
- * out over the workers; that is left for later (see README).
+ * Who fetches: while a few sitemaps wait (the sources, an index of up to `workers.threshold`
+ * children), the orchestrator fetches them itself, one at a time. When more wait (a big index's
+ * children), they all go to the workers (`workers`, fan-out-sitemaps.ts): grouped by host into
+ * `sitemaps` events on the run's invoker, local child processes or Lambda, with the same fetch and
+ * parser (http/sitemap/), at most `perHost` events of a host at once. Files come back in the order
+ * the workers finish; an index among them queues its children for the next round.
  */
 import type { Agent } from 'undici';
 import { hostKey } from '../../core/host-key';
-import { normaliseUrl } from '../../core/normalise-url';
 import type { RobotsMode } from '../../core/run-control';
 import { describeSitemapSource, parseLastmod, type SitemapSource } from '../../core/sitemap-spec';
 import type { UrlFilter } from '../../core/url-pattern';
@@ -18,11 +20,15 @@ import { DEFAULT_USER_AGENT } from '../../core/version';
 import { createAgent } from '../../http/agent';
 import { connectTimeoutFor } from '../../http/follow-redirects';
 import { fetchRobotsTxt } from '../../http/robots/robots-fetch';
+import { fetchSitemap } from '../../http/sitemap/fetch-sitemap';
+import { sitemapUrls } from '../../http/sitemap/sitemap-urls';
+import type { Invoker } from '../invoker';
 import { RobotsCache } from '../robots';
-import { fetchSitemap } from './fetch-sitemap';
+import { fanOutSitemaps, type FanOutOptions, type FetchedSitemap, type SitemapJob } from './fan-out-sitemaps';
+import { HostPacer } from './host-pacer';
 import { sitemapsOfRobotsTxt } from './robots-sitemaps';
-import type { SitemapKind } from './parse-sitemap';
-import { SitemapError } from './sitemap-error';
+import type { SitemapKind } from '../../http/sitemap/parse-sitemap';
+import { SitemapError } from '../../http/sitemap/sitemap-error';
 
 export interface ExpandSitemapsOptions {
   sources: readonly SitemapSource[];
@@ -52,7 +58,21 @@ export interface ExpandSitemapsOptions {
   retryBaseDelayMs?: number;
   /** Stops the expansion: the fetch in flight is aborted and nothing more is fetched. */
   signal?: AbortSignal;
+  /**
+   * Fetch many files through the workers: when more than `threshold` sitemaps wait (an index's
+   * children, a robots.txt's Sitemap: lines), they go out as `sitemaps` events on `invoker`
+   * (fan-out-sitemaps.ts). An invoker without `invokeSitemaps` leaves every fetch here.
+   * @default undefined: every file fetched here, one at a time
+   */
+  workers?: Omit<FanOutOptions, 'settings' | 'pacer' | 'signal' | 'invoker'> & {
+    invoker: Pick<Invoker, 'invokeSitemaps' | 'capacity'>;
+    /** @default DEFAULT_FAN_OUT_ABOVE (4) */
+    threshold?: number;
+  };
 }
+
+/** Sitemaps waiting at once above which the workers fetch them: an index of 5 children or more. */
+export const DEFAULT_FAN_OUT_ABOVE = 4;
 
 /** What one sitemap file gave. */
 export interface SitemapFile {
@@ -96,6 +116,7 @@ export async function* expandSitemaps(options: ExpandSitemapsOptions): AsyncGene
   const agent: Agent = createAgent({ perHost: 2, connectTimeoutMs: connectTimeoutFor(options.timeoutMs), allowPrivate: options.allowPrivate });
   const robots = options.robots === 'obey' ? (options.robotsCache ?? new RobotsCache({ userAgent: options.userAgent, allowPrivate: options.allowPrivate })) : undefined;
   const pacer = new HostPacer();
+  const workers = withSitemapWorkers(options.workers);
   const queued = new Set<string>();
   const queue: Pending[] = [];
   const enqueue = (url: string, depth: number) => {
@@ -104,6 +125,49 @@ export async function* expandSitemaps(options: ExpandSitemapsOptions): AsyncGene
     queue.push({ url, depth });
   };
   let fetched = 0;
+  /** A sitemap may be fetched (its job), or the file that says why not. */
+  const admit = async (next: Pending): Promise<SitemapJob | SitemapFile> => {
+    if (fetched >= maxFiles) {
+      return failed(next.url, next.depth, new SitemapError(`sitemap ${next.url}: not fetched, past the cap of ${maxFiles} sitemap files`, 'too-deep', next.url));
+    }
+    const origin = new URL(next.url).origin;
+    const rules = robots && (await robots.rulesFor(origin));
+    if (rules && !rules.isAllowed(next.url)) {
+      const why = `sitemap ${next.url}: disallowed by ${origin}/robots.txt${rules.source === 'file' ? '' : ` (${rules.reason})`}`;
+      return failed(next.url, next.depth, new SitemapError(why, 'robots-disallowed', next.url));
+    }
+    fetched++;
+    return { url: next.url, depth: next.depth, delayMs: rules?.crawlDelayMs ?? 0 };
+  };
+  /** What a fetched file gave: its page URLs filtered, or its children queued (those too deep named). */
+  function* read(fetchedFile: FetchedSitemap): Generator<SitemapFile> {
+    const { job } = fetchedFile;
+    if (fetchedFile.error) {
+      yield failed(job.url, job.depth, fetchedFile.error);
+      return;
+    }
+    const file: SitemapFile = {
+      sitemap: job.url,
+      depth: job.depth,
+      kind: fetchedFile.kind,
+      urls: [],
+      counts: { entries: fetchedFile.entries, invalid: fetchedFile.invalid, old: 0, filtered: 0 },
+    };
+    for (const { url, lastmod: written } of fetchedFile.urls) {
+      if (fetchedFile.kind === 'index') {
+        if (job.depth + 1 > maxDepth) {
+          const message = `sitemap ${url}: not fetched, nested deeper than the cap of ${maxDepth} index levels (--sitemap-depth)`;
+          yield failed(url, job.depth + 1, new SitemapError(message, 'too-deep', url));
+        } else enqueue(url, job.depth + 1);
+        continue;
+      }
+      const lastmod = options.sinceMs === undefined || written === undefined ? undefined : parseLastmod(written);
+      if (lastmod !== undefined && options.sinceMs !== undefined && lastmod < options.sinceMs) file.counts.old++;
+      else if (options.filter && !options.filter(url)) file.counts.filtered++;
+      else file.urls.push(url);
+    }
+    yield file;
+  }
   try {
     for (const source of options.sources) {
       if (source.kind === 'url') {
@@ -114,70 +178,70 @@ export async function* expandSitemaps(options: ExpandSitemapsOptions): AsyncGene
       if (found instanceof SitemapError) yield failed(describeSitemapSource(source), 0, found);
       else for (const url of found) enqueue(url, 0);
     }
-    for (let next = queue.shift(); next !== undefined && options.signal?.aborted !== true; next = queue.shift()) {
-      if (fetched >= maxFiles) {
-        yield failed(next.url, next.depth, new SitemapError(`sitemap ${next.url}: not fetched, past the cap of ${maxFiles} sitemap files`, 'too-deep', next.url));
+    while (queue.length > 0 && options.signal?.aborted !== true) {
+      if (workers !== undefined && queue.length > (workers.threshold ?? DEFAULT_FAN_OUT_ABOVE)) {
+        // Many files waiting (an index's children): the workers fetch them, all at once.
+        const jobs: SitemapJob[] = [];
+        for (const next of queue.splice(0)) {
+          const admitted = await admit(next);
+          if ('sitemap' in admitted) yield admitted;
+          else jobs.push(admitted);
+        }
+        const files = fanOutSitemaps(jobs, {
+          ...workers,
+          settings: {
+            timeoutMs: options.timeoutMs,
+            maxRedirects: options.maxRedirects,
+            retries: options.retries,
+            allowPrivate: options.allowPrivate,
+            ...fetchLimits(options),
+          },
+          pacer,
+          signal: options.signal,
+        });
+        for await (const file of files) yield* read(file);
         continue;
       }
-      const origin = new URL(next.url).origin;
-      const rules = robots && (await robots.rulesFor(origin));
-      if (rules && !rules.isAllowed(next.url)) {
-        yield failed(
-          next.url,
-          next.depth,
-          new SitemapError(`sitemap ${next.url}: disallowed by ${origin}/robots.txt${rules.source === 'file' ? '' : ` (${rules.reason})`}`, 'robots-disallowed', next.url),
-        );
+      const next = queue.shift()!;
+      const job = await admit(next);
+      if ('sitemap' in job) {
+        yield job;
         continue;
       }
-      fetched++;
-      const host = hostKey(next.url) ?? origin;
+      const host = hostKey(job.url) ?? job.url;
       await pacer.wait(host);
       let document: Awaited<ReturnType<typeof fetchSitemap>>;
       try {
-        document = await fetchSitemap(next.url, { ...options, dispatcher: agent });
+        document = await fetchSitemap(job.url, { ...options, dispatcher: agent });
       } catch (error) {
         // Cancelled by the run's stop: not the sitemap's fault, and nothing more is wanted.
         if (options.signal?.aborted) return;
-        yield failed(
-          next.url,
-          next.depth,
-          error instanceof SitemapError ? error : new SitemapError(`sitemap ${next.url}: ${String(error)}`, 'fetch', next.url, { cause: error }),
-        );
+        const e = error instanceof SitemapError ? error : new SitemapError(`sitemap ${job.url}: ${String(error)}`, 'fetch', job.url, { cause: error });
+        yield failed(job.url, job.depth, e);
         continue;
       } finally {
-        pacer.done(host, rules?.crawlDelayMs ?? 0);
+        pacer.done(host, job.delayMs);
       }
-      const file: SitemapFile = {
-        sitemap: next.url,
-        depth: next.depth,
-        kind: document.kind,
-        urls: [],
-        counts: { entries: document.entries.length, invalid: 0, old: 0, filtered: 0 },
-      };
-      for (const entry of document.entries) {
-        const url = normaliseUrl(entry.loc);
-        if (!url.ok) {
-          file.counts.invalid++;
-          continue;
-        }
-        if (document.kind === 'index') {
-          if (next.depth + 1 > maxDepth) {
-            const message = `sitemap ${url.url}: not fetched, nested deeper than the cap of ${maxDepth} index levels (--sitemap-depth)`;
-            yield failed(url.url, next.depth + 1, new SitemapError(message, 'too-deep', url.url));
-          } else enqueue(url.url, next.depth + 1);
-          continue;
-        }
-        const lastmod = options.sinceMs === undefined || entry.lastmod === undefined ? undefined : parseLastmod(entry.lastmod);
-        if (lastmod !== undefined && options.sinceMs !== undefined && lastmod < options.sinceMs) file.counts.old++;
-        else if (options.filter && !options.filter(url.url)) file.counts.filtered++;
-        else file.urls.push(url.url);
-      }
-      yield file;
+      yield* read({ job, kind: document.kind, entries: document.entries.length, ...sitemapUrls(document.entries) });
     }
   } finally {
     await agent.close();
     if (robots !== undefined && options.robotsCache === undefined) await robots.close();
   }
+}
+
+/** `workers`, when its invoker can fetch sitemaps. */
+function withSitemapWorkers(workers: ExpandSitemapsOptions['workers']) {
+  const invoker = workers?.invoker;
+  const invokeSitemaps = invoker?.invokeSitemaps;
+  if (workers === undefined || invoker === undefined || invokeSitemaps === undefined) return undefined;
+  return { ...workers, invoker: { capacity: invoker.capacity, invokeSitemaps: invokeSitemaps.bind(invoker) } };
+}
+
+/** The test-lowered limits, passed on to the workers only when set. */
+function fetchLimits(options: ExpandSitemapsOptions): { userAgent?: string; maxBytes?: number; maxEntries?: number; retryBaseDelayMs?: number } {
+  const { userAgent, maxBytes, maxEntries, retryBaseDelayMs } = options;
+  return Object.fromEntries(Object.entries({ userAgent, maxBytes, maxEntries, retryBaseDelayMs }).filter(([, value]) => value !== undefined));
 }
 
 function failed(sitemap: string, depth: number, error: SitemapError): SitemapFile {
@@ -203,18 +267,4 @@ async function sitemapsOfRobots(origin: string, agent: Agent, options: ExpandSit
   const urls = sitemapsOfRobotsTxt(new TextDecoder('utf-8').decode(fetched.body), origin);
   if (urls.length === 0) return new SitemapError(`sitemap ${name}: ${origin}/robots.txt has no Sitemap: line`, 'no-sitemaps', name);
   return urls;
-}
-
-/** One sitemap fetch at a time per host, and a host's Crawl-delay between the end of one and the start of the next. */
-class HostPacer {
-  private readonly nextAt = new Map<string, number>();
-
-  async wait(host: string): Promise<void> {
-    const waitMs = (this.nextAt.get(host) ?? 0) - Date.now();
-    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
-  }
-
-  done(host: string, delayMs: number): void {
-    if (delayMs > 0) this.nextAt.set(host, Date.now() + delayMs);
-  }
 }

@@ -8,7 +8,7 @@
  * the URLs: a million-URL sitemap set costs 16 MiB there, not the whole list.
  */
 import type { UrlHashSet } from '../url-hash-set';
-import type { SitemapError } from './sitemap-error';
+import type { SitemapError } from '../../http/sitemap/sitemap-error';
 import type { SitemapFile } from './expand-sitemaps';
 
 /** What the sitemaps gave, for the summary. */

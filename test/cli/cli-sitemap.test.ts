@@ -1,14 +1,21 @@
 /**
  * `fanout run --sitemap` end to end: the real bin in a child process, real workers, a loopback site
  * serving a sitemap index with plain, gzipped and Content-Encoding children, a malformed one and
- * one past the protocol's 50,000 URLs.
+ * one past the protocol's 50,000 URLs. The index has 5 children, over the default --sitemap-fan-out
+ * of 4, so the workers fetch them: local child processes, or the deployed worker entry behind the
+ * Lambda emulator with --mode lambda.
  */
+import '../helpers/quiet-powertools';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunSummary } from '../../core/summary';
 import { indexXml, pagePaths, startSitemapSite, urlsetXml } from '../helpers/sitemap-site';
 import type { TestServer } from '../helpers/http-server';
+import { streamChunk } from '../../functions/worker/lambda';
+import { streamify } from '../../functions/worker/streamify';
+import { fakeLambdaRuntime } from '../helpers/fake-lambda-runtime';
+import { startLambdaEmulator } from '../helpers/lambda-emulator';
 import { runCli } from './run-cli';
 
 type Site = TestServer & { url: (path: string) => string };
@@ -142,6 +149,57 @@ describe('fanout run --sitemap', () => {
     expect(result.stderr.startsWith(message)).toBe(true);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stdout).toBe('');
+  });
+
+  it("--mode lambda: the index's children go to the Lambda worker as sitemaps events, and exactly its URLs run", async () => {
+    const events: { kind?: string; sitemaps?: string[]; urls?: string[] }[] = [];
+    const emulator = await startLambdaEmulator({
+      functions: { 'fanout-worker': streamify(streamChunk, fakeLambdaRuntime) },
+      inject: (call) => void events.push(call.event as (typeof events)[number]),
+    });
+    try {
+      const out = path.join(dir, 'lambda.jsonl');
+      site.requests.length = 0;
+      const result = await runCli(
+        ['run', '--sitemap', site.url('/index.xml'), '-o', out, '--mode', 'lambda', '--endpoint', emulator.endpoint, '--function', 'fanout-worker'].concat([
+          '--allow-private',
+          '--workers',
+          '2',
+          '--retries',
+          '0',
+          '--quiet',
+        ]),
+        { env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true', FANOUT_FUNCTION: '' } },
+      );
+
+      expect(result.code).toBe(0);
+      const expected = expand([...pagePaths('a', 5), '{origin}/secret/1', ...pagePaths('b', 4), ...pagePaths('c', 3)]);
+      expect(
+        records(out)
+          .map((r) => r.url)
+          .sort(),
+      ).toStrictEqual([...expected].sort());
+      const children = ['/plain.xml', '/zipped.xml.gz', '/encoded.xml', '/broken.xml', '/big.xml'].map((p) => site.url(p));
+      const sent = events.filter((e) => e.kind === 'sitemaps').flatMap((e) => e.sitemaps ?? []);
+      expect([...sent].sort()).toStrictEqual([...children].sort());
+      // Pages went out as chunks (some perhaps twice: Lambda mode makes speculative copies); /secret/1 is robots-disallowed, never sent.
+      const pages = new Set(events.filter((e) => e.kind !== 'sitemaps').flatMap((e) => e.urls ?? []));
+      expect([...pages].sort()).toStrictEqual(expected.filter((u) => !u.endsWith('/secret/1')).sort());
+      expect(site.requests.filter((r) => r.path === '/index.xml')).toHaveLength(1);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it('--dry-run fetches the sitemaps but no page, and prints what the run would do', async () => {
+    site.requests.length = 0;
+    const result = await runCli(['run', '--sitemap', site.url('/index.xml'), '--dry-run', '--allow-private', '--quiet']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`fanout dry run of ${site.url('/index.xml')}: only the sitemaps were fetched\n`);
+    expect(result.stdout).toContain('  sitemaps  4 files read, 14 URLs listed, 13 new run (1 already listed); 2 FAILED:');
+    expect(result.stdout).toMatch(/^ {2}pages {5}13 to fetch on 1 host/m);
+    expect(pagesFetched()).toStrictEqual([]);
   });
 
   it('exits 1 naming the sitemap when no sitemap gave a URL', async () => {

@@ -1,5 +1,5 @@
-import { SitemapParser } from '../../orchestrator/sitemap/parse-sitemap';
-import { SitemapError } from '../../orchestrator/sitemap/sitemap-error';
+import { SitemapParser } from '../../http/sitemap/parse-sitemap';
+import { SitemapError } from '../../http/sitemap/sitemap-error';
 import { indexXml, urlsetXml } from '../helpers/sitemap-site';
 
 const NAME = 'https://a.test/sitemap.xml';

@@ -10,9 +10,9 @@ import { pipeline, Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { isRetryableStatus, RETRYABLE_KINDS } from '../../core/retryable';
-import { FetchError } from '../../http/fetch-error';
-import { discardBody, fetchFollowingRedirects, responseHeader, type FinalResponse } from '../../http/follow-redirects';
-import { parseContentEncoding } from '../../http/read-body';
+import { FetchError } from '../fetch-error';
+import { discardBody, fetchFollowingRedirects, responseHeader, type FinalResponse } from '../follow-redirects';
+import { parseContentEncoding } from '../read-body';
 import { SitemapParser, type SitemapDocument } from './parse-sitemap';
 import { SitemapError } from './sitemap-error';
 
