@@ -24,7 +24,7 @@ import {
   type Checkpoint,
   type RunCounts,
 } from './checkpoint';
-import { splitSettings, type ContinueInput, type OrchestratorEvent, type RunInput } from '../../core/schedule-input';
+import { runSource, splitSettings, type ContinueInput, type OrchestratorEvent, type RunInput } from '../../core/schedule-input';
 import { PreconditionFailedError, type ObjectStore } from './object-store';
 
 export interface OrchestrateDeps {
@@ -98,7 +98,9 @@ async function start(input: RunInput, deps: OrchestrateDeps): Promise<{ checkpoi
   assertPrivateAllowed(input.options.allowPrivate, deps.allowPrivate, 'orchestrator');
   const startedAt = deps.now?.() ?? new Date();
   const runPrefix = runPrefixFor(input.schedule, startedAt);
-  const text = 'urls' in input.list ? input.list.urls.join('\n') : await readList(input.list.s3Key, deps.store);
+  const source = runSource(input);
+  if (source.crawl) throw new Error('scheduled crawls are not supported yet: give the schedule a list');
+  const text = 'urls' in source.list ? source.list.urls.join('\n') : await readList(source.list.s3Key, deps.store);
   const list = await readUrls(Readable.from([text]));
   // robots.txt once per run, here: continuations only see the allowed URLs and the Crawl-delays.
   const { run, scrape } = splitSettings(input.options);
@@ -123,7 +125,7 @@ async function start(input: RunInput, deps: OrchestrateDeps): Promise<{ checkpoi
     version: CHECKPOINT_VERSION,
     runId: `${input.schedule}-${startedAt.getTime()}`,
     schedule: input.schedule,
-    listKey: 's3Key' in input.list ? input.list.s3Key : null,
+    listKey: 's3Key' in source.list ? source.list.s3Key : null,
     runPrefix,
     startedAt: startedAt.toISOString(),
     generation: 0,
