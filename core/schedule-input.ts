@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { ROBOTS_AGENT_TOKEN, ScrapeOptionsSchema, type ScrapeOptions } from './contract';
+import { CrawlSettingsSchema } from './crawl-spec';
+import { normaliseUrl } from './normalise-url';
 import { RunControlSchema } from './run-control';
 
 /** Results, checkpoints and list objects live under these prefixes of the results bucket. */
@@ -27,6 +29,50 @@ export const ListKeySchema = z
 /** Where the URLs come from: an object under `lists/` in the results bucket, or a short inline list. */
 export const ListSourceSchema = z.union([z.strictObject({ s3Key: ListKeySchema }), z.strictObject({ urls: z.array(z.string().min(1)).min(1).max(MAX_INLINE_URLS) })]);
 export type ListSource = z.infer<typeof ListSourceSchema>;
+
+/**
+ * A scheduled crawl: its seeds (read as a list is: an object under `lists/` or inline URLs) and the
+ * crawl's own settings (core/crawl-spec.ts, the schema `fanout crawl`'s flags share).
+ */
+export const CrawlSourceSchema = CrawlSettingsSchema.extend({ seeds: ListSourceSchema }).superRefine((crawl, ctx) => {
+  if (!('urls' in crawl.seeds)) return; // an S3 object's seeds are read, and checked, when the run starts
+  const valid = crawl.seeds.urls.filter((url) => normaliseUrl(url).ok).length;
+  if (valid === 0) ctx.addIssue({ code: 'custom', path: ['seeds', 'urls'], message: 'no http(s) URL to crawl from: give at least one, such as https://example.com/' });
+  if (crawl.maxPages !== undefined && crawl.maxPages < valid) {
+    ctx.addIssue({ code: 'custom', path: ['maxPages'], message: `${crawl.maxPages} is less than the ${valid} seeds: raise it or give fewer seeds` });
+  }
+});
+export type CrawlSource = z.output<typeof CrawlSourceSchema>;
+
+/**
+ * A schedule's input names exactly one of `list` and `crawl`: the check both the schedule entry
+ * (infra/) and the function's input run, so both say the same thing.
+ */
+export function checkOneSource(value: { list?: unknown; crawl?: unknown }, ctx: z.RefinementCtx): void {
+  if (value.list !== undefined && value.crawl !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['crawl'],
+      message: 'give either "list" (run a fixed list) or "crawl" (follow links from seeds), not both: remove one; a crawl\'s start URLs go in crawl.seeds',
+    });
+  } else if (value.list === undefined && value.crawl === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['list'],
+      message: 'missing: give "list" ({ "s3Key": "lists/…" } or { "urls": [...] }) to run a fixed list, or "crawl" ({ "seeds": …, "maxDepth": … }) to follow links',
+    });
+  }
+}
+
+/** Exactly one of the two, as the code sees it. */
+export type RunSource = { list: ListSource; crawl?: undefined } | { crawl: CrawlSource; list?: undefined };
+
+/** The one source of a parsed input ({@link checkOneSource} has made sure there is exactly one). */
+export function runSource(input: { list?: ListSource; crawl?: CrawlSource }): RunSource {
+  if (input.crawl !== undefined) return { crawl: input.crawl };
+  if (input.list !== undefined) return { list: input.list };
+  throw new TypeError('a run input with neither list nor crawl: parse it with RunInputSchema first');
+}
 
 /**
  * Worker scrape options (allowPrivate included, default false) plus how the run is driven. Not
@@ -58,12 +104,15 @@ export function splitSettings(settings: RunSettings): {
   return { run: { chunkSize, invokeConcurrency, chunkRetries, maxInvocations, robots }, scrape };
 }
 
-/** A scheduled (or manual) run: what EventBridge sends. */
-export const RunInputSchema = z.strictObject({
-  schedule: ScheduleNameSchema,
-  list: ListSourceSchema,
-  options: RunSettingsSchema.default(RunSettingsSchema.parse({})),
-});
+/** A scheduled (or manual) run of a list, or a scheduled crawl: what EventBridge sends. */
+export const RunInputSchema = z
+  .strictObject({
+    schedule: ScheduleNameSchema,
+    list: ListSourceSchema.optional(),
+    crawl: CrawlSourceSchema.optional(),
+    options: RunSettingsSchema.default(RunSettingsSchema.parse({})),
+  })
+  .superRefine(checkOneSource);
 export type RunInput = z.output<typeof RunInputSchema>;
 export type RunInputInput = z.input<typeof RunInputSchema>;
 
@@ -80,7 +129,7 @@ export const ContinueInputSchema = z.strictObject({
     generation: z.number().int().min(0),
     /** The run's id: the checkpoint must be this run's. */
     runId: z.string().min(1),
-    /** The list object the run reads, or null for an inline list: the checkpoint must name the same one. */
+    /** The list (or crawl seeds) object the run reads, or null for an inline one: the checkpoint must name the same one. */
     listKey: ListKeySchema.nullable(),
     /** SHA-256 (hex) of the checkpoint as the previous invocation wrote it: one changed since is refused. */
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a hex SHA-256'),

@@ -66,6 +66,11 @@ export class RunSession {
   aborted: RunAbortedError | undefined;
   private readonly crawlDelayHosts = new Set<string>();
 
+  /** Host keys (`host:port`) whose robots.txt set a Crawl-delay: `budget.state(host)` has the delay and when the host may next be asked. */
+  get delayedHosts(): ReadonlySet<string> {
+    return this.crawlDelayHosts;
+  }
+
   constructor(readonly options: RunSessionOptions) {
     const { invoker, scrape } = options;
     this.runId = options.runId ?? randomUUID();

@@ -8,12 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import type { CrawlRecord } from '../../core/crawl-record';
+import { CRAWL_SCOPES, type CrawlScope, DEFAULT_MAX_DEPTH, MAX_MAX_DEPTH, MAX_MAX_PAGES } from '../../core/crawl-spec';
 import { UsageError } from '../../core/errors';
 import { normaliseUrl } from '../../core/normalise-url';
 import { urlFilter } from '../../core/url-pattern';
 import { readUrls, type UrlList } from '../../orchestrator';
 import { Crawl, type CrawlStats } from '../../orchestrator/crawl/crawl';
-import { CRAWL_SCOPES, type CrawlScope } from '../../orchestrator/crawl/scope';
 import { formatBytes } from '../../report/render/format';
 import { resumeCrawl } from '../crawl-resume';
 import { checkOutputPaths } from '../output-paths';
@@ -31,9 +31,6 @@ export interface CrawlFlags extends RunFlags {
   include?: string[];
   exclude?: string[];
 }
-
-/** @default for --max-depth: the seeds, the pages they link to, and two more hops. */
-export const DEFAULT_MAX_DEPTH = 3;
 
 /** `fanout run` flags that crawl does not take: its own output formats and filters, no dry run, no sitemaps. */
 const NOT_INHERITED = new Set<string>(['--out', '--format', '--csv-raw', '--dry-run', '--version', ...SITEMAP_FLAGS]);
@@ -156,8 +153,10 @@ export function addCrawlCommand(program: Command): void {
     .argument('<seeds...>', 'seed URLs, files with one URL per line, or - for stdin')
     .option('-o, --out <file>', 'write records to this file instead of stdout')
     .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'json']).default('jsonl'))
-    .addOption(new Option('--max-depth <n>', 'links followed this many hops from the seeds (0: the seeds only)').argParser(intArg(0, 1000)).default(DEFAULT_MAX_DEPTH))
-    .addOption(new Option('--max-pages <n>', 'URLs crawled at most, seeds included (default: no limit)').argParser(intArg(1, 1_000_000_000)))
+    .addOption(
+      new Option('--max-depth <n>', 'links followed this many hops from the seeds (0: the seeds only)').argParser(intArg(0, MAX_MAX_DEPTH)).default(DEFAULT_MAX_DEPTH),
+    )
+    .addOption(new Option('--max-pages <n>', 'URLs crawled at most, seeds included (default: no limit)').argParser(intArg(1, MAX_MAX_PAGES)))
     .addOption(
       new Option('--scope <scope>', "links followed: the seeds' hosts, their registrable domains (site), or below a seed's folder (prefix)")
         .choices(CRAWL_SCOPES)

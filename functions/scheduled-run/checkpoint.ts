@@ -15,11 +15,15 @@ import { formatZodError } from '../../core/zod-error';
 import { ListKeySchema, RUNS_PREFIX, RunSettingsSchema, ScheduleNameSchema, type ContinueInput } from '../../core/schedule-input';
 import type { RunCounts } from '../../report/summary-builder';
 import { CheckpointMismatchError, InvalidCheckpointError } from './checkpoint-errors';
+import { crawlPrefix, CrawlStateSchema, crawlStateKeys } from './crawl-state';
 
 export type { RunCounts } from '../../report/summary-builder';
 export { emptyCounts } from '../../report/summary-builder';
 
-/** Bumped when the shape changes; 2 added `listKey` (and continuations that pin the checkpoint). */
+/**
+ * Bumped when the shape changes; 2 added `listKey` (and continuations that pin the checkpoint).
+ * `crawl` came later as an optional field: version 2 checkpoints of list runs are still valid.
+ */
 export const CHECKPOINT_VERSION = 2;
 
 const Count = z.number().int().min(0);
@@ -65,6 +69,8 @@ export const CheckpointSchema = z
     hostNotBefore: z.record(z.string(), z.number().min(0)).optional(),
     /** robots.txt files the first invocation fetched (0 with `robots: 'ignore'`). */
     robotsFetches: Count.optional(),
+    /** A scheduled crawl's state (crawl-state.ts); absent for a list run, whose `pending` is then the work left. */
+    crawl: CrawlStateSchema.optional(),
     /** JSONL part objects written so far, in order; results.jsonl is their concatenation. */
     parts: z.array(z.string()),
     counts: RunCountsSchema,
@@ -81,6 +87,14 @@ export const CheckpointSchema = z
         ctx.addIssue({ code: 'custom', path: ['parts', i], message: `must be a part of this run (under ${runPrefix}parts/)` });
       }
     });
+    // The crawl's objects too: a continuation reads them, and fetches the URLs they hold.
+    if (checkpoint.crawl) {
+      for (const key of crawlStateKeys(checkpoint.crawl)) {
+        if (!key.startsWith(crawlPrefix(runPrefix)) || key.includes('..')) {
+          ctx.addIssue({ code: 'custom', path: ['crawl'], message: `${key} must be under ${crawlPrefix(runPrefix)} without ".."` });
+        }
+      }
+    }
   });
 
 /** A scheduled run's checkpoint, as written and as read back. */

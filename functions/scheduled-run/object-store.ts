@@ -1,12 +1,14 @@
 /**
  * The little the orchestrator needs from S3, as a one-method-per-need interface: get and put text
- * with conditional writes (so a duplicated continuation cannot overwrite a newer checkpoint), and
- * concatenation of part files into one object. `S3ObjectStore` is the S3 adapter; tests use memory.
+ * with conditional writes (so a duplicated continuation cannot overwrite a newer checkpoint), get and
+ * put bytes (a scheduled crawl's seen-set), and concatenation of part files into one object.
+ * `S3ObjectStore` is the S3 adapter; tests use memory.
  */
 import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
+  type GetObjectCommandOutput,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
@@ -17,6 +19,17 @@ import { FanoutError } from '../../core/errors';
 export interface StoredObject {
   body: string;
   etag: string;
+}
+
+export interface StoredBytes {
+  bytes: Uint8Array;
+  etag: string;
+}
+
+/** `ifMatch`: write only over that version; `ifNoneMatch: '*'`: only if the object is absent. */
+export interface PutCondition {
+  ifMatch?: string;
+  ifNoneMatch?: '*';
 }
 
 /** A conditional write lost: someone else wrote the object first. */
@@ -32,7 +45,11 @@ export interface ObjectStore {
   /** undefined when the object does not exist. */
   get(key: string): Promise<StoredObject | undefined>;
   /** Writes and returns the new etag. `ifMatch`: only over that version; `ifNoneMatch: '*'`: only if absent. */
-  put(key: string, body: string, condition?: { ifMatch?: string; ifNoneMatch?: '*' }): Promise<string>;
+  put(key: string, body: string, condition?: PutCondition): Promise<string>;
+  /** {@link get} for a binary object: its bytes as stored. */
+  getBytes(key: string): Promise<StoredBytes | undefined>;
+  /** {@link put} for a binary object. */
+  putBytes(key: string, bytes: Uint8Array, condition?: PutCondition): Promise<string>;
   /** Writes the concatenation of `keys`, in order, to `target`. */
   concat(keys: readonly string[], target: string): Promise<void>;
 }
@@ -47,16 +64,31 @@ export class S3ObjectStore implements ObjectStore {
   ) {}
 
   async get(key: string): Promise<StoredObject | undefined> {
+    return this.read(key, async (out) => ({ body: (await out.Body?.transformToString('utf8')) ?? '', etag: out.ETag ?? '' }));
+  }
+
+  async getBytes(key: string): Promise<StoredBytes | undefined> {
+    return this.read(key, async (out) => ({ bytes: (await out.Body?.transformToByteArray()) ?? new Uint8Array(), etag: out.ETag ?? '' }));
+  }
+
+  put(key: string, body: string, condition: PutCondition = {}): Promise<string> {
+    return this.write(key, body, condition);
+  }
+
+  putBytes(key: string, bytes: Uint8Array, condition: PutCondition = {}): Promise<string> {
+    return this.write(key, bytes, condition);
+  }
+
+  private async read<T>(key: string, body: (out: GetObjectCommandOutput) => Promise<T>): Promise<T | undefined> {
     try {
-      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return { body: (await out.Body?.transformToString('utf8')) ?? '', etag: out.ETag ?? '' };
+      return await body(await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })));
     } catch (error) {
       if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
       throw error;
     }
   }
 
-  async put(key: string, body: string, condition: { ifMatch?: string; ifNoneMatch?: '*' } = {}): Promise<string> {
+  private async write(key: string, body: string | Uint8Array, condition: PutCondition): Promise<string> {
     try {
       const out = await this.s3.send(
         new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType(key), IfMatch: condition.ifMatch, IfNoneMatch: condition.ifNoneMatch }),
@@ -106,5 +138,7 @@ export class S3ObjectStore implements ObjectStore {
 }
 
 function contentType(key: string): string {
-  return key.endsWith('.jsonl') ? 'application/x-ndjson' : 'application/json';
+  if (key.endsWith('.jsonl')) return 'application/x-ndjson';
+  if (key.endsWith('.txt')) return 'text/plain; charset=utf-8';
+  return key.endsWith('.bin') ? 'application/octet-stream' : 'application/json';
 }

@@ -2,14 +2,15 @@
  * One invocation of a scheduled run: start it (read the list, write checkpoint 0) or continue it from
  * its checkpoint, run pending URLs until the time budget is spent, write their records as a part
  * file, advance the checkpoint, then either finish (results.jsonl + summary.json) or hand over to a
- * fresh invocation. Every AWS dependency comes in through {@link OrchestrateDeps}.
+ * fresh invocation. A scheduled crawl does the same with its frontier (crawl-invocation.ts) in place
+ * of the pending list. Every AWS dependency comes in through {@link OrchestrateDeps}.
  */
 import { Readable } from 'node:stream';
 import type { Outcome } from '../../core/contract';
 import { assertPrivateAllowed } from '../../core/deploy';
 import type { RunSummary } from '../../core/summary';
 import { countOutcome, summaryCounts } from '../../report/summary-builder';
-import { chunkUrls, createHostBudget, defaultChunkSize, preparePoliteness, readUrls, runChunks, type Invoker } from '../../orchestrator';
+import { chunkUrls, createHostBudget, defaultChunkSize, preparePoliteness, readUrls, runChunks, type UrlList } from '../../orchestrator';
 import {
   CHECKPOINT_VERSION,
   checkpointKey,
@@ -24,33 +25,18 @@ import {
   type Checkpoint,
   type RunCounts,
 } from './checkpoint';
-import { splitSettings, type ContinueInput, type OrchestratorEvent, type RunInput } from '../../core/schedule-input';
+import { runSource, splitSettings, type ContinueInput, type CrawlSource, type ListSource, type OrchestratorEvent, type RunInput } from '../../core/schedule-input';
+import { advanceCrawl, startCrawl } from './crawl-invocation';
+import type { CrawlState } from './crawl-state';
 import { PreconditionFailedError, type ObjectStore } from './object-store';
+import type { OrchestrateDeps } from './orchestrate-deps';
+import { PartWriter } from './part-writer';
+import { startTimeBudget } from './time-budget';
 
-export interface OrchestrateDeps {
-  store: ObjectStore;
-  /** The worker invoker for this invocation, sized to the run's invoke concurrency; closed after use. */
-  createInvoker: (concurrency: number) => Invoker;
-  /** Milliseconds left in this invocation (context.getRemainingTimeInMillis). */
-  remainingMs: () => number;
-  /** The worker's timeout: a chunk started with less time left than this may not come back in time. */
-  workerTimeoutMs: number;
-  /** Async-invokes this function with `event` (a fresh 15 minutes). */
-  continueWith: (event: ContinueInput) => Promise<void>;
-  /** Names this invocation's part files, so a duplicate invocation never overwrites them. */
-  requestId: string;
-  /**
-   * The stack's allowPrivate switch (core/deploy.ts privateNetworksAllowed): false refuses a run that
-   * asks for allowPrivate, before its first robots.txt fetch and again at every continuation.
-   */
-  allowPrivate: boolean;
-  now?: () => Date;
-  /**
-   * Starts one of the time budget's timers; returns what cancels it. Tests pass a virtual clock's,
-   * so which way a budget goes does not depend on how fast the machine is. @default setTimeout
-   */
-  setTimer?: (callback: () => void, ms: number) => () => void;
-}
+export { PART_FLUSH_BYTES } from './part-writer';
+export { HANDOVER_MARGIN_MS } from './time-budget';
+
+export type { OrchestrateDeps } from './orchestrate-deps';
 
 /** Records this invocation wrote (for its metrics). */
 export interface InvocationCounts {
@@ -59,15 +45,20 @@ export interface InvocationCounts {
   failed: number;
 }
 
-export type OrchestrateResult =
-  | { status: 'done'; runPrefix: string; counts: RunCounts; invocation: InvocationCounts }
-  | { status: 'continued'; runPrefix: string; generation: number; pending: number; invocation: InvocationCounts }
-  | { status: 'stale'; runPrefix: string };
+/** A scheduled crawl's progress after an invocation (logged by the handler). */
+export interface CrawlProgressReport {
+  /** The depth of the wave in progress (or the last one run). */
+  depth: number;
+  waves: number;
+  /** Admitted URLs still without a record. */
+  frontier: number;
+  pagesByDepth: number[];
+}
 
-/** Time kept back for writing the part, the checkpoint and handing over. */
-export const HANDOVER_MARGIN_MS = 30_000;
-/** Part files are flushed at this size, so an invocation's records never pile up in memory. */
-export const PART_FLUSH_BYTES = 32 * 1024 * 1024;
+export type OrchestrateResult =
+  | { status: 'done'; runPrefix: string; counts: RunCounts; invocation: InvocationCounts; crawl?: CrawlProgressReport }
+  | { status: 'continued'; runPrefix: string; generation: number; pending: number; invocation: InvocationCounts; crawl?: CrawlProgressReport }
+  | { status: 'stale'; runPrefix: string };
 
 export async function orchestrate(event: OrchestratorEvent, deps: OrchestrateDeps): Promise<OrchestrateResult> {
   const loaded = 'continue' in event ? await load(event, deps) : await start(event, deps);
@@ -85,21 +76,74 @@ export async function orchestrate(event: OrchestratorEvent, deps: OrchestrateDep
     throw error;
   }
   checkpoint = next;
+  const crawl = checkpoint.crawl && crawlReport(checkpoint.crawl);
   if (!checkpoint.done) {
     await deps.continueWith(continuationOf(checkpoint, written.sha256));
-    return { status: 'continued', runPrefix: checkpoint.runPrefix, generation: checkpoint.generation, pending: checkpoint.pending.length, invocation };
+    const pending = crawl?.frontier ?? checkpoint.pending.length;
+    return { status: 'continued', runPrefix: checkpoint.runPrefix, generation: checkpoint.generation, pending, invocation, ...(crawl && { crawl }) };
   }
   await deps.store.concat(checkpoint.parts, resultsKey(checkpoint.runPrefix));
   await deps.store.put(summaryKey(checkpoint.runPrefix), JSON.stringify(summaryOf(checkpoint, deps.now?.() ?? new Date()), null, 2));
-  return { status: 'done', runPrefix: checkpoint.runPrefix, counts: checkpoint.counts, invocation };
+  return { status: 'done', runPrefix: checkpoint.runPrefix, counts: checkpoint.counts, invocation, ...(crawl && { crawl }) };
+}
+
+function crawlReport({ progress }: CrawlState): CrawlProgressReport {
+  return { depth: progress.depth, waves: progress.waves, frontier: progress.admitted - progress.done, pagesByDepth: progress.pagesByDepth };
 }
 
 async function start(input: RunInput, deps: OrchestrateDeps): Promise<{ checkpoint: Checkpoint; etag: string }> {
   assertPrivateAllowed(input.options.allowPrivate, deps.allowPrivate, 'orchestrator');
   const startedAt = deps.now?.() ?? new Date();
   const runPrefix = runPrefixFor(input.schedule, startedAt);
-  const text = 'urls' in input.list ? input.list.urls.join('\n') : await readList(input.list.s3Key, deps.store);
-  const list = await readUrls(Readable.from([text]));
+  const source = runSource(input);
+  const urls = source.list ?? source.crawl.seeds;
+  const list = await readUrls(Readable.from(['urls' in urls ? urls.urls.join('\n') : await readList(urls.s3Key, deps.store)]));
+  const checkpoint = source.crawl
+    ? await crawlCheckpoint(input, source.crawl, list, runPrefix, startedAt, deps)
+    : await listCheckpoint(input, source.list, list, runPrefix, startedAt, deps);
+  const etag = await deps.store.put(checkpointKey(runPrefix), encodeCheckpoint(checkpoint).body, { ifNoneMatch: '*' });
+  return { checkpoint, etag };
+}
+
+/** The fields a new run's checkpoint 0 has whatever its source. */
+function firstCheckpoint(input: RunInput, listKey: string | null, list: UrlList, runPrefix: string, startedAt: Date): Omit<Checkpoint, 'pending' | 'parts' | 'counts'> {
+  const { lines, skipped, valid, duplicates, invalid } = list.counts;
+  return {
+    version: CHECKPOINT_VERSION,
+    runId: `${input.schedule}-${startedAt.getTime()}`,
+    schedule: input.schedule,
+    listKey,
+    runPrefix,
+    startedAt: startedAt.toISOString(),
+    generation: 0,
+    invocations: 0,
+    settings: input.options,
+    input: { lines, skipped, valid, duplicates, invalid },
+    done: false,
+  };
+}
+
+/** A crawl's checkpoint 0: its seeds admitted, nothing fetched (robots.txt is read as the waves run). */
+async function crawlCheckpoint(input: RunInput, crawl: CrawlSource, seeds: UrlList, runPrefix: string, startedAt: Date, deps: OrchestrateDeps): Promise<Checkpoint> {
+  const at = { runPrefix, generation: 0, requestId: deps.requestId };
+  const out = new PartWriter(deps.store, at, [], emptyCounts());
+  const { seeds: _seeds, ...settings } = crawl;
+  const state = await startCrawl(settings, seeds, deps, at, out);
+  await out.flush();
+  const listKey = 's3Key' in crawl.seeds ? crawl.seeds.s3Key : null;
+  return {
+    ...firstCheckpoint(input, listKey, seeds, runPrefix, startedAt),
+    pending: [],
+    crawl: state,
+    crawlDelayMs: {},
+    robotsFetches: 0,
+    parts: out.parts,
+    counts: out.counts,
+  };
+}
+
+/** A list's checkpoint 0: robots.txt read, the invalid and disallowed lines recorded, the rest pending. */
+async function listCheckpoint(input: RunInput, source: ListSource, list: UrlList, runPrefix: string, startedAt: Date, deps: OrchestrateDeps): Promise<Checkpoint> {
   // robots.txt once per run, here: continuations only see the allowed URLs and the Crawl-delays.
   const { run, scrape } = splitSettings(input.options);
   const polite = await preparePoliteness(list.urls, {
@@ -119,26 +163,14 @@ async function start(input: RunInput, deps: OrchestrateDeps): Promise<{ checkpoi
     for (const o of unfetched) countOutcome(counts, o);
     parts.push(key);
   }
-  const checkpoint: Checkpoint = {
-    version: CHECKPOINT_VERSION,
-    runId: `${input.schedule}-${startedAt.getTime()}`,
-    schedule: input.schedule,
-    listKey: 's3Key' in input.list ? input.list.s3Key : null,
-    runPrefix,
-    startedAt: startedAt.toISOString(),
-    generation: 0,
-    invocations: 0,
-    settings: input.options,
-    input: { lines: list.counts.lines, skipped: list.counts.skipped, valid: list.counts.valid, duplicates: list.counts.duplicates, invalid: list.counts.invalid },
+  return {
+    ...firstCheckpoint(input, 's3Key' in source ? source.s3Key : null, list, runPrefix, startedAt),
     pending: polite.allowed,
     crawlDelayMs: Object.fromEntries(polite.robots.crawlDelayMs),
     robotsFetches: polite.robots.fetches,
     parts,
     counts,
-    done: false,
   };
-  const etag = await deps.store.put(checkpointKey(runPrefix), encodeCheckpoint(checkpoint).body, { ifNoneMatch: '*' });
-  return { checkpoint, etag };
 }
 
 async function load(event: ContinueInput, deps: OrchestrateDeps): Promise<{ checkpoint: Checkpoint; etag: string } | undefined> {
@@ -152,30 +184,23 @@ async function load(event: ContinueInput, deps: OrchestrateDeps): Promise<{ chec
   return { checkpoint, etag: object.etag };
 }
 
-/** Runs pending URLs within this invocation's budget; returns the next checkpoint. */
+/** Runs pending URLs (or the crawl) within this invocation's budget; returns the next checkpoint. */
 async function advance(checkpoint: Checkpoint, deps: OrchestrateDeps): Promise<Checkpoint> {
+  const at = { runPrefix: checkpoint.runPrefix, generation: checkpoint.generation + 1, requestId: deps.requestId };
+  const out = new PartWriter(deps.store, at, [...checkpoint.parts], structuredClone(checkpoint.counts));
+  const { crawl } = checkpoint;
+  const changed = crawl ? await advanceCrawl({ ...checkpoint, crawl }, deps, at, out) : await advanceList(checkpoint, deps, out);
+  await out.flush();
+  return { ...checkpoint, ...changed, generation: at.generation, invocations: checkpoint.invocations + 1, parts: out.parts, counts: out.counts };
+}
+
+/** A list run's part of {@link advance}: what changes besides the parts and counts. */
+async function advanceList(checkpoint: Checkpoint, deps: OrchestrateDeps, out: PartWriter): Promise<Pick<Checkpoint, 'pending' | 'hostNotBefore' | 'done'>> {
   const { run: settings, scrape } = splitSettings(checkpoint.settings);
-  const generation = checkpoint.generation + 1;
-  const counts = structuredClone(checkpoint.counts);
-  const parts = [...checkpoint.parts];
   const done = new Set<string>();
-  const lines: string[] = [];
-  let buffered = 0;
-  const flush = async () => {
-    if (lines.length === 0) return;
-    const key = partKey(checkpoint.runPrefix, generation, deps.requestId, parts.length);
-    await deps.store.put(key, lines.join(''));
-    parts.push(key);
-    lines.length = 0;
-    buffered = 0;
-  };
   const write = async (outcome: Outcome) => {
-    const line = JSON.stringify(outcome) + '\n';
-    lines.push(line);
-    buffered += line.length;
-    countOutcome(counts, outcome);
+    await out.write(outcome);
     done.add(outcome.url);
-    if (buffered >= PART_FLUSH_BYTES) await flush();
   };
 
   const hostNotBefore: Record<string, number> = {};
@@ -185,12 +210,7 @@ async function advance(checkpoint: Checkpoint, deps: OrchestrateDeps): Promise<C
     const size = chunkSize ?? defaultChunkSize(checkpoint.pending.length, invokeConcurrency);
     // Graceful stop once a newly started chunk might not return before the handover margin;
     // hard stop (cancel in-flight invokes) if one still runs at the margin.
-    const stop = new AbortController();
-    const hard = new AbortController();
-    const stopIn = Math.max(0, deps.remainingMs() - HANDOVER_MARGIN_MS - deps.workerTimeoutMs);
-    const hardIn = Math.max(0, deps.remainingMs() - HANDOVER_MARGIN_MS);
-    const setTimer = deps.setTimer ?? realTimer;
-    const timers = [setTimer(() => stop.abort(), stopIn), setTimer(() => hard.abort(), hardIn)];
+    const budget = startTimeBudget(deps.remainingMs(), deps.workerTimeoutMs, deps.setTimer);
     const invoker = deps.createInvoker(invokeConcurrency);
     try {
       // Rebuilt each invocation: slots are only held while chunks run, and the Crawl-delays persist.
@@ -205,8 +225,8 @@ async function advance(checkpoint: Checkpoint, deps: OrchestrateDeps): Promise<C
         hostBudget,
         concurrency: invokeConcurrency,
         chunkRetries,
-        stopSignal: stop.signal,
-        signal: hard.signal,
+        stopSignal: budget.stop,
+        signal: budget.hard,
       });
       for await (const outcome of run) await write(outcome);
       const now = Date.now();
@@ -215,7 +235,7 @@ async function advance(checkpoint: Checkpoint, deps: OrchestrateDeps): Promise<C
         if (until > now) hostNotBefore[host] = until;
       }
     } finally {
-      for (const cancel of timers) cancel();
+      budget.cancel();
       await invoker.close();
     }
   }
@@ -227,13 +247,7 @@ async function advance(checkpoint: Checkpoint, deps: OrchestrateDeps): Promise<C
     }
     pending = [];
   }
-  await flush();
-  return { ...checkpoint, generation, invocations: checkpoint.invocations + 1, pending, parts, counts, hostNotBefore, done: pending.length === 0 };
-}
-
-function realTimer(callback: () => void, ms: number): () => void {
-  const timer = setTimeout(callback, ms);
-  return () => clearTimeout(timer);
+  return { pending, hostNotBefore, done: pending.length === 0 };
 }
 
 async function readList(key: string, store: ObjectStore): Promise<string> {
@@ -246,9 +260,12 @@ function toJsonl(outcomes: readonly Outcome[]): string {
   return outcomes.map((o) => JSON.stringify(o) + '\n').join('');
 }
 
-/** summary.json of a finished run, in the same schema the CLI writes (core/summary.ts). */
-function summaryOf(checkpoint: Checkpoint, finishedAt: Date): RunSummary {
-  const { input } = checkpoint;
+/**
+ * summary.json of a finished run, in the same schema the CLI writes (core/summary.ts); a crawl's has
+ * `crawl` as `fanout crawl --summary` writes it (waves, pages by depth, frontier left, seen-set).
+ */
+function summaryOf(checkpoint: Checkpoint, finishedAt: Date): RunSummary & { crawl?: Record<string, unknown> } {
+  const { input, crawl } = checkpoint;
   return {
     runId: checkpoint.runId,
     mode: 'lambda',
@@ -259,5 +276,25 @@ function summaryOf(checkpoint: Checkpoint, finishedAt: Date): RunSummary {
     interrupted: false,
     robots: { mode: checkpoint.settings.robots, fetches: checkpoint.robotsFetches ?? 0, crawlDelayHosts: Object.keys(checkpoint.crawlDelayMs ?? {}).length },
     options: checkpoint.settings,
+    ...(crawl && { crawl: crawlSummary(crawl) }),
+  };
+}
+
+function crawlSummary({ settings, progress, seenUrls, seenBytes }: CrawlState): Record<string, unknown> {
+  const { scope, maxDepth, maxPages, include, exclude } = settings;
+  const { waves, pagesByDepth, admitted, done, overMaxPages } = progress;
+  return {
+    scope,
+    maxDepth,
+    maxPages: maxPages ?? null,
+    include: include ?? [],
+    exclude: exclude ?? [],
+    waves,
+    pagesByDepth,
+    admitted,
+    frontier: admitted - done,
+    seen: seenUrls,
+    seenBytes,
+    overMaxPages,
   };
 }

@@ -5,22 +5,27 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { formatZodError } from '../../core/contract';
-import { ListSourceSchema, RunInputSchema, RunSettingsSchema, ScheduleNameSchema, type RunInput } from '../../core/schedule-input';
+import { checkOneSource, CrawlSourceSchema, ListSourceSchema, RunInputSchema, RunSettingsSchema, ScheduleNameSchema, type RunInput } from '../../core/schedule-input';
 import { FanoutError } from '../../core/errors';
 
 /** `rate(5 minutes)` or a six-field `cron(...)`, as EventBridge accepts them. */
 const EXPRESSION = /^(rate\(1 (minute|hour|day)\)|rate\([1-9]\d* (minutes|hours|days)\)|cron\(\S+( \S+){5}\))$/;
 
-export const ScheduleEntrySchema = z.strictObject({
-  name: ScheduleNameSchema,
-  /** EventBridge schedule expression. */
-  expression: z.string().regex(EXPRESSION, 'must be rate(N unit) or cron(min hour day-of-month month day-of-week year)'),
-  description: z.string().max(512).optional(),
-  /** A disabled schedule is deployed but does not fire. @default true */
-  enabled: z.boolean().default(true),
-  list: ListSourceSchema,
-  options: RunSettingsSchema.default(RunSettingsSchema.parse({})),
-});
+export const ScheduleEntrySchema = z
+  .strictObject({
+    name: ScheduleNameSchema,
+    /** EventBridge schedule expression. */
+    expression: z.string().regex(EXPRESSION, 'must be rate(N unit) or cron(min hour day-of-month month day-of-week year)'),
+    description: z.string().max(512).optional(),
+    /** A disabled schedule is deployed but does not fire. @default true */
+    enabled: z.boolean().default(true),
+    /** The URLs to run; or `crawl`, exactly one of the two. */
+    list: ListSourceSchema.optional(),
+    /** Seeds and how far to follow their links (core/crawl-spec.ts); or `list`. */
+    crawl: CrawlSourceSchema.optional(),
+    options: RunSettingsSchema.default(RunSettingsSchema.parse({})),
+  })
+  .superRefine(checkOneSource);
 export type ScheduleEntry = z.output<typeof ScheduleEntrySchema>;
 
 export const ScheduleConfigSchema = z.strictObject({ schedules: z.array(z.unknown()) });
@@ -61,7 +66,9 @@ export function parseScheduleConfig(text: string, file = 'schedules.json'): Sche
     if (!entry.success) throw new ScheduleConfigError(`${file}: ${label}: ${formatZodError(entry.error)}`, file, label);
     if (seen.has(entry.data.name)) throw new ScheduleConfigError(`${file}: ${label}: duplicate schedule name`, file, label);
     seen.add(entry.data.name);
-    const input = RunInputSchema.safeParse({ schedule: entry.data.name, list: entry.data.list, options: entry.data.options });
+    const { name: schedule, list, crawl, options } = entry.data;
+    // Only the source given: an absent one must not reach the rule input as a key.
+    const input = RunInputSchema.safeParse({ schedule, ...(list === undefined ? { crawl } : { list }), options });
     if (!input.success) throw new ScheduleConfigError(`${file}: ${label}: not a valid orchestrator input: ${formatZodError(input.error)}`, file, label);
     return { entry: entry.data, input: input.data };
   });

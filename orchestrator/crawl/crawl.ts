@@ -11,6 +11,9 @@
  * - Resume: {@link Crawl.replay} feeds the records of an interrupted crawl's output back in file
  *   order, which re-makes every admission the crawl made (same seeds and options), and
  *   {@link Crawl.pending} keeps only the URLs still without a record.
+ * - Checkpoints (a scheduled crawl, one process after another): {@link Crawl.snapshot} after a
+ *   {@link Crawl.run} gives the seen-set's bytes and the frontier still without a record, and
+ *   {@link Crawl.restore} in the next process carries on from them, mid-wave if need be.
  */
 import type { Outcome } from '../../core/contract';
 import { crawlRecord, type CrawlRecord } from '../../core/crawl-record';
@@ -38,6 +41,32 @@ export interface CrawlOptions {
   dir: string;
   /** A wave starts. */
   onWave?: (wave: WaveStart) => void;
+  /**
+   * The crawl will be {@link Crawl.snapshot}ted after {@link Crawl.run}: remember which URLs get a
+   * record (a second seen-set, 8 bytes a slot), so that the snapshot leaves them out. @default false
+   */
+  checkpoints?: boolean;
+}
+
+/** What a crawl carries from one process to the next, besides its options (a scheduled crawl's checkpoint). */
+export interface CrawlSnapshot {
+  /** The seen-set, as UrlHashSet.toBuffer gives it. */
+  seen: Uint8Array;
+  /** Admitted URLs still without a record, by depth: `[url, from]` lines (frontier.ts). */
+  frontier: { depth: number; text: string }[];
+  progress: CrawlProgress;
+}
+
+/** The crawl's counters, as a snapshot carries them. */
+export interface CrawlProgress {
+  /** The depth of the last wave started; -1 before the first. */
+  depth: number;
+  waves: number;
+  pagesByDepth: number[];
+  admitted: number;
+  /** Records of admitted URLs. */
+  done: number;
+  overMaxPages: number;
 }
 
 export interface WaveStart {
@@ -49,9 +78,9 @@ export interface WaveStart {
 }
 
 export interface CrawlStats {
-  /** Waves run (a resumed crawl's first wave may be a part of one). */
+  /** Waves run (a resumed crawl's first wave may be a part of one; a restored crawl's count on from its snapshot's). */
   waves: number;
-  /** Records written by this process, by depth. */
+  /** Records written by this process (and the processes before it, for a restored crawl), by depth. */
   pagesByDepth: number[];
   /** URLs admitted, seeds included. */
   admitted: number;
@@ -65,7 +94,7 @@ export interface CrawlStats {
 }
 
 export class Crawl {
-  private readonly seen = new UrlHashSet();
+  private seen = new UrlHashSet();
   private readonly frontier: FrontierStore;
   private readonly inScope: ScopeTest;
   private readonly maxPages: number;
@@ -74,8 +103,10 @@ export class Crawl {
   private done = 0;
   private overMaxPages = 0;
   private waves = 0;
-  private readonly pagesByDepth: number[] = [];
-  /** While resuming: the URLs that have a record. */
+  /** The depth of the last wave started: a restored crawl that goes on with it does not count it again. */
+  private lastWave = -1;
+  private pagesByDepth: number[] = [];
+  /** While resuming, or all along with `checkpoints`: the URLs that have a record. */
   private recorded: UrlHashSet | undefined;
 
   constructor(private readonly options: CrawlOptions) {
@@ -83,6 +114,7 @@ export class Crawl {
     this.inScope = scopeTest(options.seeds, options.scope ?? 'host');
     this.maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
     if (options.seeds.length > this.maxPages) throw new RangeError(`maxPages (${this.maxPages}) is less than the ${options.seeds.length} seeds`);
+    if (options.checkpoints) this.recorded = new UrlHashSet();
   }
 
   /** Admits the seeds; call once, before {@link replay} or {@link run}. */
@@ -98,6 +130,36 @@ export class Crawl {
     this.seen.add(record.url);
     this.done++;
     await this.discover(record, record.depth);
+  }
+
+  /**
+   * Instead of {@link start}: carries on from a {@link snapshot} taken with the same seeds and
+   * options, in the frontier's files and with its counters; a wave it was in goes on where it stopped.
+   * Throws RangeError when the seen-set's bytes are not a seen-set.
+   */
+  async restore(snapshot: CrawlSnapshot): Promise<void> {
+    this.seen = UrlHashSet.fromBuffer(snapshot.seen);
+    for (const { depth, text } of snapshot.frontier) await this.frontier.load(depth, text);
+    const progress = snapshot.progress;
+    this.lastWave = progress.depth;
+    this.waves = progress.waves;
+    this.pagesByDepth = [...progress.pagesByDepth];
+    this.admitted = progress.admitted;
+    this.done = progress.done;
+    this.overMaxPages = progress.overMaxPages;
+  }
+
+  /**
+   * After {@link run} (or {@link start}) of a crawl made with `checkpoints`: its state, the URLs that
+   * got a record left out of the frontier. The crawl is done with after this.
+   */
+  async snapshot(): Promise<CrawlSnapshot> {
+    if (this.recorded === undefined) throw new Error('snapshot() needs a crawl made with checkpoints: true');
+    await this.pending();
+    const frontier: CrawlSnapshot['frontier'] = [];
+    for (const depth of this.frontier.depths()) frontier.push({ depth, text: await this.frontier.read(depth) });
+    const { waves, admitted, done, overMaxPages } = this;
+    return { seen: this.seen.toBuffer(), frontier, progress: { depth: this.lastWave, waves, pagesByDepth: this.stats.pagesByDepth, admitted, done, overMaxPages } };
   }
 
   /** After {@link replay}: drops the admitted URLs that have a record. Returns the URLs left to do. */
@@ -120,8 +182,11 @@ export class Crawl {
     for (let depth = 0; depth <= this.options.maxDepth && !session.halted; depth++) {
       const urls = this.frontier.count(depth);
       if (urls === 0) continue;
-      this.waves++;
-      this.options.onWave?.({ depth, urls, seen: this.seen.size });
+      if (depth !== this.lastWave) {
+        this.waves++;
+        this.lastWave = depth;
+        this.options.onWave?.({ depth, urls, seen: this.seen.size });
+      }
       for await (const entries of this.frontier.batches(depth, batchSize)) {
         if (session.halted) break;
         const fromOf = new Map(entries);
@@ -129,6 +194,7 @@ export class Crawl {
           entries.map(([url]) => url),
           async (outcome) => {
             await write(crawlRecord(outcome, { depth, from: fromOf.get(outcome.url) ?? null }));
+            this.recorded?.add(outcome.url);
             this.done++;
             this.pagesByDepth[depth] = (this.pagesByDepth[depth] ?? 0) + 1;
             await this.discover(outcome, depth);

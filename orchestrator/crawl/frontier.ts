@@ -82,6 +82,21 @@ export class FrontierStore {
     return count;
   }
 
+  /** Everything at `depth`, as `[url, from]` lines: what a checkpoint copies. */
+  async read(depth: number): Promise<string> {
+    await this.flush(depth);
+    return fs.existsSync(this.file(depth)) ? fs.promises.readFile(this.file(depth), 'utf8') : '';
+  }
+
+  /** Replaces the entries at `depth` with `text`, lines as {@link read} gives them (a checkpoint restored). */
+  async load(depth: number, text: string): Promise<void> {
+    await this.flush(depth);
+    await fs.promises.writeFile(this.file(depth), text);
+    let count = 0;
+    for (const line of text.split('\n')) if (line !== '') count++;
+    this.counts.set(depth, count);
+  }
+
   /** Closes every file; the directory is the caller's to remove. */
   async close(): Promise<void> {
     await Promise.all([...this.writers.keys()].map((depth) => this.flush(depth)));

@@ -5,9 +5,10 @@
  * are not); `prefix`: below a seed's folder (`https://a.test/docs/intro` -> `https://a.test/docs/`).
  */
 import { getDomain } from 'tldts';
+import type { CrawlScope } from '../../core/crawl-spec';
 
-export const CRAWL_SCOPES = ['host', 'site', 'prefix'] as const;
-export type CrawlScope = (typeof CRAWL_SCOPES)[number];
+// The names live with the crawl's schema (core/crawl-spec.ts), which a schedule entry is validated with.
+export { CRAWL_SCOPES, type CrawlScope } from '../../core/crawl-spec';
 
 /** Whether a normalised http(s) URL is in the crawl's scope. */
 export type ScopeTest = (url: string) => boolean;

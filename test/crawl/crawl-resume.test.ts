@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Outcome, WorkerEventInput, WorkerResult } from '../../core/contract';
 import type { CrawlRecord } from '../../core/crawl-record';
-import { Crawl } from '../../orchestrator/crawl/crawl';
+import { Crawl, type CrawlProgress, type CrawlSnapshot } from '../../orchestrator/crawl/crawl';
 import type { Invoker } from '../../orchestrator/invoker';
 import { RunSession } from '../../orchestrator/run-session';
 import { randomGraph, type LinkGraph } from '../helpers/graph-site';
@@ -102,5 +102,50 @@ describe('a resumed crawl', () => {
     expect([...shallow.records, ...deeper.records].map((r) => r.url).sort()).toStrictEqual(direct.records.map((r) => r.url).sort());
     expect(deeper.records.every((r) => r.depth === 2)).toBe(true);
     expect([...fetched.values()].every((n) => n === 1)).toBe(true);
+  });
+});
+
+describe('a crawl restored from its snapshot (a scheduled crawl between invocations)', () => {
+  const graph = randomGraph(80, 5);
+  const scrape = { concurrency: 8, perHost: 8, timeoutMs: 1000, retries: 0, maxBytes: 1000, maxRedirects: 0, allowPrivate: true, allowPrivateProxy: false };
+
+  /** One "invocation": a fresh Crawl in a fresh folder, from `snapshot` (or the seeds), stopped after `k` records. */
+  async function step(snapshot: CrawlSnapshot | undefined, k: number, fetched: Map<string, number>, records: CrawlRecord[]): Promise<CrawlSnapshot> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fanout-crawl-snapshot-'));
+    try {
+      const crawl = new Crawl({ seeds: [`${ORIGIN}/`], maxDepth: 3, dir, batchSize: 5, checkpoints: true });
+      if (snapshot === undefined) await crawl.start();
+      else await crawl.restore(snapshot);
+      const stop = new AbortController();
+      const session = new RunSession({ invoker: graphInvoker(graph, fetched), scrape, robots: 'ignore', chunkSize: 3, maxSpeculativeCopies: 0, stopSignal: stop.signal });
+      let mine = 0;
+      await crawl.run(session, async (r) => {
+        records.push(r);
+        if (++mine >= k) stop.abort();
+      });
+      return await crawl.snapshot();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it.each([1, 7, 30])('stopped every %i records, it ends with the whole crawl: each URL once, at its depth, waves counted once', async (k) => {
+    const whole = await crawlWith(graph, new Map());
+    const fetched = new Map<string, number>();
+    const records: CrawlRecord[] = [];
+    let snapshot = await step(undefined, k, fetched, records);
+    let steps = 1;
+    while (snapshot.frontier.length > 0) {
+      snapshot = await step(snapshot, k, fetched, records);
+      steps++;
+    }
+
+    expect(steps).toBeGreaterThan(1);
+    expect(records.map((r) => r.url).sort()).toStrictEqual(whole.records.map((r) => r.url).sort());
+    const depthOf = new Map(whole.records.map((r) => [r.url, r.depth]));
+    expect(records.every((r) => r.depth === depthOf.get(r.url))).toBe(true);
+    expect([...fetched.values()].every((n) => n === 1)).toBe(true);
+    const { waves, pagesByDepth, admitted, overMaxPages } = whole.crawl.stats;
+    expect(snapshot.progress).toStrictEqual({ depth: 3, waves, pagesByDepth, admitted, done: whole.records.length, overMaxPages } satisfies CrawlProgress);
   });
 });

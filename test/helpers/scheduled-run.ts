@@ -7,7 +7,7 @@
  */
 import type { WorkerEventInput } from '../../core/contract';
 import type { ContinueInput } from '../../core/schedule-input';
-import { PreconditionFailedError, type ObjectStore } from '../../functions/scheduled-run/object-store';
+import { PreconditionFailedError, type ObjectStore, type PutCondition } from '../../functions/scheduled-run/object-store';
 import { HANDOVER_MARGIN_MS, type OrchestrateDeps } from '../../functions/scheduled-run/orchestrate';
 import type { Invoker } from '../../orchestrator/invoker';
 import { LambdaInvoker } from '../../orchestrator/invokers/lambda';
@@ -15,17 +15,31 @@ import { VirtualClock } from './virtual-clock';
 
 export class MemoryStore implements ObjectStore {
   readonly objects = new Map<string, { body: string; etag: string }>();
+  /** Binary objects (putBytes), apart so that `objects` stays text. */
+  readonly binaries = new Map<string, { bytes: Uint8Array; etag: string }>();
   private version = 0;
   async get(key: string) {
     return this.objects.get(key);
   }
-  async put(key: string, body: string, condition: { ifMatch?: string; ifNoneMatch?: '*' } = {}) {
-    const current = this.objects.get(key);
-    if (condition.ifNoneMatch === '*' && current) throw new PreconditionFailedError(key);
-    if (condition.ifMatch !== undefined && current?.etag !== condition.ifMatch) throw new PreconditionFailedError(key);
-    const etag = `"v${++this.version}"`;
+  async put(key: string, body: string, condition: PutCondition = {}) {
+    const etag = this.check(key, condition);
     this.objects.set(key, { body, etag });
     return etag;
+  }
+  async getBytes(key: string) {
+    return this.binaries.get(key);
+  }
+  async putBytes(key: string, bytes: Uint8Array, condition: PutCondition = {}) {
+    const etag = this.check(key, condition);
+    this.binaries.set(key, { bytes: Uint8Array.from(bytes), etag });
+    return etag;
+  }
+  /** S3's conditions; the etag for the new version. */
+  private check(key: string, condition: PutCondition): string {
+    const current = this.objects.get(key) ?? this.binaries.get(key);
+    if (condition.ifNoneMatch === '*' && current) throw new PreconditionFailedError(key);
+    if (condition.ifMatch !== undefined && current?.etag !== condition.ifMatch) throw new PreconditionFailedError(key);
+    return `"v${++this.version}"`;
   }
   async concat(keys: readonly string[], target: string) {
     await this.put(target, keys.map((k) => this.objects.get(k)!.body).join(''));

@@ -16,6 +16,7 @@ const schedules = parseScheduleConfig(
     schedules: [
       { name: 'nightly', expression: 'cron(0 3 * * ? *)', list: { s3Key: 'lists/nightly.txt' }, options: { timeoutMs: 5000, invokeConcurrency: 20 } },
       { name: 'hourly', expression: 'rate(1 hour)', enabled: false, list: { urls: ['https://example.com/'] } },
+      { name: 'docs-crawl', expression: 'rate(1 day)', crawl: { seeds: { s3Key: 'lists/seeds.txt' }, maxDepth: 2, scope: 'site', exclude: ['*.pdf'] } },
     ],
   }),
 );
@@ -94,6 +95,7 @@ describe('FanoutStack', () => {
     expect(rules.map((r) => [r.Properties.ScheduleExpression, r.Properties.State])).toStrictEqual([
       ['cron(0 3 * * ? *)', 'ENABLED'],
       ['rate(1 hour)', 'DISABLED'],
+      ['rate(1 day)', 'ENABLED'],
     ]);
     for (const [i, rule] of rules.entries()) {
       const input = JSON.parse(rule.Properties.Targets[0].Input);
@@ -103,6 +105,13 @@ describe('FanoutStack', () => {
     expect(JSON.parse(rules[0]!.Properties.Targets[0].Input)).toMatchObject({
       list: { s3Key: 'lists/nightly.txt' },
       options: { timeoutMs: 5000, invokeConcurrency: 20, allowPrivate: false },
+    });
+    // A crawl's rule sends its crawl settings (defaults filled in) and no list.
+    const crawl = JSON.parse(rules[2]!.Properties.Targets[0].Input);
+    expect(crawl).toStrictEqual({
+      schedule: 'docs-crawl',
+      crawl: { seeds: { s3Key: 'lists/seeds.txt' }, maxDepth: 2, scope: 'site', exclude: ['*.pdf'] },
+      options: RunInputSchema.parse({ schedule: 'x', list: { urls: ['https://a.test/'] } }).options,
     });
   });
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { RunInputSchema } from '../../core/schedule-input';
+import { RunInputSchema, RunSettingsSchema } from '../../core/schedule-input';
 import { loadScheduleConfig, parseScheduleConfig, ScheduleConfigError } from '../../infra/lib/schedule-config';
 
 const config = (...schedules: unknown[]) => JSON.stringify({ schedules });
@@ -30,6 +30,34 @@ describe('schedule config', () => {
     const bad = { ...entry, name: (entry as { name: string }).name === 'ok' ? 'bad' : (entry as { name: string }).name };
     expect(() => parseScheduleConfig(config(valid, bad))).toThrow(ScheduleConfigError);
     expect(() => parseScheduleConfig(config(valid, bad))).toThrow(message);
+  });
+
+  test('a crawl entry validates, and its rule input carries the crawl with its defaults and no list', () => {
+    const crawl = { name: 'docs', expression: 'rate(1 day)', crawl: { seeds: { urls: ['https://example.com/docs/'] }, scope: 'prefix', maxPages: 500, exclude: ['*.pdf'] } };
+    const [schedule] = parseScheduleConfig(config(crawl));
+    expect(schedule!.input).toStrictEqual({
+      schedule: 'docs',
+      crawl: { seeds: { urls: ['https://example.com/docs/'] }, scope: 'prefix', maxDepth: 3, maxPages: 500, exclude: ['*.pdf'] },
+      options: RunSettingsSchema.parse({}),
+    });
+    expect(RunInputSchema.parse(schedule!.input)).toStrictEqual(schedule!.input);
+  });
+
+  const crawlEntry = (crawl: object) => ({ name: 'bad', expression: 'rate(1 day)', crawl: { seeds: { urls: ['https://example.com/'] }, ...crawl } });
+  test.each([
+    ['both list and crawl', { ...crawlEntry({}), list: { urls: ['https://example.com/'] } }, /\("bad"\): crawl: give either "list" .* or "crawl" .*, not both: remove one/],
+    ['neither list nor crawl', { name: 'bad', expression: 'rate(1 day)' }, /\("bad"\): list: missing: give "list" .* or "crawl"/],
+    ['an unknown scope', crawlEntry({ scope: 'domain' }), /\("bad"\): crawl.scope: must be one of host, site, prefix/],
+    ['a negative depth', crawlEntry({ maxDepth: -1 }), /\("bad"\): crawl.maxDepth: must be at least 0 \(the seeds only\)/],
+    ['a depth past the limit', crawlEntry({ maxDepth: 5000 }), /\("bad"\): crawl.maxDepth: must be at most 1000; .* bound it with maxPages/],
+    ['fewer pages than seeds', crawlEntry({ seeds: { urls: ['https://a.test/', 'https://b.test/'] }, maxPages: 1 }), /crawl.maxPages: 1 is less than the 2 seeds: raise it/],
+    ['no http(s) seed', crawlEntry({ seeds: { urls: ['example.com'] } }), /crawl.seeds.urls: no http\(s\) URL to crawl from: give at least one/],
+    ['a seeds object outside lists/', crawlEntry({ seeds: { s3Key: 'seeds.txt' } }), /crawl.seeds.s3Key: must be under lists\//],
+    ['a bad include regex', crawlEntry({ include: ['/(/'] }), /crawl.include.0: bad URL pattern \/\(\/: .*fix the regular expression/],
+    ['a misspelt setting', crawlEntry({ depth: 2 }), /\("bad"\): crawl: Unrecognized key: "depth"/],
+  ])('a bad crawl entry fails synth with what is wrong and how to fix it: %s', (_, entry, message) => {
+    expect(() => parseScheduleConfig(config(valid, entry))).toThrow(ScheduleConfigError);
+    expect(() => parseScheduleConfig(config(valid, entry))).toThrow(message);
   });
 
   test('duplicate names are rejected', () => {

@@ -86,6 +86,38 @@ describe('S3ObjectStore.put', () => {
   });
 });
 
+describe("S3ObjectStore binary objects (a crawl checkpoint's seen-set)", () => {
+  /** Bytes no UTF-8 round trip would keep: a lone continuation byte, a NUL, 0xff. */
+  const bytes = Uint8Array.from([0x80, 0x00, 0xff, 0x41, 0xc3]);
+
+  test('getBytes returns the body as bytes, unchanged, with its etag', async () => {
+    s3.on(GetObjectCommand, { Bucket: BUCKET, Key: 'runs/r/crawl/1/seen.bin' }).resolves({ Body: { transformToByteArray: async () => bytes } as never, ETag: '"b1"' });
+    await expect(store().getBytes('runs/r/crawl/1/seen.bin')).resolves.toStrictEqual({ bytes, etag: '"b1"' });
+  });
+
+  test('getBytes returns undefined for NoSuchKey', async () => {
+    s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } }));
+    await expect(store().getBytes('runs/r/crawl/1/seen.bin')).resolves.toBeUndefined();
+  });
+
+  test('putBytes sends the bytes as they are, as octet-stream, with its condition', async () => {
+    s3.on(PutObjectCommand).resolves({ ETag: '"b2"' });
+    await expect(store().putBytes('runs/r/crawl/1/seen.bin', bytes, { ifNoneMatch: '*' })).resolves.toBe('"b2"');
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
+      Bucket: BUCKET,
+      Key: 'runs/r/crawl/1/seen.bin',
+      Body: bytes,
+      ContentType: 'application/octet-stream',
+      IfNoneMatch: '*',
+    });
+  });
+
+  test('a lost conditional putBytes is a PreconditionFailedError too', async () => {
+    s3.on(PutObjectCommand).rejects(s3Error('PreconditionFailed', 412));
+    await expect(store().putBytes('runs/r/crawl/1/seen.bin', bytes, { ifNoneMatch: '*' })).rejects.toThrow(PreconditionFailedError);
+  });
+});
+
 describe('S3ObjectStore.concat', () => {
   /** Parts in S3, served by GetObject, and what the adapter uploads. */
   function serveParts(parts: Record<string, string>) {
