@@ -120,11 +120,12 @@ export function resolveLinks(hrefs: readonly string[], base: string): string[] {
  * @param html the decoded document
  * @param baseUrl the URL the document was served from (the final URL after redirects)
  * @param spec optional extraction spec; its values come back under `data`
+ * @param utf8Bytes `html` is the page's UTF-8 bytes one char per byte (decode.ts decodeForScan)
  * @example parsePage('<title> Hi </title><a href="/x#top">x</a>', 'https://e.com/a')
  *   // { title: 'Hi', description: null, links: ['https://e.com/x'] }
  */
-export function parsePage(html: string, baseUrl: string, spec?: ExtractSpec): ParsedPage {
-  const scanned = scanRecord(html);
+export function parsePage(html: string, baseUrl: string, spec?: ExtractSpec, utf8Bytes = false): ParsedPage {
+  const scanned = scanRecord(html, utf8Bytes);
   const title = collapseWhitespace(scanned.title);
   const description = scanned.description ?? scanned.ogDescription;
   const page: ParsedPage = {
@@ -132,6 +133,6 @@ export function parsePage(html: string, baseUrl: string, spec?: ExtractSpec): Pa
     description: description === undefined ? null : collapseWhitespace(description),
     links: resolveLinks(scanned.hrefs, resolveBase(scanned.baseHref, baseUrl)),
   };
-  if (spec !== undefined) page.data = extractData(parseDom(html).root, spec);
+  if (spec !== undefined) page.data = extractData(parseDom(utf8Bytes ? Buffer.from(html, 'latin1').toString('utf8') : html).root, spec);
   return page;
 }

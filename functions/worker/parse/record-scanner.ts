@@ -18,6 +18,7 @@
  * in {@link OpenElements}, which remembers at most {@link MAX_OPEN_ELEMENTS} elements and counts
  * the rest, so neither memory nor time grows with the nesting, and the whole page is always read.
  */
+import { utf8OfBytes } from './decode';
 import { decodeAttributeValue, decodeRcdata } from './html-entities';
 import { type MarkupSink, scanMarkup, type TextMode } from './html-tokenizer';
 import { Ns } from './element-kinds';
@@ -110,7 +111,17 @@ class RecordScanner implements MarkupSink {
   private kind = OTHER;
   private readonly values: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
 
-  constructor(private readonly html: string) {}
+  /** @param utf8Bytes `html` is UTF-8 bytes one char per byte (decode.ts ScanText): slices kept are decoded first. */
+  constructor(
+    private readonly html: string,
+    private readonly utf8Bytes: boolean,
+  ) {}
+
+  /** `html[start, end)` as text, before character references are decoded. */
+  private slice(start: number, end: number): string {
+    const raw = this.html.slice(start, end);
+    return this.utf8Bytes ? utf8OfBytes(raw) : raw;
+  }
 
   scan(): ScannedRecord {
     scanMarkup(this.html, this);
@@ -129,7 +140,7 @@ class RecordScanner implements MarkupSink {
   attribute(nameStart: number, nameEnd: number, valueStart: number, valueEnd: number, quote: string): void {
     const slot = attributeSlot(this.kind, this.html, nameStart, nameEnd);
     // The first of a repeated attribute counts, as in browsers.
-    if (slot >= 0 && this.values[slot] === undefined) this.values[slot] = withoutNul(decodeAttributeValue(this.html.slice(valueStart, valueEnd), quote));
+    if (slot >= 0 && this.values[slot] === undefined) this.values[slot] = withoutNul(decodeAttributeValue(this.slice(valueStart, valueEnd), quote));
   }
 
   startTagEnd(selfClosing: boolean): TextMode {
@@ -163,7 +174,7 @@ class RecordScanner implements MarkupSink {
   elementText(start: number, end: number): void {
     if (!this.inTitle) return;
     this.inTitle = false;
-    this.record.title = withoutNul(decodeRcdata(this.html.slice(start, end)));
+    this.record.title = withoutNul(decodeRcdata(this.slice(start, end)));
   }
 
   endTag(name: string): void {
@@ -185,9 +196,10 @@ class RecordScanner implements MarkupSink {
 
 /**
  * Scans a page for the default record's parts. Pure: no I/O, same input -> same output.
+ * `utf8Bytes`: `html` is a page's UTF-8 bytes one char per byte (decode.ts decodeForScan).
  * @example scanRecord('<title>A &amp; B</title><a href="/x">x</a>')
  *   // { title: 'A & B', description: undefined, ogDescription: undefined, baseHref: undefined, hrefs: ['/x'] }
  */
-export function scanRecord(html: string): ScannedRecord {
-  return new RecordScanner(html).scan();
+export function scanRecord(html: string, utf8Bytes = false): ScannedRecord {
+  return new RecordScanner(html, utf8Bytes).scan();
 }
