@@ -6,10 +6,10 @@
  * (orchestrator/sitemap/), so a million-URL sitemap set is never held whole. A sitemap that fails is named on stderr and in the
  * summary, and the run goes on with the others.
  */
-import type { Outcome } from '../../core/contract';
+import type { Outcome, ScrapeOptions } from '../../core/contract';
 import { UsageError } from '../../core/errors';
 import { readUrls, type UrlList } from '../../orchestrator';
-import { expandSitemaps } from '../../orchestrator/sitemap/expand-sitemaps';
+import { expandSitemaps, type ExpandSitemapsOptions } from '../../orchestrator/sitemap/expand-sitemaps';
 import { emptySitemapStats, sitemapBatches, type SitemapStats } from '../../orchestrator/sitemap/sitemap-batches';
 import { UrlHashSet } from '../../orchestrator/url-hash-set';
 import { openResume, skipRecorded } from '../resume';
@@ -41,6 +41,19 @@ export async function runListOrSitemaps(list: string | undefined, flags: RunFlag
   if (wantsSitemaps(flags)) return runSitemapsCommand(list, flags);
   if (list === undefined) throw new UsageError('fanout run needs a list: a file with one URL per line, - for stdin, or --sitemap <url>');
   return runCommand(list, flags);
+}
+
+/** What expanding the sitemaps takes from the flags: the sitemap options, and the pages' fetch settings and robots mode. */
+function expandOptions(sitemap: ReturnType<typeof sitemapOptionsFromFlags>, scrape: ScrapeOptions, flags: RunFlags): ExpandSitemapsOptions {
+  return {
+    ...sitemap,
+    userAgent: scrape.userAgent,
+    timeoutMs: scrape.timeoutMs,
+    maxRedirects: scrape.maxRedirects,
+    retries: scrape.retries,
+    allowPrivate: scrape.allowPrivate,
+    robots: flags.robots ?? 'obey',
+  };
 }
 
 /** `fanout run` with `--sitemap`: returns the exit code; throws UsageError for bad flags, list or output. */
@@ -76,13 +89,7 @@ export async function runSitemapsCommand(list: string | undefined, flags: RunFla
       for (const outcome of input.invalid) await write(outcome);
       await session.runBatch(input.urls, write, tick);
       const files = expandSitemaps({
-        ...sitemap,
-        userAgent: scrape.userAgent,
-        timeoutMs: scrape.timeoutMs,
-        maxRedirects: scrape.maxRedirects,
-        retries: scrape.retries,
-        allowPrivate: scrape.allowPrivate,
-        robots: flags.robots ?? 'obey',
+        ...expandOptions(sitemap, scrape, flags),
         robotsCache: session.robots,
         signal: session.options.stopSignal,
         // An index of many children has them fetched by the workers, within the per-host budget.
@@ -137,15 +144,7 @@ async function dryRunSitemaps(list: string | undefined, flags: RunFlags & Sitema
   const seen = new UrlHashSet(input.urls.length);
   for (const url of input.urls) seen.add(url);
   const stats = emptySitemapStats();
-  const files = expandSitemaps({
-    ...sitemap,
-    userAgent: scrape.userAgent,
-    timeoutMs: scrape.timeoutMs,
-    maxRedirects: scrape.maxRedirects,
-    retries: scrape.retries,
-    allowPrivate: scrape.allowPrivate,
-    robots: flags.robots ?? 'obey',
-  });
+  const files = expandSitemaps(expandOptions(sitemap, scrape, flags));
   const urls = [...input.urls];
   const onFile = (file: { error?: Error }) => {
     if (file.error && !flags.quiet) process.stderr.write(`fanout: ${file.error.message}; going on with the other sitemaps\n`);

@@ -3,45 +3,17 @@
  * them, that a LocalInvoker adopts them instead of forking its own, that the ones nobody adopts
  * exit, and that a process holding early children or a closed non-waiting pool can still exit.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { earlyWorkers } from '../../cli/prestart';
 import { LocalInvoker } from '../../orchestrator/invokers/local';
 import { forkEarlyChildren, releaseEarlyChildren } from '../../orchestrator/invokers/local-fork';
+import { childPids as children, isAlive, waitUntil } from '../helpers/processes';
 
 const FAKE = path.join(__dirname, '../helpers/fake-workers/echo.ts');
 const SPEC = { workerModule: FAKE, workerExport: 'echo', childOutput: 'stderr' as const };
 const TSX = require.resolve('tsx/cjs');
-
-/** Our child processes, less the `ps` that lists them. */
-function children(): number[] {
-  return execFileSync('ps', ['--ppid', String(process.pid), '-o', 'pid=,comm='])
-    .toString()
-    .trim()
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/))
-    .filter(([pid, comm]) => pid !== '' && comm !== 'ps')
-    .map(([pid]) => Number(pid));
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitUntil(predicate: () => boolean, timeoutMs = 30_000): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (predicate()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return predicate();
-}
 
 describe('earlyWorkers: how many workers a command line will want', () => {
   const cores = os.availableParallelism();

@@ -6,6 +6,7 @@ import { InvokeError } from '../../orchestrator/invoker';
 import { LocalInvoker, type LocalInvokerOptions } from '../../orchestrator/invokers/local';
 import { runChunks } from '../../orchestrator/run';
 import { crashMarker } from '../helpers/fake-workers/echo';
+import { childPids, isAlive, waitUntil } from '../helpers/processes';
 
 const FAKE = path.join(__dirname, '../helpers/fake-workers/echo.ts');
 
@@ -20,42 +21,14 @@ function fake(workerExport: string, options: LocalInvokerOptions = {}): LocalInv
   return invoker;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitUntil(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (predicate()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return predicate();
-}
-
 const pidOf = (outcome: Outcome | undefined) => (outcome?.ok ? (outcome.data?.pid as number) : undefined);
 const urls = (n: number, prefix = 'http://127.0.0.1/p') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
 describe('LocalInvoker', () => {
   test('prestart() starts the whole pool before any chunk, and chunks then run on those processes', async () => {
-    const { execFileSync } = await import('node:child_process');
-    // Our child processes, less the `ps` that lists them.
-    const children = () =>
-      execFileSync('ps', ['--ppid', String(process.pid), '-o', 'pid=,comm='])
-        .toString()
-        .trim()
-        .split('\n')
-        .map((line) => line.trim().split(/\s+/))
-        .filter(([, comm]) => comm !== 'ps')
-        .map(([pid]) => Number(pid));
-    const before = children();
+    const before = childPids();
     const pool = fake('echo', { size: 2 }).prestart();
-    const started = children().filter((pid) => !before.includes(pid));
+    const started = childPids().filter((pid) => !before.includes(pid));
     expect(started).toHaveLength(2);
     const result = await pool.invoke({ runId: 'r', chunkId: 'c1', urls: ['http://a.test/'] });
     expect(started).toContain((result.outcomes[0] as unknown as { data: { pid: number } }).data.pid);
