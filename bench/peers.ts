@@ -141,7 +141,7 @@ export function crawlee(maxConcurrency = 64, desiredConcurrency?: number): Scrap
 
 /** fanout's CLI in local mode (bin/fanout.js runs the dist/ bundles); unset settings are the CLI's defaults. */
 export function fanout(id: string, label: string, settings: FanoutSettings, pages: number, hosts: number, repeats: number): ScraperSpec {
-  const full = { ...fanoutDefaults(pages), ...settings };
+  const full = fanoutDefaults(pages, settings);
   const flags: string[] = [];
   if (settings.workers !== undefined) flags.push('--workers', String(settings.workers));
   if (settings.concurrency !== undefined) flags.push('--concurrency', String(settings.concurrency));

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { localPool } from '../cli/local-pool';
 import { defaultChunkSize } from '../orchestrator/chunk';
 import { measure, type Measurement } from './measure';
 import type { SiteHandle } from './site-client';
@@ -62,10 +63,10 @@ export interface ScenarioContext {
   nodeArgs?: string[];
 }
 
-/** The settings fanout's CLI uses when given none (see cli/main.ts and run-command.ts). */
-export function fanoutDefaults(pages: number): Required<FanoutSettings> {
-  const workers = os.availableParallelism();
-  return { workers, concurrency: 64, perHost: 8, chunkSize: defaultChunkSize(pages, workers) };
+/** The settings fanout's CLI uses when given none (cli/local-pool.ts sizes the pool to the list). */
+export function fanoutDefaults(pages: number, given: FanoutSettings = {}): Required<FanoutSettings> {
+  const { workers, concurrency } = localPool(pages, given, 64, os.availableParallelism());
+  return { workers, concurrency, perHost: given.perHost ?? 8, chunkSize: given.chunkSize ?? defaultChunkSize(pages, workers) };
 }
 
 /**
@@ -136,7 +137,7 @@ export async function runFanout(ctx: ScenarioContext, name: string, settings: Fa
   if (settings.chunkSize !== undefined) args.push('--chunk-size', String(settings.chunkSize));
   if (settings.perHost !== undefined) args.push('--per-host', String(settings.perHost));
   const { m, siteCpuS } = await timed(ctx, args);
-  const full = { ...fanoutDefaults(ctx.pages), ...settings };
+  const full = fanoutDefaults(ctx.pages, settings);
   const ok = fs.existsSync(summary) ? (JSON.parse(fs.readFileSync(summary, 'utf8')) as { ok: number }).ok : 0;
   const config = `workers ${full.workers}, concurrency ${full.concurrency}, chunk ${full.chunkSize}, per-host ${full.perHost}`;
   return result(name, config, fanoutInFlight(full, hosts), ctx, m, siteCpuS, ok);

@@ -46,7 +46,7 @@ export function describeDryRun(source: string, input: UrlList, flags: DryRunFlag
     `fanout dry run of ${source}: nothing was fetched`,
     `  input     ${counts.lines - counts.skipped} read, ${counts.valid} valid (${counts.duplicates} duplicate), ${counts.invalid} invalid`,
     `  pages     ${pages} to fetch on ${hosts.size} ${hosts.size === 1 ? 'host' : 'hosts'}${topCount > 0 ? ` (most: ${topHost} with ${topCount})` : ''}`,
-    `  chunks    ${Math.ceil(pages / chunkSize)} of up to ${chunkSize} URLs for ${workers} ${flags.mode} workers`,
+    `  chunks    ${Math.ceil(pages / chunkSize)} of up to ${chunkSize} URLs for ${workers} ${flags.mode} worker${workers === 1 ? '' : 's'}`,
   ];
   if (pages === 0) return lines;
   lines.push(

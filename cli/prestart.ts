@@ -22,7 +22,9 @@ const MAX_EARLY = 64;
 export function earlyWorkers(argv: readonly string[]): number {
   const args = argv.slice(2);
   if (!COMMANDS.has(args[0] ?? '')) return 0;
-  let workers = os.availableParallelism();
+  // A run's pool follows its list's length (cli/local-pool.ts), which is not known yet: every run
+  // needs one worker, and the CLI forks the others once it has counted the list.
+  let workers = args[0] === 'run' ? 1 : os.availableParallelism();
   for (let i = 1; i < args.length; i++) {
     const [flag, inline] = args[i]!.split('=', 2) as [string, string | undefined];
     if (flag === '--') break;

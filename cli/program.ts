@@ -10,7 +10,8 @@ import { addCrawlCommand } from './commands/crawl';
 import { addReportCommand } from './commands/report';
 import { addRetryCommand } from './commands/retry';
 import type { RunFlags } from './commands/run';
-import { runListOrSitemaps } from './commands/run-sitemaps';
+import { runListOrSitemaps, wantsSitemaps } from './commands/run-sitemaps';
+import { URLS_PER_LOCAL_WORKER, sizeLocalPool } from './local-pool';
 import { addSitemapOptions, type SitemapFlags } from './sitemap-flags';
 import { bytesOption, intOption } from './options';
 import { proxyOptions } from './proxy-flags';
@@ -18,7 +19,7 @@ import { OUTPUT_FORMATS } from './write-output';
 
 const RUN_EXAMPLES = `
 Examples:
-  $ fanout run urls.txt -o results.jsonl            scrape a list on this machine, one worker per CPU
+  $ fanout run urls.txt -o results.jsonl            scrape a list on this machine (a worker per 5,000 URLs, up to one per CPU)
   $ cat urls.txt | fanout run - --format csv > out.csv
   $ fanout run urls.txt --extract spec.json -o out.jsonl --summary summary.json
   $ fanout run urls.txt --mode lambda -o out.jsonl  run the chunks on the deployed Lambda worker
@@ -45,11 +46,11 @@ function addRunCommand(program: Command): void {
     .addOption(
       intOption(
         '--workers <n>',
-        `workers in parallel: local processes (default: CPUs) or Lambda invocations (default: ${RUN_DEFAULTS.lambdaConcurrency})`,
+        `workers in parallel: local processes (default: one per ${URLS_PER_LOCAL_WORKER.toLocaleString('en')} URLs, up to the CPUs) or Lambda invocations (default: ${RUN_DEFAULTS.lambdaConcurrency})`,
         R.lambdaConcurrency.unwrap(),
       ),
     )
-    .addOption(intOption('--concurrency <n>', 'requests in flight in each worker', S.concurrency))
+    .addOption(intOption('--concurrency <n>', 'requests in flight in each worker (local: more when fewer workers than CPUs, see README)', S.concurrency))
     .addOption(intOption('--per-host <n>', 'requests in flight to one host, across the whole run', S.perHost))
     .addOption(intOption('--chunk-size <n>', 'URLs per worker invocation (default: sized to the list, see README)', R.chunkSize))
     .addOption(intOption('--timeout-ms <ms>', 'whole time allowed for one fetch attempt', S.timeoutMs))
@@ -90,8 +91,10 @@ function addRunCommand(program: Command): void {
     .option('-q, --quiet', 'no progress and no summary on stderr')
     .option('--verbose', 'print stack traces on errors')
     .addHelpText('after', RUN_EXAMPLES)
-    .action(async (list: string | undefined, opts: Record<string, unknown>) => {
-      process.exitCode = await runListOrSitemaps(list, opts as unknown as RunFlags & SitemapFlags);
+    .action(async (list: string | undefined, opts: Record<string, unknown>, command: Command) => {
+      const flags = opts as unknown as RunFlags & SitemapFlags;
+      sizeLocalPool(flags, wantsSitemaps(flags) ? undefined : list, command.getOptionValueSource('concurrency') !== 'default');
+      process.exitCode = await runListOrSitemaps(list, flags);
     });
   addSitemapOptions(run);
 }

@@ -18,12 +18,12 @@ const TSX = require.resolve('tsx/cjs');
 describe('earlyWorkers: how many workers a command line will want', () => {
   const cores = os.availableParallelism();
   test.each([
-    [['run', 'urls.txt'], cores],
+    [['run', 'urls.txt'], 1],
     [['crawl', 'https://a.test/', '--max-depth', '2'], cores],
     [['run', 'urls.txt', '--workers', '3'], 3],
     [['run', 'urls.txt', '--workers=5', '-o', 'out.jsonl'], 5],
     [['run', 'urls.txt', '--mode', 'local', '--workers', '2'], 2],
-    [['run', 'urls.txt', '--mode=local'], cores],
+    [['run', 'urls.txt', '--mode=local'], 1],
   ])('%j forks %i', (args, expected) => {
     expect(earlyWorkers(['node', 'fanout', ...args])).toBe(expected);
   });
