@@ -14,6 +14,12 @@ import { createGuardedConnector, type AddressPredicate, type LookupFunction } fr
 export const KEEP_ALIVE_TIMEOUT_MS = 4_000;
 /** The TCP+TLS connect phase never gets more than this, even when `timeoutMs` is larger. */
 export const CONNECT_TIMEOUT_CAP_MS = 10_000;
+/**
+ * Response headers a page may send, in all: Chrome's 256 KiB, not Node's 16 KiB, which real sites
+ * pass with long Content-Security-Policy headers or dozens of cookies (and which refused pages that
+ * every browser shows). The memory stays bounded: one page's headers per socket.
+ */
+export const MAX_HEADER_BYTES = 256 * 1024;
 
 /** What distinguishes one Agent from another. */
 export interface AgentKey {
@@ -60,6 +66,7 @@ export function createAgent(key: AgentKey): Agent {
     connections: key.perHost,
     pipelining: 1,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    maxHeaderSize: MAX_HEADER_BYTES,
     connect: createGuardedConnector({ ...connectOptions(key), allowPrivate: key.allowPrivate, ...seamsForTests }),
   });
 }

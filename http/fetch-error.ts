@@ -6,6 +6,7 @@
 import ipaddr from 'ipaddr.js';
 import type { ErrorKind, PageError } from '../core/contract';
 import { findBlockedAddressError, type BlockedAddressError } from './ssrf-guard';
+import { MAX_HEADER_BYTES } from './agent';
 import { FanoutError } from '../core/errors';
 import { ProxyPoolExhaustedError, findProxyError } from './proxy-errors';
 
@@ -137,6 +138,9 @@ export function toFetchError(err: unknown, gotResponse: boolean): FetchError {
   if (TIMEOUT_CODES.has(code)) return make('timeout');
   if (TLS_CODE.test(code)) return make('tls');
   if (BROKEN_CODES.has(code)) return make(gotResponse ? 'network' : 'connect');
+  if (code === 'UND_ERR_HEADERS_OVERFLOW') {
+    return new FetchError(`response headers larger than ${MAX_HEADER_BYTES / 1024} KiB, more than a browser takes (${code})`, 'network', { code, cause: err });
+  }
   // zlib (Z_DATA_ERROR, ERR__ERROR_FORMAT_PADDING_1 for brotli …), HTTP parser (HPE_*), length mismatch, unknown.
   return make('network');
 }

@@ -11,7 +11,7 @@
 import { STATUS_CODES } from 'node:http';
 import { EnvHttpProxyAgent, Pool, ProxyAgent, type Dispatcher } from 'undici';
 import { proxyLabel, type EnvProxySettings } from '../core/proxy';
-import { connectOptions, connectSeams, KEEP_ALIVE_TIMEOUT_MS, type AgentKey } from './agent';
+import { connectOptions, connectSeams, KEEP_ALIVE_TIMEOUT_MS, MAX_HEADER_BYTES, type AgentKey } from './agent';
 import { ProxyError } from './proxy-errors';
 import { createGuardedConnector, findBlockedAddressError } from './ssrf-guard';
 
@@ -89,7 +89,13 @@ function tunnelPoolFactory(key: ProxyAgentKey): (origin: URL, options: object) =
 
 /** The Agent options shared by the tunnels' target side, as the direct Agent has them (agent.ts). */
 function targetSide(key: ProxyAgentKey) {
-  return { connections: key.perHost, pipelining: 1, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, requestTls: { timeout: key.connectTimeoutMs } };
+  return {
+    connections: key.perHost,
+    pipelining: 1,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    maxHeaderSize: MAX_HEADER_BYTES,
+    requestTls: { timeout: key.connectTimeoutMs },
+  };
 }
 
 /** A ProxyAgent for the proxy at `proxyUrl` (credentials in the URL become its Proxy-Authorization). */

@@ -110,6 +110,10 @@ beforeAll(async () => {
     setTimeout(() => res.socket?.destroy(), 20);
   });
   routes.set('/reset', (req) => req.socket.destroy());
+  // Headers past Node's 16 KiB (a long policy, dozens of cookies), as real sites send and browsers take; and past a browser's limit.
+  const cookies = (kib: number) => Array.from({ length: kib }, (_, i) => `c${i}=${'v'.repeat(1000)}`);
+  routes.set('/big-headers', (_req, res) => html(res, HTML, { 'content-security-policy': `default-src ${"'self' ".repeat(4000)}`, 'set-cookie': cookies(60) }));
+  routes.set('/huge-headers', (_req, res) => html(res, HTML, { 'set-cookie': cookies(300) }));
 });
 
 afterAll(async () => {
@@ -320,6 +324,15 @@ describe('network errors', () => {
 
   it('maps a connection reset before the response to connect', async () => {
     expect((await failure(`${origin}/reset`, { retries: 0 })).error.kind).toBe('connect');
+  });
+
+  it('takes response headers of ~90 KiB, as browsers do', async () => {
+    expect((await success(`${origin}/big-headers`)).title).toBe('Hello');
+  });
+
+  it('refuses headers past 256 KiB with a message that says so', async () => {
+    const { error } = await failure(`${origin}/huge-headers`, { retries: 0 });
+    expect(error).toMatchObject({ kind: 'network', message: expect.stringContaining('response headers larger than 256 KiB') });
   });
 
   it('maps a body cut short to network', async () => {
