@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { charsetParam } from '../../http/content-type';
 import type { ExtractSpec, Outcome, ScrapeOptions } from '../../core/contract';
-import { decodeForScan } from './parse/decode';
+import { bytesForScan } from './parse/decode';
 import { FetchError } from '../../http/fetch-error';
 import { fetchPage, type FetchedPage } from '../../http/fetch-page';
 import type { BeforeRedirect } from '../../http/follow-redirects';
@@ -47,8 +47,7 @@ function internal(err: unknown, where: string): FetchError {
 /** Decodes and parses an HTML body; non-HTML bodies get nulls and no links, and are not parsed. */
 function toRecord(page: FetchedPage, spec: ExtractSpec | undefined): ParsedPage {
   if (page.html === null) return NOT_PARSED;
-  const { text, utf8Bytes } = decodeForScan(page.html, charsetParam(page.contentType));
-  return parsePage(text, page.finalUrl, spec, utf8Bytes);
+  return parsePage(bytesForScan(page.html, charsetParam(page.contentType)), page.finalUrl, spec);
 }
 
 /**

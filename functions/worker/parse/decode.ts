@@ -10,7 +10,7 @@
  * own `TextDecoder` (full ICU) knows every WHATWG label, so the sniffing is all that needs writing.
  * Invalid sequences become U+FFFD; decoding never throws.
  */
-import { isAscii, isUtf8 } from 'node:buffer';
+import { isUtf8 } from 'node:buffer';
 import { decoderFor } from './encoding-label';
 import { prescanMeta, scanHeadMeta, PRESCAN_BYTES } from './meta-prescan';
 
@@ -65,32 +65,19 @@ export function decodeHtml(bytes: Buffer, transportCharset?: string): string {
 }
 
 /**
- * The page as the record scanner reads it. For UTF-8 with any non-ASCII byte, `text` is the bytes
- * one char per byte (latin1) and `utf8Bytes` is set: every byte the tokenizer decides on is ASCII
- * (`<`, quotes, names, whitespace), and a UTF-8 multi-byte sequence is bytes 0x80-0xFF only, so
- * tags are found at the same places; the scanner decodes the few slices it keeps (title,
- * attribute values) as UTF-8 ({@link utf8OfBytes}). Decoding the whole page instead made a
- * two-byte string of it: on Node 20 ~1 ms for 100 KB, about half of a page's CPU. Any other
- * encoding is decoded as {@link decodeHtml} does.
+ * The page as the record scanner reads it: UTF-8 bytes, never one string of the whole page. A
+ * UTF-8 page is its own bytes (a BOM skipped): every byte the tokenizer decides on is ASCII
+ * (`<`, quotes, names, whitespace), and a multi-byte sequence is bytes 0x80-0xFF only, so tags are
+ * found at the same places, and the scanner decodes only the slices it keeps (title, attribute
+ * values). Any other encoding is decoded as {@link decodeHtml} does, then encoded as UTF-8.
+ *
+ * Why not a string: decoding a page cost Node 20 ~1 ms per 100 KB (a two-byte string), and even a
+ * one-byte (latin1) copy of a page over 128 KiB is a V8 large object, mapped and faulted in
+ * afresh for every page: ~0.6 ms and ~40 page faults each, on 22 % of real-world pages.
  */
-export interface ScanText {
-  text: string;
-  utf8Bytes: boolean;
-}
-
-/** {@link decodeHtml}'s result in the form the record scanner reads fastest (see {@link ScanText}). */
-export function decodeForScan(bytes: Buffer, transportCharset?: string): ScanText {
+export function bytesForScan(bytes: Buffer, transportCharset?: string): Buffer {
   const { encoding, skip } = sniffEncoding(bytes, transportCharset);
-  if (encoding !== 'utf-8') return { text: decoderFor(encoding)!.decode(skip === 0 ? bytes : bytes.subarray(skip)), utf8Bytes: false };
   const body = skip === 0 ? bytes : bytes.subarray(skip);
-  // Pure ASCII reads the same either way: no slice needs decoding.
-  return { text: body.toString('latin1'), utf8Bytes: !isAscii(body) };
-}
-
-/** A slice of a {@link ScanText} whose `utf8Bytes` is set, as text: its bytes decoded as UTF-8 (U+FFFD for invalid sequences). */
-export function utf8OfBytes(slice: string): string {
-  for (let i = 0; i < slice.length; i++) {
-    if (slice.charCodeAt(i) >= 0x80) return Buffer.from(slice, 'latin1').toString('utf8');
-  }
-  return slice;
+  if (encoding === 'utf-8') return body;
+  return Buffer.from(decoderFor(encoding)!.decode(body), 'utf8');
 }

@@ -10,10 +10,11 @@
  * `<!--<script>…</script>-->` does not end the script). A tag cut off by the end of the input is
  * dropped, as in a browser.
  *
- * It builds no token objects, decodes nothing and copies nothing but tag names: the sink gets
- * positions in the source, and attribute positions only for the tags it asks about. Runs of text
- * and quoted values are skipped with `indexOf`, so the cost is a native search per tag, and every
- * character is looked at a bounded number of times (no back-tracking), whatever the input.
+ * It reads the page's bytes, builds no token objects, decodes nothing and copies nothing but tag
+ * names it has not met before: the sink gets positions in the source, and attribute positions only
+ * for the tags it asks about. Runs of text and quoted values are skipped with `Buffer#indexOf`, so
+ * the cost is a native search per tag, and every byte is looked at a bounded number of times (no
+ * back-tracking), whatever the input.
  */
 
 /** How the text after a start tag is read (the tokenizer state the tree construction switches to). */
@@ -25,7 +26,7 @@ export enum TextMode {
   PlainText = 4,
 }
 
-/** What the tokenizer reports; positions index the source string. */
+/** What the tokenizer reports; positions index the source bytes. */
 export interface MarkupSink {
   /** A start tag's name (ASCII lower-cased); true to get its attributes. */
   startTagName(name: string): boolean;
@@ -42,6 +43,7 @@ export interface MarkupSink {
 }
 
 const TAB = 9;
+const LT = 60;
 const LF = 10;
 const FF = 12;
 const CR = 13;
@@ -55,7 +57,7 @@ const GT = 62;
 const QUESTION = 63;
 
 /** Whitespace as the tokenizer sees it (CR included: the input stream turns it into LF first). */
-function isSpace(c: number): boolean {
+function isSpace(c: number | undefined): boolean {
   return c === SPACE || c === LF || c === TAB || c === FF || c === CR;
 }
 
@@ -64,24 +66,38 @@ function isAlpha(c: number): boolean {
 }
 
 /** Whether `source` has `lower` (lower-case ASCII letters) at `at`, in any case. */
-function hasNameAt(source: string, at: number, lower: string): boolean {
+function hasNameAt(source: Buffer, at: number, lower: string): boolean {
   if (at + lower.length > source.length) return false;
-  for (let i = 0; i < lower.length; i++) if ((source.charCodeAt(at + i) | 0x20) !== lower.charCodeAt(i)) return false;
+  for (let i = 0; i < lower.length; i++) if ((source[at + i]! | 0x20) !== lower.charCodeAt(i)) return false;
   return true;
 }
 
-/** Whether an end tag for `name` (an "appropriate end tag") starts at `at`, the `<` of `</name` followed by whitespace, `/` or `>`. */
-function isEndTagAt(source: string, at: number, name: string): boolean {
-  return source.charCodeAt(at + 1) === SLASH && hasNameAt(source, at + 2, name) && isTagNameEnd(source.charCodeAt(at + 2 + name.length));
+/** Whether `source` has exactly the bytes of ASCII `text` at `at`. */
+function startsWithAt(source: Buffer, at: number, text: string): boolean {
+  if (at + text.length > source.length) return false;
+  for (let i = 0; i < text.length; i++) if (source[at + i] !== text.charCodeAt(i)) return false;
+  return true;
 }
 
-function isTagNameEnd(c: number): boolean {
+// Needles for the native searches (Buffer#indexOf with a Buffer is one memmem-like call).
+const DASH_DASH = Buffer.from('--');
+const COMMENT_CLOSE = Buffer.from('-->');
+const END_TAG_OPEN = Buffer.from('</');
+const CDATA_CLOSE = Buffer.from(']]>');
+
+/** Whether an end tag for `name` (an "appropriate end tag") starts at `at`, the `<` of `</name` followed by whitespace, `/` or `>`. */
+function isEndTagAt(source: Buffer, at: number, name: string): boolean {
+  return source[at + 1] === SLASH && hasNameAt(source, at + 2, name) && isTagNameEnd(source[at + 2 + name.length]);
+}
+
+/** `c` is `undefined` past the end of the source, which ends no name (the caller checks the length). */
+function isTagNameEnd(c: number | undefined): boolean {
   return isSpace(c) || c === SLASH || c === GT;
 }
 
 /** After a bogus comment or doctype that started at `from`: past the next `>`, or the end. */
-function pastNextGt(source: string, from: number): number {
-  const gt = source.indexOf('>', from);
+function pastNextGt(source: Buffer, from: number): number {
+  const gt = source.indexOf(GT, from);
   return gt === -1 ? source.length : gt + 1;
 }
 
@@ -89,13 +105,13 @@ function pastNextGt(source: string, from: number): number {
  * After a comment whose `<!--` ends at `from`: past `-->`, `--!>`, or the abrupt `>` / `->` right
  * at its start, per the comment states; the end of input when none comes.
  */
-function pastComment(source: string, from: number): number {
-  if (source.charCodeAt(from) === GT) return from + 1;
-  if (source.charCodeAt(from) === DASH && source.charCodeAt(from + 1) === GT) return from + 2;
-  for (let at = source.indexOf('--', from); at !== -1; at = source.indexOf('--', at + 1)) {
-    const next = source.charCodeAt(at + 2);
+function pastComment(source: Buffer, from: number): number {
+  if (source[from] === GT) return from + 1;
+  if (source[from] === DASH && source[from + 1] === GT) return from + 2;
+  for (let at = source.indexOf(DASH_DASH, from); at !== -1; at = source.indexOf(DASH_DASH, at + 1)) {
+    const next = source[at + 2];
     if (next === GT) return at + 3;
-    if (next === BANG && source.charCodeAt(at + 3) === GT) return at + 4;
+    if (next === BANG && source[at + 3] === GT) return at + 4;
   }
   return source.length;
 }
@@ -105,7 +121,7 @@ function pastComment(source: string, from: number): number {
  * the script data states: `<!--` escapes, and inside an escape `<script` double-escapes, so a
  * `</script>` there only ends the double escape; `-->` ends either escape.
  */
-function scriptEnd(source: string, from: number): number {
+function scriptEnd(source: Buffer, from: number): number {
   const ESCAPED = 1;
   const DOUBLE_ESCAPED = 2;
   let state = 0;
@@ -113,10 +129,10 @@ function scriptEnd(source: string, from: number): number {
   // The next `-->` at or after `at`, found again only once passed (-1: none left), so the search stays linear.
   let close = from - 1;
   for (;;) {
-    const lt = source.indexOf('<', at);
+    const lt = source.indexOf(LT, at);
     if (state !== 0) {
       // In both escaped states, `-->` (dashes then `>`) returns to plain script data.
-      if (close !== -1 && close < at) close = source.indexOf('-->', at);
+      if (close !== -1 && close < at) close = source.indexOf(COMMENT_CLOSE, at);
       if (close !== -1 && (lt === -1 || close < lt)) {
         state = 0;
         at = close + 3;
@@ -124,20 +140,20 @@ function scriptEnd(source: string, from: number): number {
       }
     }
     if (lt === -1) return source.length;
-    const next = source.charCodeAt(lt + 1);
+    const next = source[lt + 1];
     if (state === DOUBLE_ESCAPED) {
-      if (next === SLASH && hasNameAt(source, lt + 2, 'script') && isTagNameEnd(source.charCodeAt(lt + 8))) {
+      if (next === SLASH && hasNameAt(source, lt + 2, 'script') && isTagNameEnd(source[lt + 8])) {
         state = ESCAPED;
         at = lt + 9;
         continue;
       }
     } else if (isEndTagAt(source, lt, 'script')) {
       return lt;
-    } else if (state === 0 && next === BANG && source.charCodeAt(lt + 2) === DASH && source.charCodeAt(lt + 3) === DASH) {
+    } else if (state === 0 && next === BANG && source[lt + 2] === DASH && source[lt + 3] === DASH) {
       state = ESCAPED;
       at = lt + 2; // so that the `-->` of `<!-->` is found
       continue;
-    } else if (state === ESCAPED && hasNameAt(source, lt + 1, 'script') && isTagNameEnd(source.charCodeAt(lt + 7))) {
+    } else if (state === ESCAPED && hasNameAt(source, lt + 1, 'script') && isTagNameEnd(source[lt + 7])) {
       state = DOUBLE_ESCAPED;
       at = lt + 8;
       continue;
@@ -147,10 +163,20 @@ function scriptEnd(source: string, from: number): number {
 }
 
 /**
- * Tokenizes `source`, telling `sink` what a browser's tokenizer would emit of tags.
- * @example scanMarkup('<p class=x>hi</p>', sink) // sink.startTagName('p'), sink.startTagEnd(false), sink.endTag('p')
+ * Tag names seen before, by a hash of their bytes: a page has thousands of tags but few distinct
+ * names, so a name is made into a string once per process, not once per tag. Bounded; a name
+ * whose hash another name holds is simply sliced.
  */
-export function scanMarkup(source: string, sink: MarkupSink): void {
+const NAMES = new Map<number, string>();
+const MAX_NAMES = 1024;
+
+/**
+ * Tokenizes `source` (a page's UTF-8 bytes: every byte the tokenizer decides on is ASCII, and a
+ * multi-byte sequence is bytes 0x80-0xFF only, so tags are found where they are in the text),
+ * telling `sink` what a browser's tokenizer would emit of tags.
+ * @example scanMarkup(Buffer.from('<p class=x>hi</p>'), sink) // sink.startTagName('p'), sink.startTagEnd(false), sink.endTag('p')
+ */
+export function scanMarkup(source: Buffer, sink: MarkupSink): void {
   new MarkupScanner(source, sink).run();
 }
 
@@ -162,7 +188,7 @@ class MarkupScanner {
   private nameEnd = 0;
 
   constructor(
-    private readonly source: string,
+    private readonly source: Buffer,
     private readonly sink: MarkupSink,
   ) {
     this.length = source.length;
@@ -172,9 +198,9 @@ class MarkupScanner {
     const source = this.source;
     let at = 0;
     while (at < this.length) {
-      const lt = source.indexOf('<', at);
+      const lt = source.indexOf(LT, at);
       if (lt === -1) return;
-      const next = source.charCodeAt(lt + 1);
+      const next = source[lt + 1]!;
       if (isAlpha(next)) at = this.startTag(lt + 1);
       else if (next === SLASH) at = this.afterEndTagOpen(lt + 2);
       else if (next === BANG) at = this.markupDeclaration(lt + 2);
@@ -186,18 +212,34 @@ class MarkupScanner {
   /**
    * The name of a tag starting at `from` (sets {@link nameEnd}), lower-cased in ASCII only, as the
    * tokenizer does (`toLowerCase` would also fold, say, the Kelvin sign to `k`); NUL becomes U+FFFD.
+   * A name's non-ASCII bytes stay as they are (one char per byte): such a name is compared only
+   * with itself (end tags), never with a known element's.
    */
   private tagName(from: number): string {
     const source = this.source;
     let end = from;
     let unusual = false;
-    for (let c = source.charCodeAt(end); end < this.length && !isTagNameEnd(c); c = source.charCodeAt(++end)) {
-      if ((c >= 0x41 && c <= 0x5a) || c === 0) unusual = true;
+    let hash = 0x811c9dc5;
+    for (let c = source[end]; end < this.length && !isTagNameEnd(c); c = source[++end]) {
+      if ((c! >= 0x41 && c! <= 0x5a) || c === 0) unusual = true;
+      hash = Math.imul(hash ^ c!, 0x01000193);
     }
     this.nameEnd = end;
-    const name = source.slice(from, end);
-    if (!unusual) return name;
-    return name.replace(/[A-Z]+/g, (upper) => upper.toLowerCase()).replaceAll('\0', '\uFFFD');
+    if (unusual) {
+      return source
+        .toString('latin1', from, end)
+        .replace(/[A-Z]+/g, (upper) => upper.toLowerCase())
+        .replaceAll('\0', '\uFFFD');
+    }
+    const known = NAMES.get(hash);
+    if (known !== undefined && known.length === end - from) {
+      let same = true;
+      for (let i = 0; i < known.length && same; i++) same = known.charCodeAt(i) === source[from + i];
+      if (same) return known;
+    }
+    const name = source.toString('latin1', from, end);
+    if (known === undefined && NAMES.size < MAX_NAMES) NAMES.set(hash, name);
+    return name;
   }
 
   private startTag(from: number): number {
@@ -216,7 +258,7 @@ class MarkupScanner {
     if (mode === TextMode.ScriptData) {
       end = scriptEnd(source, from);
     } else if (mode !== TextMode.PlainText) {
-      for (let lt = source.indexOf('</', from); lt !== -1; lt = source.indexOf('</', lt + 2)) {
+      for (let lt = source.indexOf(END_TAG_OPEN, from); lt !== -1; lt = source.indexOf(END_TAG_OPEN, lt + 2)) {
         if (isEndTagAt(source, lt, name)) {
           end = lt;
           break;
@@ -229,7 +271,7 @@ class MarkupScanner {
 
   /** After `</`: an end tag, `</>` (nothing), or a bogus comment. */
   private afterEndTagOpen(from: number): number {
-    const c = this.source.charCodeAt(from);
+    const c = this.source[from]!;
     if (isAlpha(c)) {
       const name = this.tagName(from);
       const end = this.attributes(this.nameEnd, false);
@@ -245,10 +287,10 @@ class MarkupScanner {
   /** After `<!`: a comment, a doctype, a CDATA section (in foreign content) or a bogus comment. */
   private markupDeclaration(from: number): number {
     const source = this.source;
-    if (source.startsWith('--', from)) return pastComment(source, from + 2);
+    if (source[from] === DASH && source[from + 1] === DASH) return pastComment(source, from + 2);
     if (hasNameAt(source, from, 'doctype')) return pastNextGt(source, from + 7);
-    if (source.startsWith('[CDATA[', from) && this.sink.cdataAllowed()) {
-      const close = source.indexOf(']]>', from + 7);
+    if (startsWithAt(source, from, '[CDATA[') && this.sink.cdataAllowed()) {
+      const close = source.indexOf(CDATA_CLOSE, from + 7);
       return close === -1 ? this.length : close + 3;
     }
     return pastNextGt(source, from);
@@ -258,6 +300,7 @@ class MarkupScanner {
    * Reads a tag's attributes from `from` (just after its name) through its `>`, by the attribute
    * states. Returns the index after the `>`, or -1 when the input ends first, and sets
    * {@link selfClosing}. Reports the attributes to the sink when `report` is set.
+   * Past the end of the source a byte reads `undefined`, which is no space, quote, `/`, `>` or `=`.
    */
   private attributes(from: number, report: boolean): number {
     const source = this.source;
@@ -265,14 +308,14 @@ class MarkupScanner {
     let at = from;
     this.selfClosing = false;
     for (;;) {
-      let c = source.charCodeAt(at);
-      while (isSpace(c)) c = source.charCodeAt(++at);
+      let c = source[at];
+      while (isSpace(c)) c = source[++at];
       if (at >= length) return -1;
       if (c === GT) return at + 1;
       if (c === SLASH) {
         // `/>` ends a self-closing tag; any other `/` is skipped (an unexpected solidus). In an
         // unquoted value a `/` is part of the value: `<a href=/>` is not self-closing.
-        if (source.charCodeAt(at + 1) === GT) {
+        if (source[at + 1] === GT) {
           this.selfClosing = true;
           return at + 2;
         }
@@ -281,26 +324,26 @@ class MarkupScanner {
       }
       // An attribute name runs to whitespace, `/`, `>` or `=`; its first character may be `=`.
       const nameStart = at;
-      c = source.charCodeAt(++at);
-      while (at < length && !isSpace(c) && c !== SLASH && c !== GT && c !== 0x3d) c = source.charCodeAt(++at);
+      c = source[++at];
+      while (at < length && !isSpace(c) && c !== SLASH && c !== GT && c !== 0x3d) c = source[++at];
       const nameEnd = at;
-      while (isSpace(c)) c = source.charCodeAt(++at);
+      while (isSpace(c)) c = source[++at];
       if (c !== 0x3d) {
         if (report) this.sink.attribute(nameStart, nameEnd, nameEnd, nameEnd, '');
         continue;
       }
-      c = source.charCodeAt(++at);
-      while (isSpace(c)) c = source.charCodeAt(++at);
+      c = source[++at];
+      while (isSpace(c)) c = source[++at];
       if (at >= length) return -1;
       if (c === DQUOTE || c === SQUOTE) {
-        const close = source.indexOf(c === DQUOTE ? '"' : "'", at + 1);
+        const close = source.indexOf(c, at + 1);
         if (close === -1) return -1;
         if (report) this.sink.attribute(nameStart, nameEnd, at + 1, close, c === DQUOTE ? '"' : "'");
         at = close + 1;
       } else {
         // Unquoted (empty when `>` comes right away): up to whitespace or `>`.
         const valueStart = at;
-        while (at < length && !isSpace(c) && c !== GT) c = source.charCodeAt(++at);
+        while (at < length && !isSpace(c) && c !== GT) c = source[++at];
         if (report) this.sink.attribute(nameStart, nameEnd, valueStart, at, '');
       }
     }

@@ -117,15 +117,15 @@ export function resolveLinks(hrefs: readonly string[], base: string): string[] {
 
 /**
  * Parses a page. Pure: no I/O, same input -> same output.
- * @param html the decoded document
+ * @param html the document: its UTF-8 bytes (decode.ts bytesForScan), or its text
  * @param baseUrl the URL the document was served from (the final URL after redirects)
  * @param spec optional extraction spec; its values come back under `data`
- * @param utf8Bytes `html` is the page's UTF-8 bytes one char per byte (decode.ts decodeForScan)
  * @example parsePage('<title> Hi </title><a href="/x#top">x</a>', 'https://e.com/a')
  *   // { title: 'Hi', description: null, links: ['https://e.com/x'] }
  */
-export function parsePage(html: string, baseUrl: string, spec?: ExtractSpec, utf8Bytes = false): ParsedPage {
-  const scanned = scanRecord(html, utf8Bytes);
+export function parsePage(html: Buffer | string, baseUrl: string, spec?: ExtractSpec): ParsedPage {
+  const bytes = typeof html === 'string' ? Buffer.from(html, 'utf8') : html;
+  const scanned = scanRecord(bytes);
   const title = collapseWhitespace(scanned.title);
   const description = scanned.description ?? scanned.ogDescription;
   const page: ParsedPage = {
@@ -133,6 +133,6 @@ export function parsePage(html: string, baseUrl: string, spec?: ExtractSpec, utf
     description: description === undefined ? null : collapseWhitespace(description),
     links: resolveLinks(scanned.hrefs, resolveBase(scanned.baseHref, baseUrl)),
   };
-  if (spec !== undefined) page.data = extractData(parseDom(utf8Bytes ? Buffer.from(html, 'latin1').toString('utf8') : html).root, spec);
+  if (spec !== undefined) page.data = extractData(parseDom(typeof html === 'string' ? html : html.toString('utf8')).root, spec);
   return page;
 }

@@ -18,7 +18,6 @@
  * in {@link OpenElements}, which remembers at most {@link MAX_OPEN_ELEMENTS} elements and counts
  * the rest, so neither memory nor time grows with the nesting, and the whole page is always read.
  */
-import { utf8OfBytes } from './decode';
 import { decodeAttributeValue, decodeRcdata } from './html-entities';
 import { type MarkupSink, scanMarkup, type TextMode } from './html-tokenizer';
 import { Ns } from './element-kinds';
@@ -74,14 +73,14 @@ function tagKind(name: string): number {
 }
 
 /** Whether `source[start, end)` is `lower` in any ASCII case (the tokenizer lower-cases attribute names). */
-function isName(source: string, start: number, end: number, lower: string): boolean {
+function isName(source: Buffer, start: number, end: number, lower: string): boolean {
   if (end - start !== lower.length) return false;
-  for (let i = 0; i < lower.length; i++) if ((source.charCodeAt(start + i) | 0x20) !== lower.charCodeAt(i)) return false;
+  for (let i = 0; i < lower.length; i++) if ((source[start + i]! | 0x20) !== lower.charCodeAt(i)) return false;
   return true;
 }
 
 /** The slot of an attribute the tag of `kind` reads, or -1. */
-function attributeSlot(kind: number, source: string, start: number, end: number): number {
+function attributeSlot(kind: number, source: Buffer, start: number, end: number): number {
   switch (kind) {
     case A:
     case BASE:
@@ -111,16 +110,12 @@ class RecordScanner implements MarkupSink {
   private kind = OTHER;
   private readonly values: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
 
-  /** @param utf8Bytes `html` is UTF-8 bytes one char per byte (decode.ts ScanText): slices kept are decoded first. */
-  constructor(
-    private readonly html: string,
-    private readonly utf8Bytes: boolean,
-  ) {}
+  /** @param html the page as UTF-8 bytes (decode.ts bytesForScan) */
+  constructor(private readonly html: Buffer) {}
 
-  /** `html[start, end)` as text, before character references are decoded. */
+  /** `html[start, end)` as text (UTF-8, U+FFFD for invalid sequences), before character references are decoded. */
   private slice(start: number, end: number): string {
-    const raw = this.html.slice(start, end);
-    return this.utf8Bytes ? utf8OfBytes(raw) : raw;
+    return this.html.toString('utf8', start, end);
   }
 
   scan(): ScannedRecord {
@@ -196,10 +191,10 @@ class RecordScanner implements MarkupSink {
 
 /**
  * Scans a page for the default record's parts. Pure: no I/O, same input -> same output.
- * `utf8Bytes`: `html` is a page's UTF-8 bytes one char per byte (decode.ts decodeForScan).
+ * `html`: the page's UTF-8 bytes (decode.ts bytesForScan), or its text (encoded as UTF-8 first).
  * @example scanRecord('<title>A &amp; B</title><a href="/x">x</a>')
  *   // { title: 'A & B', description: undefined, ogDescription: undefined, baseHref: undefined, hrefs: ['/x'] }
  */
-export function scanRecord(html: string, utf8Bytes = false): ScannedRecord {
-  return new RecordScanner(html, utf8Bytes).scan();
+export function scanRecord(html: Buffer | string): ScannedRecord {
+  return new RecordScanner(typeof html === 'string' ? Buffer.from(html, 'utf8') : html).scan();
 }
