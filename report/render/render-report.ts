@@ -86,7 +86,7 @@ function headline(d: ReportData): SafeHtml {
 function fetchTimeSection(d: ReportData): SafeHtml {
   const t = d.fetchTimes;
   if (!t) return html`<section id="fetch-time"><h2>Fetch time</h2><p class="note">No record has a fetch time.</p></section>`;
-  return html`<section id="fetch-time"><h2>Fetch time</h2>${fetchTimeSvg(t)}<p class="stats">${formatCount(t.count)} timed fetches · min ${formatMs(t.minMs)} · mean ${formatMs(t.meanMs)} · p50 ${formatMs(t.p50Ms)} · p95 ${formatMs(t.p95Ms)} · p99 ${formatMs(t.p99Ms)} · max ${formatMs(t.maxMs)}</p></section>`;
+  return html`<section id="fetch-time"><h2>Fetch time</h2>${fetchTimeSvg(t)}<p class="stats">${formatCount(t.count)} timed fetches &middot; min ${formatMs(t.minMs)} &middot; mean ${formatMs(t.meanMs)} &middot; p50 ${formatMs(t.p50Ms)} &middot; p95 ${formatMs(t.p95Ms)} &middot; p99 ${formatMs(t.p99Ms)} &middot; max ${formatMs(t.maxMs)}</p></section>`;
 }
 
 const SOURCE_LABEL = {

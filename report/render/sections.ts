@@ -53,7 +53,7 @@ export function failedSection(d: ReportData): SafeHtml {
   if (d.byKind.length === 0) return html``;
   return html`<section id="failed"><h2>Failed URLs</h2><p class="stats">Up to ${d.top} examples per error kind, in the order they were read.</p>${d.byKind.map(
     (k, i) =>
-      html`<details${i < 3 ? html` open` : ''}><summary><span class="err">${k.kind}</span> — ${formatCount(k.count)} URL${k.count === 1 ? '' : 's'}</summary>${urlTable(k.examples)}</details>`,
+      html`<details${i < 3 ? html` open` : ''}><summary><span class="err">${k.kind}</span> &mdash; ${formatCount(k.count)} URL${k.count === 1 ? '' : 's'}</summary>${urlTable(k.examples)}</details>`,
   )}</section>`;
 }
 

@@ -35,7 +35,7 @@ export function fetchTimeSvg(t: FetchTimes): SafeHtml {
   const bars = t.buckets.map((b) => {
     const x0 = x(b.fromMs);
     const w = Math.max(1, x(b.toMs) - x0 - 1);
-    return html`<rect class="bar" x="${r1(x0)}" y="${r1(y(b.count))}" width="${r1(w)}" height="${r1(PAD.top + PLOT_H - y(b.count))}"><title>${formatMsShort(b.fromMs)}–${formatMsShort(b.toMs)}: ${formatCount(b.count)}</title></rect>`;
+    return html`<rect class="bar" x="${r1(x0)}" y="${r1(y(b.count))}" width="${r1(w)}" height="${r1(PAD.top + PLOT_H - y(b.count))}"><title>${formatMsShort(b.fromMs)}&ndash;${formatMsShort(b.toMs)}: ${formatCount(b.count)}</title></rect>`;
   });
   const ticks = [0.1, 1, 10, 100, 1000, 10_000, 100_000, 1_000_000]
     .filter((ms) => logPosition(ms) >= lo && logPosition(ms) <= hi)

@@ -3,6 +3,7 @@
  * source maps that name files that exist, with the right lines; a stale dist/ is noticed; and a
  * checkout without dist/ still runs, through tsx.
  */
+import { isAscii } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -33,6 +34,12 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 test('dist/ is fresh: the global setup built it from these sources', () => {
   expect(staleReason()).toBeNull();
+});
+
+test('every bundle is ASCII, so bundle-loader reads it without UTF-8 decoding (licence comments go to *.LEGAL.txt)', () => {
+  const nonAscii = Object.keys(ENTRIES).filter((name) => !isAscii(fs.readFileSync(path.join(DIST, `${name}.js`))));
+  expect(nonAscii).toStrictEqual([]);
+  expect(fs.readFileSync(path.join(DIST, 'worker.js.LEGAL.txt'), 'utf8')).toContain('undici');
 });
 
 describe.each(Object.entries(ENTRIES))('dist/%s.js.map', (name, entry) => {
