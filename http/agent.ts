@@ -7,7 +7,8 @@
  * follow-redirects.ts through the same Agent, so every hop is checked at connect time too.
  * Proxy agents (proxy-agents.ts) live in the same {@link DispatcherCache}; route.ts picks the way out.
  */
-import { Agent, type Dispatcher, type buildConnector } from 'undici';
+import type { Dispatcher, buildConnector } from 'undici';
+import { Agent } from './undici';
 import { createGuardedConnector, type AddressPredicate, type LookupFunction } from './ssrf-guard';
 
 /** Idle keep-alive sockets are closed after this (servers often close at 5 s; stay under). */

@@ -9,7 +9,8 @@
  * {@link ProxyError} here, in one place, so a pool can tell a proxy's failure from a site's.
  */
 import { STATUS_CODES } from 'node:http';
-import { EnvHttpProxyAgent, Pool, ProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool as UndiciPool } from 'undici';
+import { EnvHttpProxyAgent, Pool, ProxyAgent } from './undici';
 import { proxyLabel, type EnvProxySettings } from '../core/proxy';
 import { connectOptions, connectSeams, KEEP_ALIVE_TIMEOUT_MS, MAX_HEADER_BYTES, type AgentKey } from './agent';
 import { ProxyError } from './proxy-errors';
@@ -44,7 +45,7 @@ function tunnelError(label: string, err: unknown): ProxyError {
 class TunnelPool extends Pool {
   constructor(
     origin: URL,
-    options: Pool.Options,
+    options: UndiciPool.Options,
     private readonly label: string,
   ) {
     super(origin, options);

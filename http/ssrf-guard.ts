@@ -15,7 +15,8 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { buildConnector } from 'undici';
+import type { buildConnector as Connector } from 'undici';
+import { buildConnector } from './undici';
 import { FanoutError } from '../core/errors';
 
 /** Decides whether a socket may connect to `ip` (a canonical IPv4 or IPv6 string). */
@@ -161,7 +162,7 @@ export function createGuardedLookup(options: GuardedLookupOptions = {}): LookupF
 export const guardedLookup: LookupFunction = createGuardedLookup();
 
 /** Options of {@link createGuardedConnector}: undici's `buildConnector` options, plus the guard's. */
-export type GuardedConnectorOptions = buildConnector.BuildOptions & {
+export type GuardedConnectorOptions = Connector.BuildOptions & {
   /** Turn the guard off: the result is a plain `buildConnector(options)`. @default false */
   allowPrivate?: boolean;
   /** Which addresses may be connected to (tests stand a loopback address in for a public one). @default isPublicAddress */
@@ -179,7 +180,7 @@ export type GuardedConnectorOptions = buildConnector.BuildOptions & {
  * @example
  * const agent = new Agent({ connect: createGuardedConnector({ allowPrivate, timeout: 10_000 }) });
  */
-export function createGuardedConnector(options: GuardedConnectorOptions = {}): buildConnector.connector {
+export function createGuardedConnector(options: GuardedConnectorOptions = {}): Connector.connector {
   const { allowPrivate = false, isAllowed = isPublicAddress, lookup, ...connectOptions } = options;
   if (allowPrivate) return buildConnector(lookup ? { ...connectOptions, lookup } : connectOptions);
   const connect = buildConnector({ ...connectOptions, lookup: createGuardedLookup({ isAllowed, lookup }) });
