@@ -2,7 +2,6 @@
  * The run loop: chunks -> invoker, with bounded concurrency, retries and requeues, yielding each
  * URL's outcome as its chunk completes. One outcome per URL: never lost, never twice.
  */
-import { setMaxListeners } from 'node:events';
 import { ScrapeOptionsSchema, type Outcome } from '../core/contract';
 import { AsyncQueue } from './async-queue';
 import { withChunkRobots } from './chunk-robots';
@@ -84,9 +83,15 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
     const { runId, scrape, concurrency } = resolved;
     const inbox = new AsyncQueue<InboxItem>();
     const cancel = new AbortController();
-    // Every invocation in flight listens on this one signal: without this, more than 10 in flight
-    // (any Lambda run) printed MaxListenersExceededWarning.
-    setMaxListeners(resolved.concurrency + 16, cancel.signal);
+    /**
+     * Each invocation's own controller, aborted by a won straggler race or by `cancel`. One listener
+     * on `cancel` fans out to them: AbortSignal.any per invocation (a WeakRef and a
+     * FinalizationRegistry entry each) was ~15 us of the loop's time per invocation.
+     */
+    const live = new Set<AbortController>();
+    cancel.signal.addEventListener('abort', () => {
+      for (const controller of live) controller.abort(cancel.signal.reason);
+    });
     const queue = new TaskQueue(
       chunks,
       (index, urls) => {
@@ -135,18 +140,21 @@ export function runChunks(chunks: readonly (readonly string[])[], invoker: Invok
       const taskScrape = withChunkRobots(gate ? gate.optionsFor(task, scrape) : scrape, options.knownRobots, urls);
       const event = { runId, chunkId, urls, ...(taskScrape === undefined ? {} : { options: taskScrape }) };
       const abort = new AbortController();
+      if (cancel.signal.aborted) abort.abort(cancel.signal.reason);
+      else live.add(abort);
       stragglers.started(task, abort);
       // Records count only until the call settles: a back end must not deliver after, and none is taken.
-      let live = true;
-      const onRecord = (record: Outcome) => live && inbox.push({ type: 'record', task, record });
+      let open = true;
+      const onRecord = (record: Outcome) => open && inbox.push({ type: 'record', task, record });
       const call: Promise<void> = Promise.resolve()
-        .then(() => invoker.invoke(event, AbortSignal.any([cancel.signal, abort.signal]), onRecord))
+        .then(() => invoker.invoke(event, abort.signal, onRecord))
         .then(
           (result) => inbox.push({ type: 'settled', task, chunkId, result }),
           (error: unknown) => inbox.push({ type: 'settled', task, chunkId, error }),
         )
         .finally(() => {
-          live = false;
+          open = false;
+          live.delete(abort);
           inFlight.delete(call);
         });
       inFlight.add(call);
