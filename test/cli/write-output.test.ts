@@ -52,11 +52,13 @@ describe('output writers', () => {
     const { stream, calls, text } = countingStream();
     const writer = createWriter(stream, 'jsonl', true);
     await Promise.all([1, 2, 3, 4, 5].map((i) => writer.write(page(`http://a/${i}`))));
+    expect(calls).toStrictEqual([]); // not one write per record
     await new Promise((resolve) => setImmediate(resolve));
-    expect(calls).toStrictEqual([5]);
+    expect(calls).toStrictEqual([1]);
+    expect(text().trim().split('\n')).toHaveLength(5);
     await writer.write(page('http://a/6'));
     await new Promise((resolve) => setImmediate(resolve));
-    expect(calls).toStrictEqual([5, 1]);
+    expect(calls).toStrictEqual([1, 1]);
     expect(text().trim().split('\n')).toHaveLength(6);
     await writer.write(page('http://a/7'));
     await writer.close(); // in the same tick: close flushes it
@@ -66,6 +68,40 @@ describe('output writers', () => {
         .split('\n')
         .map((line) => JSON.parse(line).url),
     ).toStrictEqual([1, 2, 3, 4, 5, 6, 7].map((i) => `http://a/${i}`));
+  });
+
+  test('backpressure: a stream that does not drain holds write() back once a flush is buffered, and lets it go on drain', async () => {
+    const held: (() => void)[] = [];
+    const stream = new Writable({
+      highWaterMark: 1024,
+      write(_chunk, _enc, done) {
+        held.push(done); // the disk is slow: nothing completes until released
+      },
+    });
+    const writer = createWriter(stream, 'jsonl', true);
+    const big = page('http://a/big', 'x'.repeat(1 << 20)); // over the flush size: written at once
+    let settled = false;
+    const pending = writer.write(big).then(() => (settled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    expect(held).toHaveLength(1);
+    held.shift()!();
+    await pending;
+    expect(settled).toBe(true);
+  });
+
+  test('a stream error rejects the next write and close, with the error itself', async () => {
+    const stream = new Writable({
+      write(_chunk, _enc, done) {
+        done(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+      },
+    });
+    const writer = createWriter(stream, 'jsonl', true);
+    await writer.write(page('http://a/1'));
+    await new Promise((resolve) => setImmediate(resolve)); // the tick's flush fails
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(writer.write(page('http://a/2'))).rejects.toThrow(/ENOSPC/);
+    await expect(writer.close()).rejects.toThrow(/ENOSPC/);
   });
 
   test('a writer on a stream it does not own (stdout) still writes the last tick on close', async () => {
