@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Outcome } from '../core/contract';
+import { OutputError } from '../core/errors';
 import { CSV_HEADER, csvRow } from './csv';
 
 export const OUTPUT_FORMATS = ['jsonl', 'json', 'csv'] as const;
@@ -23,6 +24,8 @@ const FLUSH_CHARS = 1 << 20;
 export interface WriterOptions {
   /** CSV only: keep formula-like cells as they are (see csv.ts). @default false */
   csvRaw?: boolean;
+  /** What the output is called in an error message (its path). @default 'the output' */
+  name?: string;
 }
 
 /**
@@ -45,7 +48,10 @@ export function createWriter(stream: Writable, format: OutputFormat, ownsStream:
   let scheduled = false;
   let failed: Error | undefined;
   let drained: Promise<void> | undefined;
-  const onError = (err: Error) => (failed ??= err);
+  const onError = (err: Error) => {
+    const resume = format === 'jsonl' && ownsStream ? ' (--resume then continues a jsonl output where it stopped)' : '';
+    failed ??= new OutputError(`cannot write ${options.name ?? 'the output'}: ${err.message}; free some space or choose another -o${resume}`, { cause: err });
+  };
   stream.on('error', onError);
   const flush = () => {
     scheduled = false;
@@ -107,5 +113,5 @@ export async function openOutput(path: string | undefined, format: OutputFormat,
     stream.once('open', () => resolve());
     stream.once('error', reject);
   });
-  return createWriter(stream, format, true, options);
+  return createWriter(stream, format, true, { name: path, ...options });
 }

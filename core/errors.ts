@@ -26,6 +26,13 @@ export class UsageError extends FanoutError {
   override readonly userFacing = true;
 }
 
+/** The output (a file, stdout) cannot be written: a full disk, a lost mount, a closed pipe. */
+export class OutputError extends FanoutError {
+  override readonly name = 'OutputError';
+  readonly code = 'FANOUT_OUTPUT';
+  override readonly userFacing = true;
+}
+
 /** The deployment's configuration (an environment variable the stack sets) is missing or wrong. */
 export class ConfigError extends FanoutError {
   override readonly name = 'ConfigError';

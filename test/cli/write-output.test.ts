@@ -90,7 +90,7 @@ describe('output writers', () => {
     expect(settled).toBe(true);
   });
 
-  test('a stream error rejects the next write and close, with the error itself', async () => {
+  test('a stream error (a full disk) rejects the next write and close with a message that says what to do', async () => {
     const stream = new Writable({
       write(_chunk, _enc, done) {
         done(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
@@ -100,8 +100,9 @@ describe('output writers', () => {
     await writer.write(page('http://a/1'));
     await new Promise((resolve) => setImmediate(resolve)); // the tick's flush fails
     await new Promise((resolve) => setImmediate(resolve));
-    await expect(writer.write(page('http://a/2'))).rejects.toThrow(/ENOSPC/);
-    await expect(writer.close()).rejects.toThrow(/ENOSPC/);
+    const message = /^cannot write the output: ENOSPC: no space left on device, write; free some space or choose another -o \(--resume/;
+    await expect(writer.write(page('http://a/2'))).rejects.toThrow(message);
+    await expect(writer.close()).rejects.toThrow(message);
   });
 
   test('a writer on a stream it does not own (stdout) still writes the last tick on close', async () => {
