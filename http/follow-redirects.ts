@@ -181,11 +181,29 @@ async function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T
   }
 }
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A Location header's text as browsers read it. undici hands header bytes over as latin1, but a
+ * server that writes a raw non-ASCII URL there (Facebook among them) sends UTF-8, and Chrome and
+ * Firefox decode it as such: `Location: /café` goes to `/caf%C3%A9`, where latin1 made it
+ * `/caf%C3%83%C2%A9`, a page that does not exist. Bytes that are not UTF-8 stay latin1.
+ */
+export function locationText(header: string): string {
+  if (!/[\u0080-\uffff]/.test(header)) return header; // ASCII: nothing to decode
+  try {
+    return STRICT_UTF8.decode(Buffer.from(header, 'latin1'));
+  } catch {
+    return header;
+  }
+}
+
 /** Where a redirect points, or a `bad-redirect` error when it points nowhere usable. */
-function nextHop(from: URL, location: string | undefined, status: number): URL {
-  if (location === undefined || location.trim() === '') {
+function nextHop(from: URL, header: string | undefined, status: number): URL {
+  if (header === undefined || header.trim() === '') {
     throw new FetchError(`HTTP ${status} redirect without a Location header`, 'bad-redirect', { status });
   }
+  const location = locationText(header);
   let next: URL;
   try {
     next = new URL(location, from);

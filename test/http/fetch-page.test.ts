@@ -65,6 +65,10 @@ beforeAll(async () => {
   routes.set('/chain/*', (req, res) => redirect(res, `/chain/${Number(req.url!.split('/')[2]) + 1}`));
   routes.set('/no-location', (_req, res) => redirect(res, undefined));
   routes.set('/to-ftp', (_req, res) => redirect(res, 'ftp://example.com/file'));
+  // Node writes header strings as latin1: these are the raw bytes of the UTF-8 '/café' and of latin1 0xE9 alone.
+  routes.set('/utf8-location', (_req, res) => redirect(res, Buffer.from('/café?q=ü', 'utf8').toString('latin1')));
+  routes.set('/latin1-location', (_req, res) => redirect(res, '/caf\u00e9'));
+  routes.set('/caf%C3%A9', (_req, res) => html(res, '<title>café</title>'));
   routes.set('/flaky', (_req, res) => (hit('flaky-count') === 1 ? res.writeHead(503).end('busy') : html(res)));
   routes.set('/always-500', (_req, res) => res.writeHead(500).end());
   routes.set('/throttled', (_req, res) => (hit('throttled-count') === 1 ? res.writeHead(429, { 'retry-after': '1' }).end() : html(res)));
@@ -167,6 +171,11 @@ describe('successful pages', () => {
     expect(outcome.finalUrl).toBe(`${origin}/ok#frag`);
     expect(outcome.links).toStrictEqual([`${origin}/next`]);
     expect(outcome.attempts).toBe(1);
+  });
+
+  it('reads a raw UTF-8 Location as browsers do (percent-encoded UTF-8), and a byte that is not UTF-8 as latin1', async () => {
+    expect(await success(`${origin}/utf8-location`)).toMatchObject({ finalUrl: `${origin}/caf%C3%A9?q=%C3%BC`, title: 'café' });
+    expect(await success(`${origin}/latin1-location`)).toMatchObject({ finalUrl: `${origin}/caf%C3%A9`, title: 'café' });
   });
 
   it.each(['gzip', 'deflate', 'br'])('decodes a %s body and counts decompressed bytes', async (coding) => {
