@@ -1,6 +1,6 @@
 /**
  * What the bench ran on: CPU, cores, memory, Node and library versions, the commit, and the load
- * average before and after (other work on a shared machine shows up there).
+ * average before and after, and the CPU other processes took during the run (bench/other-work.ts).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,7 +18,7 @@ function version(pkg: string): string {
   }
 }
 
-export function machine(loadBefore: number[]): MachineInfo {
+export function machine(loadBefore: number[], otherWork?: MachineInfo['otherWork']): MachineInfo {
   let commit = '?';
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -35,5 +35,6 @@ export function machine(loadBefore: number[]): MachineInfo {
     commit,
     loadBefore,
     loadAfter: os.loadavg(),
+    ...(otherWork ? { otherWork } : {}),
   };
 }

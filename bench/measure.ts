@@ -22,7 +22,7 @@ import path from 'node:path';
 
 const TIME_BIN = '/usr/bin/time';
 const PAGE_BYTES = 4096;
-const CLK_TCK = 100; // USER_HZ on Linux; /proc/<pid>/stat times are in these ticks
+export const CLK_TCK = 100; // USER_HZ on Linux; /proc/<pid>/stat times are in these ticks
 
 export interface Measurement {
   wallS: number;
@@ -57,10 +57,13 @@ export interface MeasureOptions {
   logFile?: string;
 }
 
-interface ProcSample {
+export interface ProcSample {
   ppid: number;
+  /** user + system, in ticks of {@link CLK_TCK}. */
   cpuTicks: number;
   rssPages: number;
+  /** `Z` for a zombie (dead, not yet reaped: its CPU is final). */
+  state: string;
 }
 
 /** The process's proportional set size in kB, 0 when it cannot be read (gone, or no smaps_rollup). */
@@ -78,14 +81,15 @@ function readProc(pid: number): ProcSample | undefined {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may hold spaces and parentheses: fields start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]), rssPages: Number(fields[21]) };
+    return { state: fields[0]!, ppid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]), rssPages: Number(fields[21]) };
   } catch {
     return undefined; // gone between readdir and read
   }
 }
 
 /** Every live process under `root` (root included), from one pass over /proc. */
-function treeOf(root: number): Map<number, ProcSample> {
+/** Every process in /proc now, by pid (Linux). */
+export function allProcs(): Map<number, ProcSample> {
   const all = new Map<number, ProcSample>();
   for (const name of fs.readdirSync('/proc')) {
     const pid = Number(name);
@@ -93,6 +97,11 @@ function treeOf(root: number): Map<number, ProcSample> {
     const sample = readProc(pid);
     if (sample) all.set(pid, sample);
   }
+  return all;
+}
+
+function treeOf(root: number): Map<number, ProcSample> {
+  const all = allProcs();
   const tree = new Map<number, ProcSample>();
   const rootSample = all.get(root);
   if (!rootSample) return tree;

@@ -44,7 +44,7 @@ export function renderReadmeBlock(r: BenchReport): string {
   const lines = [
     README_START,
     `Figures from [bench/RESULTS.md](bench/RESULTS.md), written by \`npm run bench\` on ${m.date} at commit ${m.commit}: ${m.cpu}, ${m.cores} cores, Node ${m.node}, ` +
-      `load average ${f2(m.loadBefore[0]!)} before and ${f2(m.loadAfter[0]!)} after the run${isLoaded(m) ? ' (a loaded machine: lower numbers than it can do)' : ''}. ` +
+      `load average ${f2(m.loadBefore[0]!)} before the run${m.otherWork ? `, other processes ${(m.otherWork.share * 100).toFixed(1)} % of the CPU during it` : ''}${isLoaded(m) ? ' (a loaded machine: lower numbers than it can do)' : ''}. ` +
       `${r.pages} real-world pages from a loopback site with ${r.latencyMs} ms latency per response; every scraper alone, its whole process tree measured.`,
     '',
     `| scraper | one host, 64 per host: pages/s | CPU ms/page | peak PSS MB | ${many?.hosts ?? '?'} hosts, defaults: pages/s | CPU ms/page | peak PSS MB |`,

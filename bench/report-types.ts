@@ -66,6 +66,8 @@ export interface MachineInfo {
   commit: string;
   loadBefore: number[];
   loadAfter: number[];
+  /** CPU other processes took while the bench ran (bench/other-work.ts); absent in runs before it was measured. */
+  otherWork?: { cpuS: number; share: number };
 }
 
 export interface CostRow {

@@ -17,8 +17,24 @@ function table(head: string[], rows: (string | number)[][]): string {
 }
 
 /** True when the 1-minute load average before or after the run was above half the cores: other work shared them. */
+/**
+ * Whether other work shared the machine: busy before the run started, or taking more than
+ * {@link OTHER_WORK_LOADED} of its CPU while the run went on. The load average after the run is not a
+ * sign: the bench's own last phases keep it above 1 on 2 cores. (Runs from before other work was
+ * measured fall back to it.)
+ */
 export function isLoaded(m: BenchReport['machine']): boolean {
-  return Math.max(m.loadBefore[0] ?? 0, m.loadAfter[0] ?? 0) > m.cores / 2;
+  if (m.otherWork === undefined) return Math.max(m.loadBefore[0] ?? 0, m.loadAfter[0] ?? 0) > m.cores / 2;
+  return (m.loadBefore[0] ?? 0) > m.cores / 2 || m.otherWork.share > OTHER_WORK_LOADED;
+}
+
+/** Share of the machine's CPU other processes may take during a run that still counts as quiet. */
+export const OTHER_WORK_LOADED = 0.05;
+
+/** One sentence on other work during the run, or '' when it was not measured. */
+export function otherWorkText(m: BenchReport['machine']): string {
+  if (m.otherWork === undefined) return '';
+  return `Other processes took ${m.otherWork.cpuS.toFixed(1)} CPU s while it ran, ${(m.otherWork.share * 100).toFixed(1)} % of the machine (sampled from /proc; over ${OTHER_WORK_LOADED * 100} % counts as loaded).`;
 }
 
 /** The smaller of the two limits for a run with `inFlight` requests in flight. */
@@ -44,12 +60,10 @@ export function renderResults(r: BenchReport, chartFile = 'throughput.svg'): str
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}.\n`,
   );
-  out.push(
-    `The load average is the machine's, other work included: anything above ~0 before the run means the numbers below were measured on a shared machine and are lower than the machine can do.\n`,
-  );
+  out.push(`The load average is the machine's, the bench's own work included (its last phases keep it above 1). ${otherWorkText(m)}\n`);
   if (isLoaded(m)) {
     out.push(
-      `**This run was on a loaded machine**: load average ${f2(m.loadBefore[0]!)} before and ${f2(m.loadAfter[0]!)} after, on ${m.cores} cores. Other work took CPU from every row, unevenly (the scrapers run one after another), so these numbers are low and noisy: re-run on a quiet machine for reference figures.\n`,
+      `**This run was on a loaded machine**: load average ${f2(m.loadBefore[0]!)} before, on ${m.cores} cores${m.otherWork ? `, other processes ${(m.otherWork.share * 100).toFixed(1)} % of the CPU during the run` : ''}. Other work took CPU from every row, unevenly (the scrapers run one after another), so these numbers are low and noisy: re-run on a quiet machine for reference figures.\n`,
     );
   }
 

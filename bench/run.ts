@@ -14,6 +14,7 @@ import { runFetchFloor, runScraper, runScrapers, type CompareContext } from './c
 import { readPage } from './correctness';
 import { benchLists } from './lists';
 import { machine } from './machine';
+import { watchOtherWork } from './other-work';
 import { measureJson } from './measure';
 import { writeOutputs } from './outputs';
 import type { ParseBoundResult } from './parse-bound';
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
   const plan = args.quick ? PLAN.quick : PLAN.full;
   const started = performance.now();
   const loadBefore = os.loadavg();
+  const otherWork = watchOtherWork(os.availableParallelism());
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fanout-bench-'));
   log(`records and logs of every run go to ${dir}`);
 
@@ -122,7 +124,7 @@ async function main(): Promise<void> {
 
   const report: BenchReport = {
     quick: args.quick,
-    machine: machine(loadBefore),
+    machine: machine(loadBefore, otherWork()),
     latencyMs: args.latencyMs,
     hosts: args.hosts,
     pages: args.pages,
