@@ -6,7 +6,7 @@
 import type { Outcome, ScrapeOptions } from '../core/contract';
 import { LambdaUsageMeter, runUrls, type ChunkErrorInfo, type LambdaUsage, type RunUrlsResult } from '../orchestrator';
 import { robotsProxySettings } from './proxy-flags';
-import { createInvoker, type RunFlags } from './run-flags';
+import { chunkScrape, createInvoker, type RunFlags } from './run-flags';
 import { trapSignals } from './signals';
 
 /** How the invoking went, for the summary and the exit code. */
@@ -40,7 +40,7 @@ export async function invokeRun(
       urls,
       {
         invoker,
-        scrape,
+        scrape: chunkScrape(flags, scrape),
         robots: flags.robots,
         robotsProxy: robotsProxySettings(flags),
         chunkSize: flags.chunkSize,

@@ -77,6 +77,20 @@ export function scrapeOptionsFromFlags(flags: RunFlags, extract: ExtractSpec | u
 }
 
 /** The invoker for `--mode`, and in Lambda mode the worker function's name (for the cost estimate). */
+/**
+ * Chunks a local worker process runs at once. One chunk at a time (a Lambda instance's way) let a
+ * URL that never answers hold its whole worker until it timed out: on a short list, sized to one
+ * worker, a hang-first list of 401 URLs wrote 100 records, then nothing for 6 s. With two, the
+ * stuck chunk holds one job and the other keeps the worker busy; each gets half its concurrency.
+ */
+export const LOCAL_JOBS_PER_WORKER = 2;
+
+/** The scrape options each chunk gets: locally, a worker's `--concurrency` is split between the chunks it runs at once. */
+export function chunkScrape<T extends { concurrency: number }>(flags: Pick<RunFlags, 'mode'>, scrape: T): T {
+  if (flags.mode === 'lambda') return scrape;
+  return { ...scrape, concurrency: Math.max(1, Math.ceil(scrape.concurrency / LOCAL_JOBS_PER_WORKER)) };
+}
+
 export function createInvoker(flags: RunFlags): { invoker: Invoker; lambdaFunction?: string } {
   if (flags.mode === 'lambda') {
     // Loaded only in Lambda mode: the AWS SDK is most of the CLI's start-up time.
@@ -94,6 +108,12 @@ export function createInvoker(flags: RunFlags): { invoker: Invoker; lambdaFuncti
   // Started now, the workers load while the list is checked against robots.txt.
   // bin/fanout.js may have forked them already (cli/prestart.ts); the process exits after close() without waiting for them.
   return {
-    invoker: new LocalInvoker({ size: flags.workers ?? os.availableParallelism(), chunkTimeoutMs: flags.chunkTimeoutMs, waitForExit: false }).prestart(),
+    invoker: new LocalInvoker({
+      size: flags.workers ?? os.availableParallelism(),
+      jobsPerChild: LOCAL_JOBS_PER_WORKER,
+      workerConcurrency: flags.concurrency,
+      chunkTimeoutMs: flags.chunkTimeoutMs,
+      waitForExit: false,
+    }).prestart(),
   };
 }

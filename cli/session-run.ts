@@ -15,7 +15,7 @@ import { ReportAggregator, renderReport } from '../report';
 import { SummaryBuilder } from '../report/summary-builder';
 import { EXIT_INTERRUPTED, EXIT_LOST, EXIT_OK, EXIT_USAGE } from './exit-codes';
 import { createProgress } from './progress';
-import { createInvoker, type RunFlags } from './run-flags';
+import { chunkScrape, createInvoker, type RunFlags } from './run-flags';
 import { trapSignals } from './signals';
 import { formatSummary } from './summary';
 import { openOutput } from './write-output';
@@ -77,7 +77,7 @@ export async function runSessionCommand<R extends Outcome>(command: SessionComma
   const signals = trapSignals(flags.quiet ?? false, flags.graceMs);
   const session = new RunSession({
     invoker,
-    scrape,
+    scrape: chunkScrape(flags, scrape),
     robots: flags.robots,
     chunkSize: flags.chunkSize,
     concurrency: flags.mode === 'lambda' ? (flags.workers ?? invoker.capacity) : undefined,

@@ -44,7 +44,18 @@ export class HostScheduler<T> {
   private readonly sleeping = new Set<HostState<T>>();
   private runningCount = 0;
   private pendingCount = 0;
-  constructor(private readonly options: HostSchedulerOptions) {}
+  private total: number;
+  constructor(private readonly options: HostSchedulerOptions) {
+    this.total = options.total;
+  }
+
+  /**
+   * Items running at once from now on (a local worker process shares its concurrency between the
+   * chunks it runs: one alone gets all of it). Lowering it starts nothing until enough have ended.
+   */
+  setTotal(total: number): void {
+    if (Number.isInteger(total) && total >= 1) this.total = total;
+  }
 
   get running(): number {
     return this.runningCount;
@@ -71,7 +82,7 @@ export class HostScheduler<T> {
 
   /** The next item allowed to start now, or undefined if the limits (or an empty queue) say wait. */
   take(now = Date.now()): { slot: HostSlot; item: T } | undefined {
-    if (this.runningCount >= this.options.total) return undefined;
+    if (this.runningCount >= this.total) return undefined;
     for (const host of this.sleeping) {
       if (host.notBefore <= now) {
         this.sleeping.delete(host);

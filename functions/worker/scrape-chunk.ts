@@ -38,9 +38,10 @@ export interface ChunkControl {
   onOutcome?: (outcome: Outcome) => void;
   /**
    * Where a back end with a channel into the running worker (local processes) delivers raised
-   * per-host limits: the run-wide budget's slots that came free while the chunk runs.
+   * per-host limits (the run-wide budget's slots that came free while the chunk runs) and, as
+   * `total`, the chunk's new share of its process's concurrency.
    */
-  onHostLimits?: (listener: (hostLimits: Readonly<Record<string, number>>) => void) => void;
+  onHostLimits?: (listener: (hostLimits: Readonly<Record<string, number>>, total?: number) => void) => void;
 }
 
 export interface ChunkResult {
@@ -162,9 +163,10 @@ export async function scrapeChunk(urls: readonly string[], optionsInput: ScrapeO
   };
   signal?.addEventListener('abort', pump);
   let ended = false;
-  control.onHostLimits?.((hostLimits) => {
+  control.onHostLimits?.((hostLimits, total) => {
     if (ended) return;
     for (const [key, limit] of Object.entries(hostLimits)) scheduler.raise(key, limit);
+    if (total !== undefined) scheduler.setTotal(total);
     pump();
   });
   try {

@@ -19,7 +19,7 @@ process.on('SIGINT', () => {});
 
 const [modulePath = '', exportName = 'handler'] = process.argv.slice(2);
 
-type HostLimitsListener = (hostLimits: Readonly<Record<string, number>>) => void;
+type HostLimitsListener = (hostLimits: Readonly<Record<string, number>>, total?: number) => void;
 interface ChildContext {
   getRemainingTimeInMillis(): number;
   onHostLimits(listener: HostLimitsListener): void;
@@ -32,7 +32,7 @@ type Handler = (event: unknown, context: ChildContext, onRecord: (record: Worker
  * Raised host limits per running invocation: its listener once the handler has subscribed, and
  * the limits that came before it did (the handler starts a tick after its `invoke` arrives).
  */
-const limits = new Map<number, { listener?: HostLimitsListener; early: Record<string, number>[] }>();
+const limits = new Map<number, { listener?: HostLimitsListener; early: HostLimitsMessage[] }>();
 
 const loaded: Promise<Handler> = (async () => {
   // require, not import() (loadBundle falls back to it): with tsx's CJS hook only require compiles TypeScript.
@@ -72,19 +72,19 @@ function onRecordOf(id: number): (record: WorkerRecord) => void {
 process.on('message', (message: InvokeMessage | HostLimitsMessage) => {
   if (message?.type === 'host-limits') {
     const entry = limits.get(message.id);
-    if (entry?.listener) entry.listener(message.hostLimits);
-    else entry?.early.push(message.hostLimits);
+    if (entry?.listener) entry.listener(message.hostLimits, message.total);
+    else entry?.early.push(message);
     return;
   }
   if (message?.type !== 'invoke') return;
   const deadline = Date.now() + message.timeoutMs;
-  const entry: { listener?: HostLimitsListener; early: Record<string, number>[] } = { early: [] };
+  const entry: { listener?: HostLimitsListener; early: HostLimitsMessage[] } = { early: [] };
   limits.set(message.id, entry);
   const context: ChildContext = {
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     onHostLimits: (listener) => {
       entry.listener = listener;
-      for (const hostLimits of entry.early.splice(0)) listener(hostLimits);
+      for (const early of entry.early.splice(0)) listener(early.hostLimits, early.total);
     },
   };
   loaded

@@ -20,6 +20,8 @@ export interface HostLimitsMessage {
   type: 'host-limits';
   id: number;
   hostLimits: Record<string, number>;
+  /** The invocation's share of its process's concurrency, when the chunks the process runs changed. */
+  total?: number;
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * Runs chunks in a pool of local child processes, each running the worker's Lambda handler: the
- * same code path as AWS, one chunk per process at a time, like one Lambda instance. `sitemaps`
- * events take the same path: a slot, a child, its timeout, its records over IPC.
+ * same code path as AWS. A child runs `jobsPerChild` chunks at once (1: like one Lambda instance),
+ * so a chunk stuck on a URL that never answers holds one of its child's jobs, not the child: the
+ * caller splits the worker's concurrency between them. `sitemaps` events take the same path: a
+ * slot, a child, its timeout, its records over IPC.
  */
 import type { ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -18,8 +20,20 @@ import type { ChildReply, HostLimitsMessage, InvokeMessage } from './local-proto
 const CHILD_START_TIMEOUT_MS = 60_000;
 
 export interface LocalInvokerOptions {
-  /** Child processes, i.e. chunks run at once. @default os.availableParallelism() */
+  /** Child processes. @default os.availableParallelism() */
   size?: number;
+  /**
+   * Chunks one child runs at once; `capacity` is size x this. A child that must be killed (a chunk
+   * timed out or was cancelled, a bad record) takes its other chunks with it: they fail as
+   * `crashed`, keeping the records they streamed. @default 1
+   */
+  jobsPerChild?: number;
+  /**
+   * Requests one child runs at once, shared between its jobs: each is told its share (this / its
+   * child's jobs) whenever that changes, so a chunk left alone gets all of it. Send each event with
+   * this / jobsPerChild. Unset: every job keeps its event's concurrency.
+   */
+  workerConcurrency?: number;
   /** A chunk running longer than this has its process killed and fails with `timeout`. @default 900000 (15 min, as Lambda) */
   chunkTimeoutMs?: number;
   /** Path of the module exporting the handler. @default functions/worker/handler */
@@ -40,6 +54,8 @@ interface Job {
   chunkId: string;
   /** The invoke message has gone to the child: raised limits now go over IPC. */
   sent?: boolean;
+  /** The share of its child's concurrency it was last told. */
+  total?: number;
   /** Checks a streamed record and hands it on; returns why it is invalid. */
   take(record: unknown): string | undefined;
   /** Checks the answer and settles the call with it (a bad one rejects as `bad-response`). */
@@ -50,11 +66,12 @@ interface Job {
 
 interface Child {
   proc: ChildProcess;
-  job?: Job;
+  /** Its jobs in flight, by message id. */
+  jobs: Map<number, Job>;
   exited: Promise<void>;
   ready: boolean;
-  /** Runs once the child is ready: sends the job waiting for it. */
-  onReady?: () => void;
+  /** Run once the child is ready: they send the jobs waiting for it. */
+  onReady: (() => void)[];
 }
 
 /**
@@ -64,6 +81,9 @@ interface Child {
  */
 export class LocalInvoker implements Invoker {
   readonly capacity: number;
+  private readonly size: number;
+  private readonly jobsPerChild: number;
+  private readonly workerConcurrency: number | undefined;
   private readonly chunkTimeoutMs: number;
   private readonly workerModule: string;
   private readonly workerExport: string;
@@ -73,6 +93,7 @@ export class LocalInvoker implements Invoker {
   private readonly children = new Set<Child>();
   /** Every child process not yet exited, pool or dying (killed but not yet gone). */
   private readonly alive = new Set<Child>();
+  /** A child once per job it can take now. */
   private readonly idle: Child[] = [];
   /** One slot per chunk in flight: a slot is held from before a child is picked until its job settles. */
   private readonly slots: Semaphore;
@@ -85,13 +106,17 @@ export class LocalInvoker implements Invoker {
   };
 
   constructor(options: LocalInvokerOptions = {}) {
-    this.capacity = options.size ?? os.availableParallelism();
+    this.size = options.size ?? os.availableParallelism();
+    this.jobsPerChild = options.jobsPerChild ?? 1;
+    this.workerConcurrency = options.workerConcurrency;
+    this.capacity = this.size * this.jobsPerChild;
     this.chunkTimeoutMs = options.chunkTimeoutMs ?? RUN_DEFAULTS.chunkTimeoutMs;
     this.workerModule = path.resolve(options.workerModule ?? DEFAULT_WORKER_MODULE);
     this.workerExport = options.workerExport ?? DEFAULT_WORKER_EXPORT;
     this.childOutput = options.childOutput ?? 'stderr';
     this.waitForExit = options.waitForExit ?? true;
-    if (!Number.isInteger(this.capacity) || this.capacity < 1) throw new RangeError(`size must be a positive integer, got ${this.capacity}`);
+    if (!Number.isInteger(this.size) || this.size < 1) throw new RangeError(`size must be a positive integer, got ${this.size}`);
+    if (!Number.isInteger(this.jobsPerChild) || this.jobsPerChild < 1) throw new RangeError(`jobsPerChild must be a positive integer, got ${this.jobsPerChild}`);
     if (!Number.isInteger(this.chunkTimeoutMs) || this.chunkTimeoutMs < 1) {
       throw new RangeError(`chunkTimeoutMs must be a positive integer, got ${this.chunkTimeoutMs}`);
     }
@@ -159,30 +184,32 @@ export class LocalInvoker implements Invoker {
       release();
       throw this.closed ? new Error('LocalInvoker is closed') : signal!.reason;
     }
-    const child = this.idle.pop() ?? this.spawn();
+    const child = this.idle.pop() ?? this.spawnPooled(1);
     return new Promise<T>((resolve, reject) => {
       const id = this.nextId++;
       // The chunk's clock starts when the child is ready, so a cold start does not eat into it.
       let timer = child.ready
         ? undefined
         : setTimeout(() => {
-            this.fail(child, new InvokeError(`worker process did not start within ${CHILD_START_TIMEOUT_MS} ms`, 'crashed', chunkId));
+            this.fail(child, job, new InvokeError(`worker process did not start within ${CHILD_START_TIMEOUT_MS} ms`, 'crashed', chunkId));
           }, CHILD_START_TIMEOUT_MS);
       const start = () => {
+        if (!child.jobs.has(id)) return; // settled while the child was starting
         clearTimeout(timer);
         timer = setTimeout(() => {
-          this.fail(child, new InvokeError(`chunk ${chunkId} ran past the chunk timeout (${this.chunkTimeoutMs} ms); its worker process was killed`, 'timeout', chunkId));
+          this.fail(child, job, new InvokeError(`chunk ${chunkId} ran past the chunk timeout (${this.chunkTimeoutMs} ms); its worker process was killed`, 'timeout', chunkId));
         }, this.chunkTimeoutMs);
         const message: InvokeMessage = { type: 'invoke', id, event: eventAt(), timeoutMs: this.chunkTimeoutMs };
-        if (child.job) child.job.sent = true;
+        job.sent = true;
         child.proc.send(message, (error) => {
           if (error)
-            this.fail(child, new InvokeError(`cannot send chunk ${chunkId} to its worker process: ${error.message}`, 'crashed', chunkId, undefined, { cause: error }));
+            this.fail(child, job, new InvokeError(`cannot send chunk ${chunkId} to its worker process: ${error.message}`, 'crashed', chunkId, undefined, { cause: error }));
         });
+        this.shareConcurrency(child);
       };
-      const onAbort = () => this.fail(child, signal?.reason ?? new Error('aborted'));
+      const onAbort = () => this.fail(child, job, signal?.reason ?? new Error('aborted'));
       signal?.addEventListener('abort', onAbort, { once: true });
-      child.job = {
+      const job: Job = {
         id,
         chunkId,
         take,
@@ -198,8 +225,9 @@ export class LocalInvoker implements Invoker {
           release();
         },
       };
+      child.jobs.set(id, job);
       if (child.ready) start();
-      else child.onReady = start;
+      else child.onReady.push(start);
     });
   }
 
@@ -209,8 +237,8 @@ export class LocalInvoker implements Invoker {
    */
   raiseHostLimits(chunkId: string, hostLimits: Readonly<Record<string, number>>): boolean {
     for (const child of this.children) {
-      const job = child.job;
-      if (job?.chunkId !== chunkId || !job.sent) continue;
+      const job = [...child.jobs.values()].find((j) => j.chunkId === chunkId);
+      if (job === undefined || !job.sent) continue;
       const message: HostLimitsMessage = { type: 'host-limits', id: job.id, hostLimits: { ...hostLimits } };
       child.proc.send(message, () => {}); // a send error is the child dying: its exit fails the job
       return true;
@@ -226,7 +254,8 @@ export class LocalInvoker implements Invoker {
     this.closed = true;
     const exits = [...this.alive].map((child) => child.exited);
     for (const child of [...this.children]) {
-      if (child.job) this.fail(child, new InvokeError(`chunk ${child.job.chunkId} was cut short: the invoker closed`, 'crashed', child.job.chunkId));
+      const [job] = child.jobs.values();
+      if (job) this.fail(child, job, new InvokeError(`chunk ${job.chunkId} was cut short: the invoker closed`, 'crashed', job.chunkId));
       else child.proc.disconnect(); // an idle child exits on its own when the channel closes
     }
     if (!this.waitForExit) {
@@ -247,7 +276,7 @@ export class LocalInvoker implements Invoker {
    * the bundle, like a Lambda cold start) overlaps whatever the caller does before dispatching.
    */
   prestart(): this {
-    while (!this.closed && this.children.size < this.capacity) this.idle.push(this.spawn());
+    while (!this.closed && this.children.size < this.size) this.spawnPooled(0);
     releaseEarlyChildren(); // started for a pool of another size (see local-fork.ts)
     return this;
   }
@@ -262,10 +291,17 @@ export class LocalInvoker implements Invoker {
     return { ...event, options: { ...event.options, hostLimits } };
   }
 
+  /** A new child, its job slots in the idle list but for `taken` of them (the caller's). */
+  private spawnPooled(taken: number): Child {
+    const child = this.spawn();
+    for (let i = taken; i < this.jobsPerChild; i++) this.idle.push(child);
+    return child;
+  }
+
   private spawn(): Child {
     if (this.alive.size === 0) process.on('exit', this.killAll);
     const { proc, ready } = takeChild({ workerModule: this.workerModule, workerExport: this.workerExport, childOutput: this.childOutput });
-    const child: Child = { proc, ready, exited: new Promise((resolve) => proc.once('exit', () => resolve())) };
+    const child: Child = { proc, ready, jobs: new Map(), onReady: [], exited: new Promise((resolve) => proc.once('exit', () => resolve())) };
     this.children.add(child);
     this.alive.add(child);
     proc.on('message', (reply: ChildReply) => this.onReply(child, reply));
@@ -273,16 +309,15 @@ export class LocalInvoker implements Invoker {
       this.children.delete(child);
       this.alive.delete(child);
       if (this.alive.size === 0) process.off('exit', this.killAll);
-      const idleAt = this.idle.indexOf(child);
-      if (idleAt !== -1) this.idle.splice(idleAt, 1);
-      const job = child.job;
-      if (job) {
-        const how = sig ? `was killed by ${sig}` : `exited with code ${code}`;
-        this.settle(child, () => job.reject(new InvokeError(`worker process running chunk ${job.chunkId} ${how}`, 'crashed', job.chunkId)));
+      for (let at = this.idle.indexOf(child); at !== -1; at = this.idle.indexOf(child)) this.idle.splice(at, 1);
+      const how = sig ? `was killed by ${sig}` : `exited with code ${code}`;
+      for (const job of [...child.jobs.values()]) {
+        this.settle(child, job, () => job.reject(new InvokeError(`worker process running chunk ${job.chunkId} ${how}`, 'crashed', job.chunkId)));
       }
     });
     proc.on('error', (error) => {
-      if (child.job) this.fail(child, new InvokeError(`worker process error: ${error.message}`, 'crashed', child.job.chunkId, undefined, { cause: error }));
+      const [job] = child.jobs.values();
+      if (job) this.fail(child, job, new InvokeError(`worker process error: ${error.message}`, 'crashed', job.chunkId, undefined, { cause: error }));
     });
     return child;
   }
@@ -290,18 +325,16 @@ export class LocalInvoker implements Invoker {
   private onReply(child: Child, reply: ChildReply): void {
     if (reply.type === 'ready') {
       child.ready = true;
-      const start = child.onReady;
-      child.onReady = undefined;
-      if (child.job) start?.();
+      for (const start of child.onReady.splice(0)) start();
       return;
     }
-    const job = child.job;
-    if (!job || reply.id !== job.id) return; // a late answer for a job already settled
+    const job = child.jobs.get(reply.id);
+    if (job === undefined) return; // a late answer for a job already settled
     if (reply.type === 'records') {
       for (const record of reply.records) {
         const invalid = job.take(record);
         if (invalid !== undefined) {
-          this.fail(child, new InvokeError(invalid, 'bad-response', job.chunkId));
+          this.fail(child, job, new InvokeError(invalid, 'bad-response', job.chunkId));
           return;
         }
       }
@@ -309,27 +342,48 @@ export class LocalInvoker implements Invoker {
     }
     if (reply.type === 'error') {
       const error = new InvokeError(`worker threw ${reply.error.name}: ${reply.error.message}`, 'crashed', job.chunkId);
-      this.settle(child, () => job.reject(error));
+      this.settle(child, job, () => job.reject(error));
     } else {
-      this.settle(child, () => job.answer(reply.result));
+      this.settle(child, job, () => job.answer(reply.result));
     }
-    if (!this.closed) this.idle.push(child); // before the next waiter runs: settle() only queued its wake-up
+    // Before the next waiter runs (settle() only queued its wake-up); not a child being killed.
+    if (!this.closed && this.children.has(child)) this.idle.push(child);
   }
 
-  /** Ends the child's job once, whichever of reply, exit, timeout or abort comes first. */
-  private settle(child: Child, finish: () => void): void {
-    const job = child.job;
-    if (!job) return;
-    child.job = undefined;
+  /** Ends one of the child's jobs once, whichever of reply, exit, timeout or abort comes first. */
+  private settle(child: Child, job: Job, finish: () => void): void {
+    if (!child.jobs.delete(job.id)) return;
     job.cleanup();
     finish();
+    if (this.children.has(child)) this.shareConcurrency(child);
   }
 
-  /** Fails the child's job and kills the child: its state is unknown, so it is not reused. */
-  private fail(child: Child, error: unknown): void {
-    const job = child.job;
-    this.settle(child, () => job?.reject(error));
+  /** Tells each of the child's running jobs its share of the child's concurrency, when it changed. */
+  private shareConcurrency(child: Child): void {
+    if (this.workerConcurrency === undefined || child.jobs.size === 0) return;
+    const total = Math.max(1, Math.ceil(this.workerConcurrency / child.jobs.size));
+    for (const job of child.jobs.values()) {
+      if (!job.sent || job.total === total) continue;
+      job.total = total;
+      const message: HostLimitsMessage = { type: 'host-limits', id: job.id, hostLimits: {}, total };
+      child.proc.send(message, () => {}); // a send error is the child dying: its exit fails the job
+    }
+  }
+
+  /**
+   * Fails `job` with `error` and kills its child: its state is unknown, so it is not reused. The
+   * child's other jobs fail as `crashed`, saying why; their streamed records stand.
+   */
+  private fail(child: Child, job: Job, error: unknown): void {
+    this.settle(child, job, () => job.reject(error));
+    const why = error instanceof Error ? error.message : String(error);
+    for (const other of [...child.jobs.values()]) {
+      this.settle(child, other, () =>
+        other.reject(new InvokeError(`worker process running chunk ${other.chunkId} was killed with chunk ${job.chunkId}: ${why}`, 'crashed', other.chunkId)),
+      );
+    }
     this.children.delete(child);
+    for (let at = this.idle.indexOf(child); at !== -1; at = this.idle.indexOf(child)) this.idle.splice(at, 1);
     child.proc.kill('SIGKILL');
   }
 }

@@ -190,3 +190,50 @@ describe('raiseHostLimits', () => {
     expect(limitsOf(await pending)).toStrictEqual({ hostLimits: { 'a.test:80': 6 } });
   });
 });
+
+describe('LocalInvoker with jobsPerChild', () => {
+  // The answer's own record is the last: a chunk invoked without onRecord keeps its streamed ones before it.
+  const dataOf = (result: { outcomes?: Outcome[] }) => (result.outcomes?.at(-1) as { data?: Record<string, unknown> } | undefined)?.data;
+  const chunk = (chunkId: string, url: string) => ({ runId: 'r', chunkId, urls: [url] });
+
+  it('runs several chunks at once in one child, so a chunk stuck on a URL holds one job, not the process', async () => {
+    const local = fake('hangSome', { size: 1, jobsPerChild: 2 });
+    expect(local.capacity).toBe(2);
+    const stuck = new AbortController();
+    const hung = local.invoke(chunk('hang', 'http://a.test/hang'), stuck.signal);
+    hung.catch(() => undefined);
+    // One job is stuck for good: the other keeps taking chunks, all in the same process.
+    const results = [];
+    for (let k = 0; k < 3; k++) results.push(await local.invoke(chunk(`c${k}`, `http://a.test/${k}`)));
+    expect(new Set(results.map((r) => dataOf(r)?.pid)).size).toBe(1);
+    stuck.abort(new Error('stop'));
+    await expect(hung).rejects.toThrow('stop');
+  });
+
+  it('kills a child for one chunk and fails its other chunk as crashed, saying why', async () => {
+    const local = fake('hangSome', { size: 1, jobsPerChild: 2 });
+    const first = new AbortController();
+    const a = local.invoke(chunk('a', 'http://a.test/hang-a'), first.signal);
+    const b = local.invoke(chunk('b', 'http://a.test/hang-b'));
+    a.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // both sent to the child
+    first.abort(new Error('cancelled'));
+    await expect(a).rejects.toThrow('cancelled');
+    const error = await b.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvokeError);
+    expect(error).toMatchObject({ reason: 'crashed', chunkId: 'b', message: expect.stringContaining('was killed with chunk a: cancelled') });
+    // The pool replaces the child: the next chunk runs.
+    expect(dataOf(await local.invoke(chunk('c', 'http://a.test/ok')))?.pid).toEqual(expect.any(Number));
+  });
+
+  it("tells each chunk its share of the process's concurrency as chunks come and go", async () => {
+    const local = fake('reportShares', { size: 1, jobsPerChild: 2, workerConcurrency: 10 });
+    let second: Promise<unknown> | undefined;
+    // Alone, the first chunk is told 10; once the second is sent, both are told 5.
+    const first = local.invoke(chunk('a', 'http://a.test/n2'), undefined, () => {
+      second ??= local.invoke(chunk('b', 'http://a.test/n1'));
+    });
+    expect(dataOf(await first)?.totals).toStrictEqual([10, 5]);
+    expect(dataOf((await second) as { outcomes?: Outcome[] })?.totals).toStrictEqual([5]);
+  });
+});

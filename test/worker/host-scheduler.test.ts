@@ -41,3 +41,21 @@ it('never lowers a limit, and never lifts a refused host, a throttled one or one
   gap.raise(A, 4, 0);
   expect(takeAll(gap)).toBe(1);
 });
+
+it('setTotal: a lowered total starts nothing until enough have ended, a raised one starts more at once', () => {
+  const s = new HostScheduler<number>({ total: 4, perHost: 8 });
+  for (let i = 0; i < 10; i++) s.add(A, i, 0);
+  const slots = Array.from({ length: 4 }, () => s.take(0)!.slot);
+  expect(s.take(0)).toBeUndefined();
+  s.setTotal(2); // a second chunk came to the process: this one's share halves
+  s.done(slots.pop()!, 0);
+  expect(s.take(0)).toBeUndefined(); // 3 still running, over the new share
+  s.done(slots.pop()!, 0);
+  s.done(slots.pop()!, 0);
+  expect(s.take(0)).toBeDefined(); // 1 running: one more fits
+  expect(s.take(0)).toBeUndefined();
+  s.setTotal(6); // alone again
+  expect(takeAll(s)).toBe(4);
+  s.setTotal(0); // ignored: never below 1
+  expect(s.running).toBe(6);
+});

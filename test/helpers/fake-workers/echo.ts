@@ -101,3 +101,28 @@ export async function reportLimits(
   for (const outcome of result.outcomes ?? []) if (outcome.ok) outcome.data = { hostLimits: limits };
   return result;
 }
+
+/**
+ * Reports the shares of its process's concurrency it is told while it runs: streams a
+ * `{ started: true }` record, then waits for as many as its first URL's `nN` says (`/n2`: two)
+ * and answers with them in `data.totals`.
+ */
+export async function reportShares(
+  event: WorkerEventInput,
+  context: Context & { onHostLimits(listener: (limits: Record<string, number>, total?: number) => void): void },
+  onRecord: (record: Outcome) => void,
+): Promise<WorkerResult> {
+  const wanted = Number(/\/n(\d+)/.exec(event.urls[0] ?? '')?.[1] ?? 1);
+  const totals: number[] = [];
+  const told = new Promise<void>((resolve) =>
+    context.onHostLimits((_limits, total) => {
+      if (total !== undefined && totals.push(total) >= wanted) resolve();
+    }),
+  );
+  const started = echoResult(event, context).outcomes?.[0];
+  if (started?.ok) onRecord({ ...started, data: { started: true } });
+  await told;
+  const result = echoResult(event, context);
+  for (const outcome of result.outcomes ?? []) if (outcome.ok) outcome.data = { ...outcome.data, totals };
+  return result;
+}
