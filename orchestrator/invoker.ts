@@ -60,6 +60,11 @@ export interface Invoker {
   invokeSitemaps?(event: SitemapsEventInput, signal: AbortSignal | undefined, onRecord: (record: SitemapRecord) => void): Promise<SitemapsEnd>;
   /** Chunks this back end runs well in parallel (a default for the run's concurrency). */
   readonly capacity: number;
+  /**
+   * Workers behind `capacity` when each runs several chunks at once (local processes): chunk sizes
+   * are planned per worker, so a worker's chunks stay as large as when it ran one. @default capacity
+   */
+  readonly workers?: number;
   /** Releases processes, sockets and clients. */
   close(): Promise<void>;
 }

@@ -117,7 +117,7 @@ export class RunSession {
       await record(outcome);
     }
     if (polite.allowed.length === 0) return undefined;
-    const chunkSize = this.options.chunkSize ?? defaultChunkSize(polite.allowed.length, invoker.capacity);
+    const chunkSize = this.options.chunkSize ?? defaultChunkSize(polite.allowed.length, invoker.workers ?? invoker.capacity);
     const run = runChunks(chunkUrls(polite.allowed, chunkSize), invoker, {
       runId: `${this.runId}.${batch}`,
       // As in runUrls: obeyed robots.txt holds on redirects too, the workers checking every hop.

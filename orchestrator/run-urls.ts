@@ -29,7 +29,7 @@ export interface RunUrlsOptions {
    * Lambda are not on this machine's network, whose proxies the CLI passes here. @default scrape.proxy
    */
   robotsProxy?: ProxySettings;
-  /** URLs per chunk. @default defaultChunkSize(allowed URLs, invoker.capacity) */
+  /** URLs per chunk. @default defaultChunkSize(allowed URLs, invoker.workers ?? invoker.capacity) */
   chunkSize?: number;
   /** Chunks in flight. @default invoker.capacity */
   concurrency?: number;
@@ -109,7 +109,7 @@ async function runPolitely(
   });
   options.onPoliteness?.(polite);
   for (const outcome of polite.disallowed) await record(outcome);
-  const chunkSize = options.chunkSize ?? defaultChunkSize(polite.allowed.length, invoker.capacity);
+  const chunkSize = options.chunkSize ?? defaultChunkSize(polite.allowed.length, invoker.workers ?? invoker.capacity);
   const run = runChunks(chunkUrls(polite.allowed, chunkSize), invoker, {
     // Obeyed robots.txt holds on redirects too: the workers check every hop (functions/worker/redirect-robots.ts).
     scrape: robots === 'obey' ? { ...scrape, robotsOnRedirect: scrape.robotsOnRedirect ?? { agentToken: ROBOTS_AGENT_TOKEN, origins: {} } } : scrape,

@@ -81,6 +81,8 @@ interface Child {
  */
 export class LocalInvoker implements Invoker {
   readonly capacity: number;
+  /** Child processes (`size`); `capacity` counts their jobs. */
+  readonly workers: number;
   private readonly size: number;
   private readonly jobsPerChild: number;
   private readonly workerConcurrency: number | undefined;
@@ -110,6 +112,7 @@ export class LocalInvoker implements Invoker {
     this.jobsPerChild = options.jobsPerChild ?? 1;
     this.workerConcurrency = options.workerConcurrency;
     this.capacity = this.size * this.jobsPerChild;
+    this.workers = this.size;
     this.chunkTimeoutMs = options.chunkTimeoutMs ?? RUN_DEFAULTS.chunkTimeoutMs;
     this.workerModule = path.resolve(options.workerModule ?? DEFAULT_WORKER_MODULE);
     this.workerExport = options.workerExport ?? DEFAULT_WORKER_EXPORT;
