@@ -76,7 +76,6 @@ export function scrapeOptionsFromFlags(flags: RunFlags, extract: ExtractSpec | u
   return parsed.data;
 }
 
-/** The invoker for `--mode`, and in Lambda mode the worker function's name (for the cost estimate). */
 /**
  * Chunks a local worker process runs at once. One chunk at a time (a Lambda instance's way) let a
  * URL that never answers hold its whole worker until it timed out: on a short list, sized to one
@@ -91,6 +90,7 @@ export function chunkScrape<T extends { concurrency: number }>(flags: Pick<RunFl
   return { ...scrape, concurrency: Math.max(1, Math.ceil(scrape.concurrency / LOCAL_JOBS_PER_WORKER)) };
 }
 
+/** The invoker for `--mode`, and in Lambda mode the worker function's name (for the cost estimate). */
 export function createInvoker(flags: RunFlags): { invoker: Invoker; lambdaFunction?: string } {
   if (flags.mode === 'lambda') {
     // Loaded only in Lambda mode: the AWS SDK is most of the CLI's start-up time.

@@ -70,7 +70,7 @@ export function createWriter(stream: Writable, format: OutputFormat, ownsStream:
       stream.once('error', done);
     });
   };
-  const write = (text: string) => {
+  const append = (text: string) => {
     pending += text;
     if (pending.length >= FLUSH_CHARS) flush();
     else if (!scheduled) {
@@ -81,15 +81,15 @@ export function createWriter(stream: Writable, format: OutputFormat, ownsStream:
   return {
     async write(outcome) {
       if (failed !== undefined) throw failed;
-      write(prefix() + body(outcome));
+      append(prefix() + body(outcome));
       count++;
       // Backpressure: a slow disk or a slow reader of stdout holds the run back here.
       if (drained !== undefined) await drained;
       if (failed !== undefined) throw failed;
     },
     async close() {
-      if (format === 'json') write(count === 0 ? '[]\n' : '\n]\n');
-      if (format === 'csv' && count === 0) write(CSV_HEADER);
+      if (format === 'json') append(count === 0 ? '[]\n' : '\n]\n');
+      if (format === 'csv' && count === 0) append(CSV_HEADER);
       flush();
       if (drained !== undefined) await drained;
       if (failed === undefined && ownsStream) {

@@ -83,7 +83,6 @@ export class LocalInvoker implements Invoker {
   readonly capacity: number;
   /** Child processes (`size`); `capacity` counts their jobs. */
   readonly workers: number;
-  private readonly size: number;
   private readonly jobsPerChild: number;
   private readonly workerConcurrency: number | undefined;
   private readonly chunkTimeoutMs: number;
@@ -108,17 +107,16 @@ export class LocalInvoker implements Invoker {
   };
 
   constructor(options: LocalInvokerOptions = {}) {
-    this.size = options.size ?? os.availableParallelism();
+    this.workers = options.size ?? os.availableParallelism();
     this.jobsPerChild = options.jobsPerChild ?? 1;
     this.workerConcurrency = options.workerConcurrency;
-    this.capacity = this.size * this.jobsPerChild;
-    this.workers = this.size;
+    this.capacity = this.workers * this.jobsPerChild;
     this.chunkTimeoutMs = options.chunkTimeoutMs ?? RUN_DEFAULTS.chunkTimeoutMs;
     this.workerModule = path.resolve(options.workerModule ?? DEFAULT_WORKER_MODULE);
     this.workerExport = options.workerExport ?? DEFAULT_WORKER_EXPORT;
     this.childOutput = options.childOutput ?? 'stderr';
     this.waitForExit = options.waitForExit ?? true;
-    if (!Number.isInteger(this.size) || this.size < 1) throw new RangeError(`size must be a positive integer, got ${this.size}`);
+    if (!Number.isInteger(this.workers) || this.workers < 1) throw new RangeError(`size must be a positive integer, got ${this.workers}`);
     if (!Number.isInteger(this.jobsPerChild) || this.jobsPerChild < 1) throw new RangeError(`jobsPerChild must be a positive integer, got ${this.jobsPerChild}`);
     if (!Number.isInteger(this.chunkTimeoutMs) || this.chunkTimeoutMs < 1) {
       throw new RangeError(`chunkTimeoutMs must be a positive integer, got ${this.chunkTimeoutMs}`);
@@ -279,7 +277,7 @@ export class LocalInvoker implements Invoker {
    * the bundle, like a Lambda cold start) overlaps whatever the caller does before dispatching.
    */
   prestart(): this {
-    while (!this.closed && this.children.size < this.size) this.spawnPooled(0);
+    while (!this.closed && this.children.size < this.workers) this.spawnPooled(0);
     releaseEarlyChildren(); // started for a pool of another size (see local-fork.ts)
     return this;
   }
@@ -312,7 +310,7 @@ export class LocalInvoker implements Invoker {
       this.children.delete(child);
       this.alive.delete(child);
       if (this.alive.size === 0) process.off('exit', this.killAll);
-      for (let at = this.idle.indexOf(child); at !== -1; at = this.idle.indexOf(child)) this.idle.splice(at, 1);
+      this.dropIdle(child);
       const how = sig ? `was killed by ${sig}` : `exited with code ${code}`;
       for (const job of [...child.jobs.values()]) {
         this.settle(child, job, () => job.reject(new InvokeError(`worker process running chunk ${job.chunkId} ${how}`, 'crashed', job.chunkId)));
@@ -378,6 +376,9 @@ export class LocalInvoker implements Invoker {
    * child's other jobs fail as `crashed`, saying why; their streamed records stand.
    */
   private fail(child: Child, job: Job, error: unknown): void {
+    // Out of the pool first: its jobs settling below must not hand it shares or idle slots.
+    this.children.delete(child);
+    this.dropIdle(child);
     this.settle(child, job, () => job.reject(error));
     const why = error instanceof Error ? error.message : String(error);
     for (const other of [...child.jobs.values()]) {
@@ -385,8 +386,11 @@ export class LocalInvoker implements Invoker {
         other.reject(new InvokeError(`worker process running chunk ${other.chunkId} was killed with chunk ${job.chunkId}: ${why}`, 'crashed', other.chunkId)),
       );
     }
-    this.children.delete(child);
-    for (let at = this.idle.indexOf(child); at !== -1; at = this.idle.indexOf(child)) this.idle.splice(at, 1);
     child.proc.kill('SIGKILL');
+  }
+
+  /** Takes every idle job slot of `child` out of the pool (it exited or is being killed). */
+  private dropIdle(child: Child): void {
+    for (let at = this.idle.indexOf(child); at !== -1; at = this.idle.indexOf(child)) this.idle.splice(at, 1);
   }
 }

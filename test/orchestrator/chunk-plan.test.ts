@@ -1,6 +1,7 @@
 /** Chunk sizes are planned per worker: a back end whose workers each run several chunks at once keeps a worker's chunks as large. */
 import { ScrapeOptionsSchema, type WorkerEventInput, type WorkerResult } from '../../core/contract';
 import type { Invoker } from '../../orchestrator/invoker';
+import { resultFor } from '../invokers/factories';
 import { runUrls } from '../../orchestrator/run-urls';
 
 /** Answers every URL at once (no network: robots are ignored) and notes each chunk's size. */
@@ -12,20 +13,7 @@ function recordingInvoker(capacity: number, workers?: number): Invoker & { sizes
     sizes,
     async invoke(event: WorkerEventInput): Promise<WorkerResult> {
       sizes.push(event.urls.length);
-      const outcomes = event.urls.map((url) => ({
-        url,
-        ok: true as const,
-        finalUrl: url,
-        status: 200,
-        contentType: 'text/html',
-        bytes: 1,
-        ms: 1,
-        title: null,
-        description: null,
-        links: [],
-        attempts: 1,
-      }));
-      return { runId: event.runId, chunkId: event.chunkId, outcomes, unstarted: [], stats: { ok: outcomes.length, failed: 0, bytes: 1, ms: 1 } };
+      return resultFor(event);
     },
     async close() {},
   };
